@@ -1,0 +1,137 @@
+/**
+ * The order aggregate and its lifecycle. Pure: no AWS, Koa, Lambda or Pulumi.
+ *
+ *   PENDING ──▶ CONFIRMED ──▶ CANCELLED
+ *      │  └──▶ REJECTED
+ *      └─────────────────────▶ CANCELLED
+ *
+ * PENDING → CONFIRMED | REJECTED is the processor's decision; → CANCELLED is the customer's.
+ * A transition is only ever applied by a conditional write built from `allowedSources`,
+ * so the store enforces the same graph this module declares.
+ */
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Where the order's stock is: never reserved, held by a confirmed order, or given back after a cancel. */
+export type StockState = 'NONE' | 'RESERVED' | 'RELEASED';
+
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+  /** Price per unit in minor units (cents), snapshotted from the catalog when the order was accepted. */
+  unitPrice: number;
+}
+
+export interface StatusChange {
+  status: OrderStatus;
+  at: string;
+  reason?: string;
+}
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  items: OrderItem[];
+  /** Sum of quantity × unitPrice, in minor units; computed here, never taken from a client. */
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  stockState: StockState;
+  /** Incremented by every write; each write is conditional on the version it read. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  history: StatusChange[];
+}
+
+const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ['CONFIRMED', 'REJECTED', 'CANCELLED'],
+  CONFIRMED: ['CANCELLED'],
+  REJECTED: [],
+  CANCELLED: [],
+};
+
+export const isTerminal = (status: OrderStatus): boolean => NEXT[status].length === 0;
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
+
+/** The statuses an order may be in for a move to `to` to be legal: the store's write condition. */
+export const allowedSources = (to: OrderStatus): OrderStatus[] =>
+  ORDER_STATUSES.filter((from) => canTransition(from, to));
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
+    super(`an order that is ${from} cannot become ${to}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** A status change ready to be written: the new state, and the state it must still find in the store. */
+export interface Transition {
+  readonly orderId: string;
+  readonly from: OrderStatus;
+  readonly expectedVersion: number;
+  readonly next: Order;
+}
+
+export function transition(order: Order, to: OrderStatus, at: Date, reason?: string): Transition {
+  if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.status, to);
+  const iso = at.toISOString();
+  const stockState: StockState = to === 'CONFIRMED' ? 'RESERVED' : order.stockState;
+  return {
+    orderId: order.orderId,
+    from: order.status,
+    expectedVersion: order.version,
+    next: {
+      ...order,
+      status: to,
+      stockState,
+      version: order.version + 1,
+      updatedAt: iso,
+      history: [...order.history, reason ? { status: to, at: iso, reason } : { status: to, at: iso }],
+    },
+  };
+}
+
+export const confirm = (order: Order, at: Date): Transition => transition(order, 'CONFIRMED', at);
+export const reject = (order: Order, at: Date, reason: string): Transition => transition(order, 'REJECTED', at, reason);
+export const cancel = (order: Order, at: Date, reason = 'cancelled by customer'): Transition =>
+  transition(order, 'CANCELLED', at, reason);
+
+/** Stock goes back only for a cancelled order that held it, and only once. */
+export const mustReleaseStock = (order: Order): boolean => order.status === 'CANCELLED' && order.stockState === 'RESERVED';
+
+export interface NewOrderInput {
+  orderId: string;
+  customerId: string;
+  items: OrderItem[];
+  currency: string;
+  now: Date;
+}
+
+export function newOrder({ orderId, customerId, items, currency, now }: NewOrderInput): Order {
+  const at = now.toISOString();
+  return {
+    orderId,
+    customerId,
+    items,
+    total: orderTotal(items),
+    currency,
+    status: 'PENDING',
+    stockState: 'NONE',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: 'PENDING', at }],
+  };
+}
+
+export const orderTotal = (items: readonly OrderItem[]): number =>
+  items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+
+/** Can this caller see (and act on) this order? Anyone else is told it does not exist. */
+export const isVisibleTo = (order: Order, caller: { sub: string; isAdmin: boolean }): boolean =>
+  caller.isAdmin || order.customerId === caller.sub;

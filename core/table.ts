@@ -27,7 +27,7 @@ export interface TableDefinition {
   billingMode: 'PAY_PER_REQUEST';
 }
 
-export const CUSTOMER_ORDERS_INDEX = 'GSI1';
+export const LIST_INDEX = 'GSI1';
 
 export const orderTable: TableDefinition = {
   attributes: [
@@ -38,7 +38,7 @@ export const orderTable: TableDefinition = {
   ],
   hashKey: 'PK',
   rangeKey: 'SK',
-  globalSecondaryIndexes: [{ name: CUSTOMER_ORDERS_INDEX, hashKey: 'GSI1PK', rangeKey: 'GSI1SK', projectionType: 'ALL' }],
+  globalSecondaryIndexes: [{ name: LIST_INDEX, hashKey: 'GSI1PK', rangeKey: 'GSI1SK', projectionType: 'ALL' }],
   streamViewType: 'NEW_AND_OLD_IMAGES',
   ttlAttribute: 'expiresAt',
   billingMode: 'PAY_PER_REQUEST',

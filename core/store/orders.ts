@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { allowedSources, type Order, type Transition } from '../domain/order';
+import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
+import { IdempotencyMismatchError, VersionConflictError, cancellationReasons, isConditionFailed, type CreatedOrder } from './errors';
+import { itemToOrder, orderToItem } from './items';
+
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the validated request body: the same key with another body is a client error. */
+  requestHash: string;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  /** Present when more orders follow: the id of the last order returned. */
+  lastOrderId?: string;
+}
+
+export const hashOf = (value: string): string => createHash('sha256').update(value).digest('base64url');
+
+/**
+ * Every write here is conditional: an order is created only if its id is new, and a status change only if
+ * the order is still in a status the transition allows, at the version it was read.
+ */
+export class OrderStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async create(order: Order, idempotency?: IdempotencyClaim): Promise<CreatedOrder> {
+    const put = {
+      TableName: this.tableName,
+      Item: orderToItem(order),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+    if (!idempotency) {
+      await this.db.send(new PutCommand(put));
+      return { order, replayed: false };
+    }
+    const recordKey = idempotencyRecordKey(order.customerId, hashOf(idempotency.key));
+    const nowSeconds = Math.floor(Date.parse(order.createdAt) / 1000);
+    try {
+      // The claim on the key and the order land together or not at all.
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...recordKey,
+                  entityType: ENTITY.idempotency,
+                  orderId: order.orderId,
+                  requestHash: idempotency.requestHash,
+                  expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+                },
+                // TTL deletes lazily: an expired record is treated as absent.
+                ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
+                ExpressionAttributeValues: { ':now': nowSeconds },
+              },
+            },
+            { Put: put },
+          ],
+        }),
+      );
+      return { order, replayed: false };
+    } catch (err) {
+      const reasons = cancellationReasons(err);
+      if (reasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
+      const claimed = await this.db.send(new GetCommand({ TableName: this.tableName, Key: recordKey, ConsistentRead: true }));
+      const record = claimed.Item as { orderId: string; requestHash: string } | undefined;
+      if (!record) throw err; // expired and deleted in between: let the client retry
+      if (record.requestHash !== idempotency.requestHash) throw new IdempotencyMismatchError(record.orderId);
+      const original = await this.get(record.orderId);
+      if (!original) throw err;
+      return { order: original, replayed: true };
+    }
+  }
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }));
+    return result.Item ? itemToOrder(result.Item) : undefined;
+  }
+
+  /** A customer's orders, newest first: one Query on the customer index. */
+  async listByCustomer(customerId: string, limit: number, afterOrderId?: string): Promise<OrderPage> {
+    const keys = customerOrdersKey(customerId, '');
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LIST_INDEX,
+        KeyConditionExpression: 'GSI1PK = :customer AND begins_with(GSI1SK, :prefix)',
+        ExpressionAttributeValues: { ':customer': keys.GSI1PK, ':prefix': keys.GSI1SK },
+        ScanIndexForward: false,
+        Limit: limit,
+        // The cursor carries only an order id; the rest of the start key is rebuilt for *this* customer,
+        // so a cursor naming someone else's order cannot move the query into their partition.
+        ExclusiveStartKey: afterOrderId
+          ? { ...orderKey(afterOrderId), ...customerOrdersKey(customerId, afterOrderId) }
+          : undefined,
+      }),
+    );
+    const orders = (result.Items ?? []).map(itemToOrder);
+    const last = result.LastEvaluatedKey ? orders[orders.length - 1] : undefined;
+    return last ? { orders, lastOrderId: last.orderId } : { orders };
+  }
+
+  /** Applies a status change if, and only if, the order is still where the transition found it. */
+  async apply(change: Transition): Promise<Order> {
+    try {
+      await this.db.send(new UpdateCommand(this.transitionUpdate(change)));
+      return change.next;
+    } catch (err) {
+      if (isConditionFailed(err)) throw new VersionConflictError(change.orderId);
+      throw err;
+    }
+  }
+
+  /** The conditional update for a transition; also used inside the processor's transactions. */
+  transitionUpdate(change: Transition, extraCondition?: string) {
+    const { next } = change;
+    const sources = allowedSources(next.status);
+    const sourceNames = sources.map((_, i) => `:from${i}`);
+    const condition = `version = :expected AND #status IN (${sourceNames.join(', ')})`;
+    return {
+      TableName: this.tableName,
+      Key: orderKey(change.orderId),
+      UpdateExpression:
+        'SET #status = :status, stockState = :stockState, version = :version, updatedAt = :updatedAt, history = :history',
+      ConditionExpression: extraCondition ? `${condition} AND ${extraCondition}` : condition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': next.status,
+        ':stockState': next.stockState,
+        ':version': next.version,
+        ':updatedAt': next.updatedAt,
+        ':history': next.history,
+        ':expected': change.expectedVersion,
+        ...Object.fromEntries(sources.map((s, i) => [sourceNames[i], s])),
+      },
+    };
+  }
+}

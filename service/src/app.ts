@@ -1,0 +1,60 @@
+import Koa from 'koa';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from 'pino';
+import { OrderStore } from '../../core/store/orders';
+import { ProductStore } from '../../core/store/products';
+import { requireAdmin, requireAuth } from './auth/middleware';
+import type { AccessTokenVerifier } from './auth/verifier';
+import { DEFAULT_BODY_LIMIT, jsonBody } from './http/body';
+import type { AppState } from './http/context';
+import { problemResponses } from './http/errors';
+import { requestContext } from './http/requestContext';
+import { openApiDocument } from './openapi';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
+import { productRoutes } from './routes/products';
+
+export interface AppDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  verifier: AccessTokenVerifier;
+  logger: Logger;
+  clock?: () => Date;
+  bodyLimitBytes?: number;
+  /** True once SIGTERM arrived: health fails so the load balancer stops sending, responses close connections. */
+  isShuttingDown?: () => boolean;
+}
+
+/** Builds the API from its dependencies; no globals, so tests build as many as they like. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const clock = deps.clock ?? (() => new Date());
+  const isShuttingDown = deps.isShuttingDown ?? (() => false);
+  const orders = new OrderStore(deps.db, deps.tableName);
+  const products = new ProductStore(deps.db, deps.tableName);
+  const authenticate = requireAuth(deps.verifier);
+  const readBody = jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
+
+  const app = new Koa<AppState>();
+  app.proxy = true; // behind the ALB
+  app.silent = true; // errors are logged once, by requestContext/problemResponses
+
+  app.use(requestContext(deps.logger));
+  app.use(async (ctx, next) => {
+    if (isShuttingDown()) ctx.set('Connection', 'close');
+    await next();
+  });
+  app.use(problemResponses());
+
+  const routers = [
+    healthRoutes({ db: deps.db, tableName: deps.tableName, isShuttingDown }),
+    docsRoutes(openApiDocument()),
+    orderRoutes({ orders, products, clock, authenticate, readBody }),
+    productRoutes({ products, clock, authenticate, requireAdmin: requireAdmin(), readBody }),
+  ];
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import type { AppState } from '../http/context';
+import { ProblemError } from '../http/problem';
+import type { AccessTokenVerifier } from './verifier';
+
+const challenge = (error?: string, description?: string) =>
+  error ? `Bearer realm="orders", error="${error}", error_description="${description}"` : 'Bearer realm="orders"';
+
+function unauthorized(detail: string, error?: string) {
+  return new ProblemError(401, 'unauthorized', 'Authentication required', detail, undefined, {
+    'WWW-Authenticate': challenge(error, detail),
+  });
+}
+
+/** Requires a valid Cognito access token (RFC 6750): 401 with WWW-Authenticate when missing or not valid. */
+export function requireAuth(verifier: AccessTokenVerifier): Middleware<AppState> {
+  return async (ctx, next) => {
+    const header = ctx.get('Authorization');
+    if (!header) throw unauthorized('Send an access token: Authorization: Bearer <token>.');
+    const match = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(header);
+    if (!match) throw unauthorized('The Authorization header is not a Bearer JWT.', 'invalid_request');
+    try {
+      ctx.state.caller = await verifier.verify(match[1]!);
+    } catch (err) {
+      const expired = (err as Error).name === 'JwtExpiredError';
+      throw unauthorized(expired ? 'The access token has expired.' : 'The access token is not valid.', 'invalid_token');
+    }
+    return next();
+  };
+}
+
+export function requireAdmin(): Middleware<AppState> {
+  return async (ctx, next) => {
+    if (!ctx.state.caller?.isAdmin) {
+      throw new ProblemError(403, 'forbidden', 'Forbidden', 'This operation needs the admins group.', undefined, {
+        'WWW-Authenticate': challenge('insufficient_scope', 'This operation needs the admins group.'),
+      });
+    }
+    return next();
+  };
+}

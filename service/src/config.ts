@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** The container's configuration, read once from the environment (infra/ sets these on the task). */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  TABLE_NAME: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  /** Only locally: DynamoDB Local's address. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** In AWS: the pool and app client whose access tokens we accept. */
+  COGNITO_USER_POOL_ID: z.string().optional(),
+  COGNITO_CLIENT_ID: z.string().min(1),
+  /** Only locally: cognito-local's issuer and JWKS (http). */
+  COGNITO_ISSUER: z.url().optional(),
+  COGNITO_JWKS_URI: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Below ECS's stopTimeout (infra keeps them in step). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+});
+
+export type ServiceConfig = z.infer<typeof Env>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const config = parsed.data;
+  if (!config.COGNITO_USER_POOL_ID && !(config.COGNITO_ISSUER && config.COGNITO_JWKS_URI)) {
+    throw new Error('invalid configuration: set COGNITO_USER_POOL_ID (AWS) or COGNITO_ISSUER and COGNITO_JWKS_URI (local)');
+  }
+  return config;
+}

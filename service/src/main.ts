@@ -1,0 +1,34 @@
+import pino from 'pino';
+import { createApp } from './app';
+import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
+import { documentClient } from './clients';
+import { readConfig } from './config';
+import { listen } from './server';
+
+/** The container's entry point: configuration from the environment, then serve until SIGTERM. */
+async function main() {
+  const config = readConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'orders-api' } });
+  const db = documentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  const verifier = config.COGNITO_USER_POOL_ID
+    ? cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID })
+    : localCognitoVerifier({ issuer: config.COGNITO_ISSUER!, jwksUri: config.COGNITO_JWKS_URI!, clientId: config.COGNITO_CLIENT_ID });
+  const state = { shuttingDown: false };
+  const app = createApp({ db, tableName: config.TABLE_NAME, verifier, logger, isShuttingDown: () => state.shuttingDown });
+  const running = await listen(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, state });
+  logger.info({ port: running.port }, 'orders API listening');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    void running.shutdown().then(() => {
+      db.destroy();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

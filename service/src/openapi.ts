@@ -1,0 +1,108 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import * as s from './schemas';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.Problem } } });
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+const auth = [{ bearer: [] }];
+const authErrors = { 401: problem('Missing, invalid or expired access token'), 503: problem('The store is unavailable; retry after Retry-After') };
+const orderIdParams = z.object({ orderId: s.OrderId });
+
+/** The OpenAPI 3.1 document, generated from the schemas that validate requests. */
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Cognito access token (locally: `npm run --silent token -- alice`).',
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/orders',
+    summary: 'Place an order',
+    description: 'Accepts the order as PENDING; the processor confirms or rejects it asynchronously.',
+    security: auth,
+    request: {
+      headers: z.object({
+        'Idempotency-Key': z.string().optional().meta({ description: 'Same key and body returns the same order; another body is 422' }),
+      }),
+      body: { content: { 'application/json': { schema: s.CreateOrderRequest } } },
+    },
+    responses: {
+      202: { ...json('Accepted (or replayed: Idempotent-Replayed: true)', s.Order), headers: { Location: { schema: { type: 'string' } } } },
+      400: problem('Malformed JSON or header'),
+      413: problem('Body too large'),
+      415: problem('Not JSON'),
+      422: problem('Invalid fields, unknown products, or a reused Idempotency-Key'),
+      ...authErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/orders',
+    summary: "List the caller's orders, newest first",
+    security: auth,
+    request: { query: s.ListOrdersQuery },
+    responses: { 200: json('A page of orders', s.OrderList), 400: problem('Invalid limit or cursor'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/orders/{orderId}',
+    summary: 'Get an order (its owner or an admin)',
+    security: auth,
+    request: { params: orderIdParams },
+    responses: { 200: json('The order', s.Order), 400: problem('Invalid order id'), 404: problem('No such order visible to the caller'), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/orders/{orderId}/cancel',
+    summary: 'Cancel a PENDING or CONFIRMED order',
+    security: auth,
+    request: { params: orderIdParams, body: { required: false, content: { 'application/json': { schema: s.CancelOrderRequest } } } },
+    responses: {
+      200: json('The cancelled order', s.Order),
+      404: problem('No such order visible to the caller'),
+      409: problem('The order is REJECTED or already CANCELLED'),
+      ...authErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/products',
+    summary: 'The catalog',
+    security: auth,
+    responses: { 200: json('All products', s.ProductList), ...authErrors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/products/{sku}',
+    summary: 'Create or replace a product (admins)',
+    security: auth,
+    request: { params: z.object({ sku: s.Sku }), body: { content: { 'application/json': { schema: s.PutProductRequest } } } },
+    responses: {
+      200: json('Replaced', s.Product),
+      201: json('Created', s.Product),
+      403: problem('Caller is not in the admins group'),
+      422: problem('Invalid fields'),
+      ...authErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/health',
+    summary: 'Liveness and store reachability (no auth)',
+    responses: { 200: json('Healthy', s.Health), 503: json('Store unreachable or draining', s.Health) },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Orders API',
+      version: '1.0.0',
+      description: 'Accept, read, list and cancel orders. Money is in minor units (cents). Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

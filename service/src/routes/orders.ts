@@ -1,0 +1,105 @@
+import Router from '@koa/router';
+import { cancel, canTransition, isVisibleTo, newOrder } from '../../../core/domain/order';
+import { priceLines } from '../../../core/domain/pricing';
+import { newOrderId } from '../../../core/ids';
+import { IdempotencyMismatchError, VersionConflictError } from '../../../core/store/errors';
+import { hashOf, type OrderStore } from '../../../core/store/orders';
+import type { ProductStore } from '../../../core/store/products';
+import type { AppState } from '../http/context';
+import { ProblemError, fieldError } from '../http/problem';
+import { parse } from '../http/validate';
+import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderId } from '../schemas';
+import { decodeCursor, encodeCursor, orderView } from './views';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+
+export interface OrderRouteDeps {
+  orders: OrderStore;
+  products: ProductStore;
+  clock: () => Date;
+  authenticate: Middleware<AppState>;
+  readBody: Middleware<AppState>;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+const CANCEL_ATTEMPTS = 5;
+const PathParams = z.strictObject({ orderId: OrderId });
+
+const notFound = () => new ProblemError(404, 'order-not-found', 'Order not found', 'No order with this id is visible to you.');
+
+export function orderRoutes({ orders, products, clock, authenticate, readBody }: OrderRouteDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/v1/orders' });
+
+  router.post('/', authenticate, readBody, async (ctx) => {
+    const request = parse('body', CreateOrderRequest, ctx.state.body);
+    const key = ctx.get('Idempotency-Key');
+    if (key && !IDEMPOTENCY_KEY.test(key)) {
+      throw new ProblemError(400, 'validation-error', 'The request headers are not valid', 'Idempotency-Key: 1–255 printable ASCII characters', [
+        fieldError('header', ['Idempotency-Key'], 'must be 1–255 printable ASCII characters'),
+      ]);
+    }
+    const catalog = await products.getMany(request.items.map((line) => line.sku));
+    const priced = priceLines(request.items, catalog);
+    if (!priced.ok) {
+      const errors = priced.problems.map((p) => fieldError('body', ['items', p.index, 'sku'], p.detail));
+      throw new ProblemError(422, 'unorderable-items', 'Some items cannot be ordered', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);
+    }
+    const caller = ctx.state.caller!;
+    const now = clock();
+    const order = newOrder({ orderId: newOrderId(now), customerId: caller.sub, items: priced.items, currency: priced.currency, now });
+    try {
+      const created = await orders.create(order, key ? { key, requestHash: hashOf(JSON.stringify(request)) } : undefined);
+      ctx.status = 202;
+      ctx.set('Location', `/v1/orders/${created.order.orderId}`);
+      if (created.replayed) ctx.set('Idempotent-Replayed', 'true');
+      ctx.body = orderView(created.order);
+    } catch (err) {
+      if (err instanceof IdempotencyMismatchError) {
+        throw new ProblemError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different request body.', [
+          fieldError('header', ['Idempotency-Key'], 'was already used with a different request body'),
+        ]);
+      }
+      throw err;
+    }
+  });
+
+  router.get('/', authenticate, async (ctx) => {
+    const query = parse('query', ListOrdersQuery, ctx.query);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const page = await orders.listByCustomer(ctx.state.caller!.sub, query.limit, after);
+    ctx.body = {
+      items: page.orders.map(orderView),
+      ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId) } : {}),
+    };
+  });
+
+  router.get('/:orderId', authenticate, async (ctx) => {
+    const { orderId } = parse('path', PathParams, ctx.params);
+    const order = await orders.get(orderId);
+    if (!order || !isVisibleTo(order, ctx.state.caller!)) throw notFound();
+    ctx.body = orderView(order);
+  });
+
+  router.post('/:orderId/cancel', authenticate, readBody, async (ctx) => {
+    const { orderId } = parse('path', PathParams, ctx.params);
+    const { reason } = parse('body', CancelOrderRequest, ctx.state.body ?? {});
+    // Read, decide, write conditionally; if someone else wrote in between (the processor confirming,
+    // another cancel), read again and decide again.
+    for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+      const order = await orders.get(orderId);
+      if (!order || !isVisibleTo(order, ctx.state.caller!)) throw notFound();
+      if (!canTransition(order.status, 'CANCELLED')) {
+        throw new ProblemError(409, 'order-not-cancellable', 'Order cannot be cancelled', `The order is ${order.status}.`);
+      }
+      try {
+        ctx.body = orderView(await orders.apply(cancel(order, clock(), reason)));
+        return;
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+      }
+    }
+    throw new ProblemError(409, 'order-busy', 'Order is changing', 'The order kept changing while being cancelled; try again.');
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { ProductStore } from '../../../core/store/products';
+import type { AppState } from '../http/context';
+import { parse } from '../http/validate';
+import { PutProductRequest, Sku } from '../schemas';
+
+export interface ProductRouteDeps {
+  products: ProductStore;
+  clock: () => Date;
+  authenticate: Middleware<AppState>;
+  requireAdmin: Middleware<AppState>;
+  readBody: Middleware<AppState>;
+}
+
+const PathParams = z.strictObject({ sku: Sku });
+
+export function productRoutes({ products, clock, authenticate, requireAdmin, readBody }: ProductRouteDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/v1/products' });
+
+  router.get('/', authenticate, async (ctx) => {
+    ctx.body = { items: await products.list() };
+  });
+
+  router.put('/:sku', authenticate, requireAdmin, readBody, async (ctx) => {
+    const { sku } = parse('path', PathParams, ctx.params);
+    const body = parse('body', PutProductRequest, ctx.state.body);
+    const product = { sku, ...body, updatedAt: clock().toISOString() };
+    const created = await products.put(product);
+    ctx.status = created ? 201 : 200;
+    if (created) ctx.set('Location', `/v1/products/${sku}`);
+    ctx.body = product;
+  });
+
+  return router;
+}

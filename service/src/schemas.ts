@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../../core/domain/order';
+import { isOrderId } from '../../core/ids';
+
+/**
+ * The API's schemas: the same objects validate requests and generate the OpenAPI document (openapi.ts),
+ * so the published contract cannot drift from what the service enforces.
+ */
+export const MAX_ITEMS_PER_ORDER = 50; // a reservation is one transaction: items + the order ≤ 100 writes
+export const MAX_QUANTITY = 1000;
+
+/** Printable text: no control characters (they end up in logs and UIs). */
+const printable = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\p{Cc}\p{Cs}]/u.test(s), 'must not contain control characters');
+
+export const Sku = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be 1–32 characters of A–Z, 0–9 and -')
+  .meta({ description: 'Product code', example: 'KB-001' });
+
+export const OrderId = z
+  .string()
+  .refine(isOrderId, 'must be an order id (a 26-character ULID)')
+  .meta({ description: 'Order id (ULID, sortable by creation time)', example: '01JD3Z8J6W9X4T4B2M8Q5R7N1C' });
+
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').meta({ example: 'EUR' });
+const MinorUnits = z.number().int().min(0).max(1_000_000_000).meta({ description: 'Amount in minor units (cents)' });
+
+export const OrderLineRequest = z
+  .strictObject({
+    sku: Sku,
+    quantity: z.number().int().min(1).max(MAX_QUANTITY).meta({ example: 2 }),
+  })
+  .meta({ id: 'OrderLineRequest' });
+
+export const CreateOrderRequest = z
+  .strictObject({
+    items: z.array(OrderLineRequest).min(1).max(MAX_ITEMS_PER_ORDER),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.items.forEach((line, index) => {
+      if (seen.has(line.sku)) {
+        ctx.addIssue({ code: 'custom', path: ['items', index, 'sku'], message: 'appears more than once; combine the quantities' });
+      }
+      seen.add(line.sku);
+    });
+  })
+  .meta({ id: 'CreateOrderRequest', description: 'Products and quantities; prices and the total are set by the server.' });
+
+export const CancelOrderRequest = z
+  .strictObject({ reason: printable(200).optional() })
+  .meta({ id: 'CancelOrderRequest' });
+
+export const ListOrdersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size (1–100)' }),
+  cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from a previous page’s nextCursor' }),
+});
+
+export const PutProductRequest = z
+  .strictObject({
+    name: printable(100),
+    price: MinorUnits,
+    currency: Currency,
+    stock: z.number().int().min(0).max(1_000_000_000),
+  })
+  .meta({ id: 'PutProductRequest' });
+
+export const OrderItem = z.object({ sku: Sku, quantity: z.number().int(), unitPrice: MinorUnits }).meta({ id: 'OrderItem' });
+export const StatusChange = z
+  .object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime(), reason: z.string().optional() })
+  .meta({ id: 'StatusChange' });
+
+export const Order = z
+  .object({
+    orderId: OrderId,
+    customerId: z.string(),
+    items: z.array(OrderItem),
+    total: MinorUnits,
+    currency: Currency,
+    status: z.enum(ORDER_STATUSES),
+    version: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    history: z.array(StatusChange),
+  })
+  .meta({ id: 'Order' });
+
+export const OrderList = z
+  .object({ items: z.array(Order), nextCursor: z.string().optional() })
+  .meta({ id: 'OrderList' });
+
+export const Product = z
+  .object({ sku: Sku, name: z.string(), price: MinorUnits, currency: Currency, stock: z.number().int(), updatedAt: z.iso.datetime() })
+  .meta({ id: 'Product' });
+
+export const ProductList = z.object({ items: z.array(Product) }).meta({ id: 'ProductList' });
+
+export const Health = z
+  .object({ status: z.enum(['ok', 'unavailable']), store: z.enum(['reachable', 'unreachable']) })
+  .meta({ id: 'Health' });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), pointer: z.string(), detail: z.string() }))
+      .optional()
+      .meta({ description: 'One entry for each invalid field' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -13,6 +13,7 @@ const STORE_UNAVAILABLE = new Set([
   'TransactionConflictException',
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up`);
 
 /** Is this the store failing (down, throttled, timing out) rather than our bug? Those become 503 + Retry-After. */
 export function isStoreUnavailable(err: unknown): boolean {
@@ -20,6 +21,8 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (e.name && STORE_UNAVAILABLE.has(e.name)) return true;
   if (e.code && NETWORK_CODES.has(e.code)) return true;
+  // The SDK may wrap a socket error into a plain Error whose message is all that is left of its code.
+  if (err instanceof Error && NETWORK_MESSAGE.test(err.message)) return true;
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
   return e.cause !== undefined && e.cause !== err && isStoreUnavailable(e.cause);
 }

@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+/**
+ * The local stack's settings, read from the environment by `npm start`, `npm run token` and `npm run dlq`
+ * alike, so every command finds the same running stack.
+ */
+export interface LocalSettings {
+  apiPort: number;
+  dynamoPort: number;
+  cognitoPort: number;
+  tableName: string;
+  /** Persist DynamoDB Local and cognito-local here; in memory (and a temp dir) when unset. */
+  dataDir?: string;
+}
+
+const portFrom = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got '${value}'`);
+  return port;
+};
+
+export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): LocalSettings {
+  const apiPort = portFrom(env.PORT, 5000, 'PORT');
+  const dataDirFlag = argv.indexOf('--data-dir');
+  const dataDir = dataDirFlag >= 0 ? argv[dataDirFlag + 1] : env.DATA_DIR;
+  return {
+    apiPort,
+    // Derived from PORT unless set, so two stacks on one machine only need different PORTs.
+    dynamoPort: portFrom(env.DYNAMODB_PORT, apiPort + 1, 'DYNAMODB_PORT'),
+    cognitoPort: portFrom(env.COGNITO_PORT, apiPort + 2, 'COGNITO_PORT'),
+    tableName: env.TABLE_NAME || 'orders-local',
+    ...(dataDir ? { dataDir: path.resolve(dataDir) } : {}),
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Logger } from 'pino';
+import { createApp } from '../service/src/app';
+import { localCognitoVerifier } from '../service/src/auth/verifier';
+import { documentClient } from '../service/src/clients';
+import { listen, type RunningServer } from '../service/src/server';
+import { ensureUserPool, startCognitoLocal, type LocalCognito, type LocalUserPool } from './cognito';
+import { LOCAL_AWS, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
+import type { LocalSettings } from './settings';
+import { ensureTable, seedCatalog } from './table';
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamo: LocalDynamo;
+  cognito: LocalCognito;
+  pool: LocalUserPool;
+  tableName: string;
+  streamArn: string;
+  api: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local + cognito-local + table + pool + catalog + the API: the whole pipeline on one machine. */
+export async function startLocalStack(settings: LocalSettings, logger: Logger): Promise<LocalStack> {
+  const dirs = settings.dataDir
+    ? { dynamo: path.join(settings.dataDir, 'dynamodb'), cognito: path.join(settings.dataDir, 'cognito') }
+    : undefined;
+  if (dirs) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+
+  const [dynamo, cognito] = await Promise.all([
+    startDynamoDbLocal({ port: settings.dynamoPort, ...(dirs ? { dataDir: dirs.dynamo } : {}) }),
+    startCognitoLocal({ port: settings.cognitoPort, ...(dirs ? { dataDir: dirs.cognito } : {}) }),
+  ]);
+  const stopped: Array<() => Promise<void>> = [() => cognito.stop(), () => dynamo.stop()];
+  const stop = async () => {
+    for (const step of stopped.splice(0)) await step().catch((err) => logger.warn({ err }, 'stop failed'));
+  };
+  try {
+    const db = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    stopped.push(async () => db.destroy());
+    const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const { streamArn } = await ensureTable(admin, settings.tableName).finally(() => admin.destroy());
+    await seedCatalog(db, settings.tableName);
+    const pool = await ensureUserPool(cognito);
+    const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId });
+    const state = { shuttingDown: false };
+    const app = createApp({ db, tableName: settings.tableName, verifier, logger, isShuttingDown: () => state.shuttingDown });
+    const api = await listen(app, { port: settings.apiPort, shutdownTimeoutMs: 5000, logger, state });
+    stopped.unshift(() => api.shutdown());
+    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

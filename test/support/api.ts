@@ -1,0 +1,37 @@
+import pino from 'pino';
+import supertest from 'supertest';
+import { createApp, type AppDeps } from '../../service/src/app';
+import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { createTestTable, standIns, tokenFor, type DemoUser, type TestTable } from './env';
+
+export interface TestApi {
+  table: TestTable;
+  http: ReturnType<typeof supertest>;
+  /** Authorization header value for a demo user. */
+  auth(user: DemoUser): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh table, verifying real tokens from the local Cognito. */
+export async function createTestApi(overrides: Partial<AppDeps> = {}, options: { seed?: boolean } = {}): Promise<TestApi> {
+  const table = await createTestTable(options);
+  const { pool } = standIns();
+  const app = createApp({
+    db: table.db,
+    tableName: table.tableName,
+    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId }),
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    table,
+    http: supertest(server),
+    auth: async (user) => `Bearer ${await tokenFor(user)}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await table.drop();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalUserPool } from '../../local/cognito';
+import { signIn } from '../../local/cognito';
+import { LOCAL_AWS } from '../../local/dynamodb';
+import { ensureTable, seedCatalog } from '../../local/table';
+import { documentClient } from '../../service/src/clients';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../core/userpool';
+
+/** The stand-ins started by globalSetup. */
+export function standIns() {
+  const dynamoEndpoint = process.env.TEST_DYNAMODB_ENDPOINT;
+  const cognitoEndpoint = process.env.TEST_COGNITO_ENDPOINT;
+  const pool = process.env.TEST_USER_POOL;
+  if (!dynamoEndpoint || !cognitoEndpoint || !pool) throw new Error('stand-ins not started: run through jest (globalSetup)');
+  return { dynamoEndpoint, cognitoEndpoint, pool: JSON.parse(pool) as LocalUserPool };
+}
+
+export interface TestTable {
+  tableName: string;
+  streamArn: string;
+  db: DynamoDBDocumentClient;
+  /** Every item in the table (for "nothing was written" assertions). */
+  snapshot(): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh table from the shared definition, with the demo catalog unless told otherwise. */
+export async function createTestTable(options: { seed?: boolean } = {}): Promise<TestTable> {
+  const { dynamoEndpoint } = standIns();
+  const tableName = `test-${randomUUID()}`;
+  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
+  const { streamArn } = await ensureTable(admin, tableName);
+  const db = documentClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
+  if (options.seed ?? true) await seedCatalog(db, tableName);
+  return {
+    tableName,
+    streamArn,
+    db,
+    async snapshot() {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items.sort((a, b) => `${a.PK}${a.SK}`.localeCompare(`${b.PK}${b.SK}`));
+    },
+    async drop() {
+      db.destroy();
+      await admin.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+      admin.destroy();
+    },
+  };
+}
+
+export type DemoUser = (typeof DEMO_USERS)[number]['username'];
+
+const tokenCache = new Map<string, Promise<string>>();
+
+/** A real access token from the local Cognito for a demo user. */
+export function tokenFor(user: DemoUser): Promise<string> {
+  const { cognitoEndpoint, pool } = standIns();
+  const email = DEMO_USERS.find((u) => u.username === user)!.email;
+  if (!tokenCache.has(email)) tokenCache.set(email, signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.accessToken));
+  return tokenCache.get(email)!;
+}
+
+export function idTokenFor(user: DemoUser): Promise<string> {
+  const { cognitoEndpoint, pool } = standIns();
+  const email = DEMO_USERS.find((u) => u.username === user)!.email;
+  return signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.idToken);
+}
+
+export const subOf = (token: string): string =>
+  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;

@@ -1,0 +1,14 @@
+import { ensureUserPool, startCognitoLocal } from '../../local/cognito';
+import { startDynamoDbLocal } from '../../local/dynamodb';
+
+/** Starts the real stand-ins once; test files find them through these environment variables. */
+export default async function globalSetup(): Promise<void> {
+  // The SDK's notice that Node 20 support ends in 2027 would repeat in every worker.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
+  const pool = await ensureUserPool(cognito);
+  process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TEST_COGNITO_ENDPOINT = cognito.endpoint;
+  process.env.TEST_USER_POOL = JSON.stringify(pool);
+  (globalThis as { __standIns?: unknown }).__standIns = [dynamo, cognito];
+}

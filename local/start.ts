@@ -5,6 +5,8 @@ import { startLocalStack } from './stack';
 
 /** `npm start`: the whole pipeline on local stand-ins, until Ctrl-C. */
 async function main() {
+  // Node 20 works today; the SDK's notice about its 2027 support window would clutter every command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = localSettings(process.env, process.argv.slice(2));
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'orders-local' } });
   console.log(`Starting DynamoDB Local (${settings.dataDir ? `data in ${settings.dataDir}` : 'in memory'}) and cognito-local…`);

@@ -4,6 +4,8 @@ import { localSettings } from './settings';
 
 /** `npm run --silent token -- <user>`: prints one access token for a demo user of the running local stack. */
 async function main() {
+  // Node 20 works today; the SDK's notice about its 2027 support window would clutter every command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const name = process.argv[2] ?? '';
   const user = DEMO_USERS.find((u) => u.username === name || u.email === name);
   if (!user) throw new Error(`usage: npm run --silent token -- <${DEMO_USERS.map((u) => u.username).join('|')}>`);

@@ -1,0 +1,72 @@
+import {
+  ORDER_STATUSES,
+  IllegalTransitionError,
+  allowedSources,
+  canTransition,
+  cancel,
+  confirm,
+  isTerminal,
+  isVisibleTo,
+  mustReleaseStock,
+  newOrder,
+  reject,
+  type OrderStatus,
+} from '../../core/domain/order';
+
+const at = new Date('2026-01-02T03:04:05.000Z');
+const later = new Date('2026-01-02T03:05:00.000Z');
+const fresh = () =>
+  newOrder({ orderId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', customerId: 'c1', items: [{ sku: 'A', quantity: 2, unitPrice: 150 }, { sku: 'B', quantity: 1, unitPrice: 99 }], currency: 'EUR', now: at });
+
+describe('order lifecycle', () => {
+  it('starts PENDING at version 1 with a computed total and one history entry', () => {
+    expect(fresh()).toMatchObject({ status: 'PENDING', version: 1, total: 399, stockState: 'NONE', history: [{ status: 'PENDING', at: at.toISOString() }] });
+  });
+
+  it('allows exactly the documented transitions', () => {
+    const allowed = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
+    expect(allowed.sort()).toEqual(['CONFIRMED->CANCELLED', 'PENDING->CANCELLED', 'PENDING->CONFIRMED', 'PENDING->REJECTED']);
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['REJECTED', 'CANCELLED']);
+  });
+
+  it('derives the store condition from the same graph', () => {
+    expect(allowedSources('CANCELLED')).toEqual(['PENDING', 'CONFIRMED']);
+    expect(allowedSources('CONFIRMED')).toEqual(['PENDING']);
+    expect(allowedSources('PENDING')).toEqual([]);
+  });
+
+  it('confirming reserves stock, bumps the version and records history', () => {
+    const change = confirm(fresh(), later);
+    expect(change).toMatchObject({ from: 'PENDING', expectedVersion: 1 });
+    expect(change.next).toMatchObject({ status: 'CONFIRMED', stockState: 'RESERVED', version: 2, updatedAt: later.toISOString() });
+    expect(change.next.history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED']);
+  });
+
+  it('rejecting keeps the reason', () => {
+    expect(reject(fresh(), later, 'KB-001: 0 in stock').next.history.at(-1)).toEqual({ status: 'REJECTED', at: later.toISOString(), reason: 'KB-001: 0 in stock' });
+  });
+
+  it.each<[OrderStatus, OrderStatus]>([
+    ['REJECTED', 'CANCELLED'],
+    ['CANCELLED', 'CANCELLED'],
+    ['CONFIRMED', 'REJECTED'],
+    ['CANCELLED', 'CONFIRMED'],
+  ])('refuses %s -> %s', (from, to) => {
+    const order = { ...fresh(), status: from };
+    const attempt = () => (to === 'CANCELLED' ? cancel(order, later) : to === 'REJECTED' ? reject(order, later, 'x') : confirm(order, later));
+    expect(attempt).toThrow(IllegalTransitionError);
+  });
+
+  it('releases stock only for a cancelled order that held it', () => {
+    const confirmed = confirm(fresh(), later).next;
+    expect(mustReleaseStock(cancel(confirmed, later).next)).toBe(true);
+    expect(mustReleaseStock(cancel(fresh(), later).next)).toBe(false);
+    expect(mustReleaseStock({ ...cancel(confirmed, later).next, stockState: 'RELEASED' })).toBe(false);
+  });
+
+  it('shows an order to its owner and admins only', () => {
+    expect(isVisibleTo(fresh(), { sub: 'c1', isAdmin: false })).toBe(true);
+    expect(isVisibleTo(fresh(), { sub: 'c2', isAdmin: false })).toBe(false);
+    expect(isVisibleTo(fresh(), { sub: 'c2', isAdmin: true })).toBe(true);
+  });
+});

@@ -11,6 +11,8 @@ export interface LocalSettings {
   tableName: string;
   /** Persist DynamoDB Local and cognito-local here; in memory (and a temp dir) when unset. */
   dataDir?: string;
+  /** Powertools log level of the in-process processor (PROCESSOR_LOG_LEVEL). */
+  processorLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
 const portFrom = (value: string | undefined, fallback: number, name: string): number => {
@@ -30,6 +32,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readon
     dynamoPort: portFrom(env.DYNAMODB_PORT, apiPort + 1, 'DYNAMODB_PORT'),
     cognitoPort: portFrom(env.COGNITO_PORT, apiPort + 2, 'COGNITO_PORT'),
     tableName: env.TABLE_NAME || 'orders-local',
+    processorLogLevel: (['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const).find((l) => l === env.PROCESSOR_LOG_LEVEL?.toUpperCase()) ?? 'WARN',
     ...(dataDir ? { dataDir: path.resolve(dataDir) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Logger } from 'pino';
 import { createApp } from '../service/src/app';
 import { localCognitoVerifier } from '../service/src/auth/verifier';
@@ -8,6 +9,10 @@ import { documentClient } from '../service/src/clients';
 import { listen, type RunningServer } from '../service/src/server';
 import { ensureUserPool, startCognitoLocal, type LocalCognito, type LocalUserPool } from './cognito';
 import { LOCAL_AWS, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
+import { orderProcessorMapping } from '../core/eventSourceMapping';
+import { StreamPoller } from './poller/poller';
+import { PollerState, pollerStateTableName } from './poller/state';
+import { localProcessor } from './processor';
 import type { LocalSettings } from './settings';
 import { ensureTable, seedCatalog } from './table';
 
@@ -19,6 +24,8 @@ export interface LocalStack {
   tableName: string;
   streamArn: string;
   api: RunningServer;
+  poller: StreamPoller;
+  pollerState: PollerState;
   stop(): Promise<void>;
 }
 
@@ -41,7 +48,9 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     const db = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
     stopped.push(async () => db.destroy());
     const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-    const { streamArn } = await ensureTable(admin, settings.tableName).finally(() => admin.destroy());
+    const stateTable = pollerStateTableName(settings.tableName);
+    const { streamArn } = await ensureTable(admin, settings.tableName);
+    await PollerState.ensureTable(admin, stateTable).finally(() => admin.destroy());
     await seedCatalog(db, settings.tableName);
     const pool = await ensureUserPool(cognito);
     const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId });
@@ -49,7 +58,24 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     const app = createApp({ db, tableName: settings.tableName, verifier, logger, isShuttingDown: () => state.shuttingDown });
     const api = await listen(app, { port: settings.apiPort, shutdownTimeoutMs: 5000, logger, state });
     stopped.unshift(() => api.shutdown());
-    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, stop };
+
+    // The processor, fed by a poller that behaves like Lambda's event source mapping.
+    const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const pollerState = new PollerState(db, stateTable);
+    const poller = new StreamPoller({
+      streams,
+      streamArn,
+      handler: localProcessor({ db, tableName: settings.tableName, logLevel: settings.processorLogLevel }),
+      settings: orderProcessorMapping,
+      state: pollerState,
+      logger,
+    });
+    poller.start();
+    stopped.unshift(async () => {
+      await poller.stop();
+      streams.destroy();
+    });
+    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, poller, pollerState, stop };
   } catch (err) {
     await stop();
     throw err;

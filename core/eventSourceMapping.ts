@@ -1,0 +1,48 @@
+import { ENTITY } from './table';
+
+/**
+ * How the order processor consumes the table's stream, defined once: infra/ builds the Lambda
+ * EventSourceMapping from it and the local poller (local/poller) obeys the same numbers, so a behaviour
+ * seen on a laptop is the behaviour deployed.
+ */
+export interface EventSourceMappingSettings {
+  /** Records per invocation (Lambda: 1–10,000; GetRecords reads ≤ 1,000 at a time). */
+  batchSize: number;
+  /** Wait up to this long to fill a batch; 0 invokes as soon as records arrive (~4 polls a second). */
+  maximumBatchingWindowInSeconds: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** On a function error, split the batch in two and retry the halves (does not count as a retry). */
+  bisectBatchOnFunctionError: boolean;
+  /** Retries of a failing batch before its records go to the on-failure destination (-1 = until they expire). */
+  maximumRetryAttempts: number;
+  /** Records older than this are not retried but sent to the on-failure destination (-1 = never). */
+  maximumRecordAgeInSeconds: number;
+  /** The handler reports failed records by SequenceNumber; the rest of the batch is not retried. */
+  functionResponseTypes: ReadonlyArray<'ReportBatchItemFailures'>;
+  /** One batch per shard in flight keeps records of one order in order. */
+  parallelizationFactor: number;
+  /** Lambda filter criteria (OR-ed): only order state changes the processor owns are delivered. */
+  filterPatterns: ReadonlyArray<Record<string, unknown>>;
+  /** Where exhausted batches are reported: an SQS queue in AWS, a dead-letter store locally. */
+  onFailure: { kind: 'sqs'; messageRetentionSeconds: number };
+}
+
+const orderImage = (status: string) => ({ entityType: { S: [ENTITY.order] }, status: { S: [status] } });
+
+export const orderProcessorMapping: EventSourceMappingSettings = {
+  batchSize: 100,
+  maximumBatchingWindowInSeconds: 0,
+  startingPosition: 'TRIM_HORIZON',
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 5,
+  maximumRecordAgeInSeconds: 6 * 60 * 60,
+  functionResponseTypes: ['ReportBatchItemFailures'],
+  parallelizationFactor: 1,
+  filterPatterns: [
+    // A new order to reserve stock for.
+    { eventName: ['INSERT'], dynamodb: { NewImage: orderImage('PENDING') } },
+    // A confirmed order cancelled by its customer: its stock goes back.
+    { eventName: ['MODIFY'], dynamodb: { OldImage: { status: { S: ['CONFIRMED'] } }, NewImage: orderImage('CANCELLED') } },
+  ],
+  onFailure: { kind: 'sqs', messageRetentionSeconds: 14 * 24 * 60 * 60 },
+};

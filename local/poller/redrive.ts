@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import type { StreamHandler } from './poller';
+import type { PollerState } from './state';
+
+export interface RedriveResult {
+  id: string;
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * Hands each dead letter's records to the handler again, in their original order; a letter leaves the store
+ * only when every record in it succeeds. Safe to repeat: the processor is idempotent.
+ */
+export async function redriveDeadLetters(state: PollerState, handler: StreamHandler, ids?: readonly string[]): Promise<RedriveResult[]> {
+  const letters = (await state.deadLetters()).filter((l) => !ids?.length || ids.includes(l.id));
+  const results: RedriveResult[] = [];
+  for (const letter of letters) {
+    try {
+      const response = await handler({ Records: letter.records }, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive' } as Context);
+      const failures = response?.batchItemFailures ?? [];
+      if (failures.length > 0) {
+        results.push({ id: letter.id, ok: false, detail: `${failures.length} of ${letter.records.length} records failed again` });
+        continue;
+      }
+      await state.removeDeadLetter(letter.id);
+      results.push({ id: letter.id, ok: true, detail: `${letter.records.length} records processed` });
+    } catch (err) {
+      results.push({ id: letter.id, ok: false, detail: (err as Error).message });
+    }
+  }
+  return results;
+}

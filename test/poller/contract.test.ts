@@ -1,0 +1,170 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { ENTITY, orderKey, productKey } from '../../core/table';
+import { redriveDeadLetters } from '../../local/poller/redrive';
+import { createTestTable, type TestTable } from '../support/env';
+import { eventually, startTestPoller, type TestPoller } from '../support/pipeline';
+
+/**
+ * The local poller against DynamoDB Local's real stream, with a scripted handler: each test checks one clause
+ * of Lambda's event source mapping contract.
+ */
+const idOf = (r: DynamoDBRecord) => r.dynamodb!.NewImage!.orderId!.S!;
+const seqOf = (r: DynamoDBRecord) => r.dynamodb!.SequenceNumber!;
+
+async function writeOrders(table: TestTable, ids: string[]) {
+  for (const orderId of ids) {
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...orderKey(orderId), entityType: ENTITY.order, orderId, status: 'PENDING' } }));
+  }
+}
+
+type Script = (event: DynamoDBStreamEvent, call: number) => Promise<DynamoDBBatchResponse> | DynamoDBBatchResponse;
+
+function scripted(script: Script) {
+  const calls: string[][] = [];
+  const handler = async (event: DynamoDBStreamEvent) => {
+    calls.push(event.Records.map(idOf));
+    return script(event, calls.length);
+  };
+  return { calls, handler };
+}
+
+const ok = (): DynamoDBBatchResponse => ({ batchItemFailures: [] });
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+
+let table: TestTable;
+let running: TestPoller | undefined;
+beforeEach(async () => {
+  table = await createTestTable({ seed: false });
+});
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  await table.drop();
+});
+
+describe('local event source mapping', () => {
+  it('delivers Lambda-shaped events in stream order and only records matching the filter', async () => {
+    const { calls, handler } = scripted(ok);
+    const events: DynamoDBStreamEvent[] = [];
+    running = await startTestPoller(table, async (event) => {
+      events.push(event);
+      return handler(event);
+    });
+    await writeOrders(table, ids('a', 3));
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...productKey('X'), entityType: ENTITY.product, sku: 'X', stock: 1 } }));
+    await writeOrders(table, ids('b', 2));
+    await eventually(async () => calls.flat().length === 5, 10_000, 'five records');
+    expect(calls.flat()).toEqual([...ids('a', 3), ...ids('b', 2)]);
+    const record = events[0]!.Records[0]!;
+    expect(record.eventSourceARN).toBe(table.streamArn);
+    expect(record.eventSource).toBe('aws:dynamodb');
+    expect(typeof record.dynamodb!.ApproximateCreationDateTime).toBe('number');
+    expect(record.dynamodb!.ApproximateCreationDateTime).toBeLessThanOrEqual(Date.now() / 1000 + 1);
+    expect(running.poller.stats.recordsFiltered).toBe(1);
+  });
+
+  it('respects the batch size', async () => {
+    const { calls, handler } = scripted(ok);
+    await writeOrders(table, ids('s', 7));
+    running = await startTestPoller(table, handler, { settings: { batchSize: 3 } });
+    await eventually(async () => calls.flat().length === 7, 10_000, 'seven records');
+    expect(calls.map((c) => c.length)).toEqual([3, 3, 1]);
+  });
+
+  it('after a partial failure, redelivers from the lowest failed sequence number', async () => {
+    const { calls, handler } = scripted((event, call) =>
+      call === 1 ? { batchItemFailures: [event.Records[4]!, event.Records[2]!].map((r) => ({ itemIdentifier: seqOf(r) })) } : ok(),
+    );
+    await writeOrders(table, ids('p', 6));
+    running = await startTestPoller(table, handler);
+    await eventually(async () => calls.length === 2, 10_000, 'the redelivery');
+    expect(calls[0]).toEqual(ids('p', 6));
+    expect(calls[1]).toEqual(ids('p', 6).slice(2)); // from the lowest failure, including records that had succeeded
+  });
+
+  it('treats an unknown itemIdentifier as a failure of the whole batch', async () => {
+    const { calls, handler } = scripted((_event, call) => (call === 1 ? { batchItemFailures: [{ itemIdentifier: '' }] } : ok()));
+    await writeOrders(table, ids('u', 2));
+    running = await startTestPoller(table, handler, { settings: { bisectBatchOnFunctionError: false } });
+    await eventually(async () => calls.length === 2, 10_000, 'the retry');
+    expect(calls[1]).toEqual(calls[0]);
+  });
+
+  it('retries the whole batch when the function throws', async () => {
+    const { calls, handler } = scripted((_event, call) => {
+      if (call < 3) throw new Error('boom');
+      return ok();
+    });
+    await writeOrders(table, ids('t', 4));
+    running = await startTestPoller(table, handler, { settings: { bisectBatchOnFunctionError: false } });
+    await eventually(async () => calls.length === 3, 10_000, 'three attempts');
+    expect(calls).toEqual([ids('t', 4), ids('t', 4), ids('t', 4)]);
+    expect(await running.state.deadLetters()).toEqual([]);
+  });
+
+  it('bisects to isolate a poison record, dead-letters it after the retries, and moves on', async () => {
+    const poison = 'x-05';
+    const { calls, handler } = scripted((event) => {
+      if (event.Records.some((r) => idOf(r) === poison)) throw new Error(`cannot process ${poison}`);
+      return ok();
+    });
+    await writeOrders(table, ids('x', 8));
+    running = await startTestPoller(table, handler, { settings: { maximumRetryAttempts: 2 } });
+    await eventually(async () => (await running!.state.deadLetters()).length === 1, 10_000, 'a dead letter');
+    const [letter] = await running.state.deadLetters();
+    expect(letter!.records.map(idOf)).toEqual([poison]);
+    expect(letter!.lastError).toBe(`cannot process ${poison}`);
+    expect(letter!.onFailure).toMatchObject({
+      version: '1.0',
+      // every invocation that carried the poison record: 3 while bisecting down to it, then 1 + 2 retries alone
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 6 },
+      DDBStreamBatchInfo: { batchSize: 1, streamArn: table.streamArn, startSequenceNumber: letter!.records[0]!.dynamodb!.SequenceNumber },
+    });
+    // Halving: [0-7] → [0-3] ok, [4-7] → [4,5] → [4] ok, [5] ×3 → DLQ, then [6,7].
+    expect(calls).toEqual([ids('x', 8), ids('x', 8).slice(0, 4), ids('x', 8).slice(4), ['x-04', 'x-05'], ['x-04'], ['x-05'], ['x-05'], ['x-05'], ['x-06', 'x-07']]);
+
+    // The shard moved on: later records flow.
+    await writeOrders(table, ['y-00']);
+    await eventually(async () => calls.flat().includes('y-00'), 10_000, 'later records');
+
+    // Redrive once the fault is gone: the letter is processed and leaves the store.
+    const redriven: string[] = [];
+    const results = await redriveDeadLetters(running.state, async (event) => {
+      redriven.push(...event.Records.map(idOf));
+      return ok();
+    });
+    expect(results).toEqual([{ id: letter!.id, ok: true, detail: '1 records processed' }]);
+    expect(redriven).toEqual([poison]);
+    expect(await running.state.deadLetters()).toEqual([]);
+  });
+
+  it('keeps a dead letter whose records fail again on redrive', async () => {
+    const { handler } = scripted(() => {
+      throw new Error('always');
+    });
+    await writeOrders(table, ['z-00']);
+    running = await startTestPoller(table, handler, { settings: { maximumRetryAttempts: 0 } });
+    await eventually(async () => (await running!.state.deadLetters()).length === 1, 10_000, 'a dead letter');
+    const results = await redriveDeadLetters(running.state, async () => {
+      throw new Error('still broken');
+    });
+    expect(results[0]).toMatchObject({ ok: false, detail: 'still broken' });
+    expect(await running.state.deadLetters()).toHaveLength(1);
+  });
+
+  it('resumes from its checkpoint after a restart', async () => {
+    const first = scripted(ok);
+    running = await startTestPoller(table, first.handler, { stateTable: `poller-restart-${table.tableName}` });
+    await writeOrders(table, ids('r', 3));
+    await eventually(async () => first.calls.flat().length === 3, 10_000, 'the first three');
+    await running.stop();
+
+    await writeOrders(table, ids('s', 2));
+    const second = scripted(ok);
+    running = await startTestPoller(table, second.handler, { stateTable: `poller-restart-${table.tableName}` });
+    await eventually(async () => second.calls.flat().length === 2, 10_000, 'the next two');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.calls.flat()).toEqual(ids('s', 2));
+  });
+});

@@ -1,0 +1,170 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { cancel, confirm, newOrder, type Order } from '../../core/domain/order';
+import { newOrderId } from '../../core/ids';
+import { Fulfilment } from '../../core/store/fulfilment';
+import { orderToItem, productToItem } from '../../core/store/items';
+import { ENTITY, idempotencyRecordKey } from '../../core/table';
+import { LocalMetrics } from '../../local/processor';
+import { createHandler } from '../../processor/src/handler';
+import { noTracing } from '../../processor/src/tracing';
+import { createTestTable, type TestTable } from '../support/env';
+import { storesOf } from '../support/pipeline';
+
+/** The handler on hand-built stream events, one branch each, against a real table. */
+let table: TestTable;
+let seq = 1000;
+const emf: Array<Record<string, unknown>> = [];
+const now = new Date('2026-11-25T10:00:00.000Z');
+
+const image = (item: object) => marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
+const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', newItem?: object, oldItem?: object): DynamoDBRecord => ({
+  eventID: `e${seq}`,
+  eventName,
+  eventSource: 'aws:dynamodb',
+  eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/t/stream/x',
+  dynamodb: {
+    SequenceNumber: String(seq++),
+    ApproximateCreationDateTime: Math.floor(now.getTime() / 1000),
+    ...(newItem ? { NewImage: image(newItem) } : {}),
+    ...(oldItem ? { OldImage: image(oldItem) } : {}),
+    StreamViewType: 'NEW_AND_OLD_IMAGES',
+  },
+});
+const inserted = (order: Order) => record('INSERT', orderToItem(order));
+const modified = (before: Order, after: Order) => record('MODIFY', orderToItem(after), orderToItem(before));
+
+function handlerWith(fulfilment: Pick<Fulfilment, 'reserveStock' | 'releaseStock'>) {
+  return createHandler({
+    fulfilment: fulfilment as Fulfilment,
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    metrics: new LocalMetrics((doc) => emf.push(doc)),
+    tracing: noTracing,
+    clock: () => now,
+  });
+}
+const run = (records: DynamoDBRecord[], fulfilment: Pick<Fulfilment, 'reserveStock' | 'releaseStock'> = new Fulfilment(table.db, table.tableName)) =>
+  handlerWith(fulfilment)({ Records: records }, { awsRequestId: 'req-1', functionName: 'test' } as never);
+
+async function storedOrder(items: Array<{ sku: string; quantity: number }>) {
+  const order = newOrder({ orderId: newOrderId(), customerId: 'c1', items: items.map((i) => ({ ...i, unitPrice: 100 })), currency: 'EUR', now: new Date(now.getTime() - 250) });
+  await storesOf(table).orders.create(order);
+  return order;
+}
+const stock = async (sku: string) => (await storesOf(table).products.get(sku))?.stock;
+const status = async (orderId: string) => (await storesOf(table).orders.get(orderId))!;
+
+beforeAll(async () => {
+  table = await createTestTable({ seed: false });
+  for (const [sku, units] of [['A', 10], ['B', 1]] as const) {
+    await storesOf(table).products.put({ sku, name: sku, price: 100, currency: 'EUR', stock: units, updatedAt: now.toISOString() });
+  }
+});
+afterAll(() => table.drop());
+beforeEach(() => emf.splice(0));
+
+describe('processor handler', () => {
+  it('confirms a new order it can fill, takes the stock, and records metrics', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 3 }]);
+    expect(await run([inserted(order)])).toEqual({ batchItemFailures: [] });
+    expect(await status(order.orderId)).toMatchObject({ status: 'CONFIRMED', stockState: 'RESERVED', version: 2 });
+    expect(await stock('A')).toBe(7);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ OrdersConfirmed: 1, ProcessingLatency: 250 });
+  });
+
+  it('changes nothing when the same INSERT is delivered again', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    await run([inserted(order)]);
+    const after = await stock('A');
+    expect(await run([inserted(order), inserted(order)])).toEqual({ batchItemFailures: [] });
+    expect(await stock('A')).toBe(after);
+    expect((await status(order.orderId)).version).toBe(2);
+    expect(emf.filter((d) => 'OrdersConfirmed' in d)).toHaveLength(1);
+  });
+
+  it('rejects with a reason and reserves nothing when one item lacks stock', async () => {
+    const before = await stock('A');
+    const order = await storedOrder([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }]);
+    await run([inserted(order)]);
+    const rejected = await status(order.orderId);
+    expect(rejected.status).toBe('REJECTED');
+    expect(rejected.history.at(-1)!.reason).toBe('insufficient stock (B: 1 in stock, 2 ordered)');
+    expect(await stock('A')).toBe(before);
+    expect(await stock('B')).toBe(1);
+    expect(emf[0]).toMatchObject({ OrdersRejected: 1 });
+  });
+
+  it('rejects an order naming a product that no longer exists', async () => {
+    const order = await storedOrder([{ sku: 'GONE', quantity: 1 }]);
+    await run([inserted(order)]);
+    expect((await status(order.orderId)).history.at(-1)!.reason).toBe('insufficient stock (GONE: unknown product)');
+  });
+
+  it('leaves an order the customer cancelled before processing alone', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 2 }]);
+    const before = await stock('A');
+    await storesOf(table).orders.apply(cancel(order, now));
+    await run([inserted(order)]);
+    expect(await status(order.orderId)).toMatchObject({ status: 'CANCELLED', stockState: 'NONE' });
+    expect(await stock('A')).toBe(before);
+  });
+
+  it('releases a cancelled confirmed order’s stock once, however often the MODIFY arrives', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 2 }]);
+    await run([inserted(order)]);
+    const confirmed = await status(order.orderId);
+    const cancelled = cancel(confirmed, now);
+    await storesOf(table).orders.apply(cancelled);
+    const before = await stock('A');
+    const change = modified(confirmed, cancelled.next);
+    expect(await run([change, change])).toEqual({ batchItemFailures: [] });
+    expect(await run([change])).toEqual({ batchItemFailures: [] });
+    expect(await stock('A')).toBe(before + 2);
+    expect((await status(order.orderId)).stockState).toBe('RELEASED');
+    expect(emf.filter((d) => 'StockReleased' in d)).toHaveLength(1);
+  });
+
+  it('ignores records that are not order changes it owns', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const before = await stock('A');
+    const confirmed = confirm(order, now).next;
+    const ignored = [
+      record('INSERT', productToItem({ sku: 'C', name: 'C', price: 1, currency: 'EUR', stock: 1, updatedAt: '' })),
+      record('INSERT', { ...idempotencyRecordKey('c1', 'k'), entityType: ENTITY.idempotency, orderId: order.orderId }),
+      modified(order, cancel(order, now).next), // PENDING → CANCELLED: nothing was reserved
+      modified(order, confirmed), // the processor's own write
+      record('REMOVE', undefined, orderToItem(order)),
+    ];
+    expect(await run(ignored)).toEqual({ batchItemFailures: [] });
+    expect(await status(order.orderId)).toMatchObject({ status: 'PENDING', version: 1 });
+    expect(await stock('A')).toBe(before);
+  });
+
+  it('reports a failing record by sequence number, fails later records of the same order, and processes the rest', async () => {
+    const flaky = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const fine = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const real = new Fulfilment(table.db, table.tableName);
+    const fulfilment = {
+      reserveStock: (order: Order, at: Date) => {
+        if (order.orderId === flaky.orderId) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
+        return real.reserveStock(order, at);
+      },
+      releaseStock: (order: Order) => real.releaseStock(order),
+    };
+    const first = inserted(flaky);
+    const other = inserted(fine);
+    const again = inserted(flaky);
+    const response = await run([first, other, again], fulfilment);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: first.dynamodb!.SequenceNumber }, { itemIdentifier: again.dynamodb!.SequenceNumber }]);
+    expect((await status(fine.orderId)).status).toBe('CONFIRMED');
+    expect((await status(flaky.orderId)).status).toBe('PENDING');
+  });
+
+  it('throws when every record fails, so the whole batch is retried', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const broken = { reserveStock: () => Promise.reject(new Error('store down')), releaseStock: () => Promise.reject(new Error('store down')) };
+    await expect(run([inserted(order)], broken)).rejects.toThrow(/All records failed/);
+  });
+});

@@ -52,7 +52,7 @@ async function storedOrder(items: Array<{ sku: string; quantity: number }>) {
   await storesOf(table).orders.create(order);
   return order;
 }
-const stock = async (sku: string) => (await storesOf(table).products.get(sku))?.stock;
+const stock = async (sku: string) => (await storesOf(table).products.get(sku))!.stock;
 const status = async (orderId: string) => (await storesOf(table).orders.get(orderId))!;
 
 beforeAll(async () => {

@@ -16,3 +16,15 @@ await build({
   sourcemap: true,
   logLevel: 'info',
 });
+
+await build({
+  entryPoints: ['processor/src/index.ts'],
+  outfile: 'dist/processor/index.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'info',
+});

@@ -1,0 +1,282 @@
+import path from 'node:path';
+import * as aws from '@pulumi/aws';
+import * as awsx from '@pulumi/awsx';
+import * as pulumi from '@pulumi/pulumi';
+import type { ApiConfig, DomainConfig } from '../config';
+import { serviceRole } from './iam';
+
+export const CONTAINER_PORT = 5000;
+/** ECS sends SIGKILL this long after SIGTERM; the API drains for SHUTDOWN_GRACE_MS, a little less. */
+export const STOP_TIMEOUT_SECONDS = 30;
+export const SHUTDOWN_GRACE_MS = 25_000;
+/** The ALB waits this long for in-flight requests of a deregistering task before ECS stops it. */
+export const DEREGISTRATION_DELAY_SECONDS = 30;
+
+export interface ApiServiceArgs {
+  stack: string;
+  region: string;
+  config: ApiConfig;
+  domain?: DomainConfig;
+  protect: boolean;
+  logRetentionDays: number;
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string[]>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  tableName: pulumi.Input<string>;
+  tableArn: pulumi.Input<string>;
+  userPoolId: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The order API on ECS Fargate behind an ALB: image, load balancer, listeners, security groups, cluster, task
+ * definition, service in private subnets, least-privilege roles, logs and target-tracking autoscaling.
+ */
+export class ApiService extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly targetGroup: aws.lb.TargetGroup;
+  readonly cluster: aws.ecs.Cluster;
+  readonly service: aws.ecs.Service;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: ApiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('orders:api:ApiService', name, {}, opts);
+    const parent = { parent: this };
+
+    // Image: built from service/Dockerfile (needs Docker at `pulumi up`), for the task's arm64 platform.
+    const repository = new aws.ecr.Repository(
+      name,
+      {
+        imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: 'MUTABLE',
+        encryptionConfigurations: [{ encryptionType: 'AES256' }],
+        forceDelete: !args.protect,
+      },
+      parent,
+    );
+    new aws.ecr.LifecyclePolicy(
+      name,
+      {
+        repository: repository.name,
+        policy: JSON.stringify({
+          rules: [{ rulePriority: 1, description: 'keep the last 20 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 }, action: { type: 'expire' } }],
+        }),
+      },
+      parent,
+    );
+    const image = new awsx.ecr.Image(
+      name,
+      { repositoryUrl: repository.repositoryUrl, context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, 'service/Dockerfile'), platform: 'linux/arm64' },
+      parent,
+    );
+
+    // Security groups: the internet reaches only the ALB; only the ALB reaches the tasks.
+    const albSecurityGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId: args.vpcId, description: 'Orders API load balancer', tags: { role: 'load-balancer' } }, parent);
+    const taskSecurityGroup = new aws.ec2.SecurityGroup(`${name}-task`, { vpcId: args.vpcId, description: 'Orders API tasks', tags: { role: 'task' } }, parent);
+    const publicPorts = args.domain ? [80, 443] : [80];
+    for (const port of publicPorts) {
+      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-alb-${port}-${family}`,
+          { securityGroupId: albSecurityGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port, ...(family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }), description: `HTTP${port === 443 ? 'S' : ''} from the internet` },
+          parent,
+        );
+      }
+    }
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-alb-to-task`,
+      { securityGroupId: albSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: taskSecurityGroup.id, description: 'to the API tasks' },
+      parent,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-task-from-alb`,
+      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: albSecurityGroup.id, description: 'from the load balancer only' },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-task-https-out`,
+      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through NAT' },
+      parent,
+    );
+
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      name,
+      {
+        loadBalancerType: 'application',
+        internal: false,
+        securityGroups: [albSecurityGroup.id],
+        subnets: args.publicSubnetIds,
+        dropInvalidHeaderFields: true,
+        idleTimeout: 60,
+        enableDeletionProtection: args.protect,
+      },
+      parent,
+    );
+    this.targetGroup = new aws.lb.TargetGroup(
+      name,
+      {
+        vpcId: args.vpcId,
+        port: CONTAINER_PORT,
+        protocol: 'HTTP',
+        targetType: 'ip',
+        deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
+        healthCheck: { path: '/v1/health', matcher: '200', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      },
+      parent,
+    );
+    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+    const listeners = args.domain
+      ? [
+          new aws.lb.Listener(`${name}-https`, { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificateArn: args.domain.certificateArn, defaultActions: forward }, parent),
+          new aws.lb.Listener(
+            `${name}-http`,
+            { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] },
+            parent,
+          ),
+        ]
+      : [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: forward }, parent)];
+
+    this.cluster = new aws.ecs.Cluster(name, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, parent);
+    this.logGroup = new aws.cloudwatch.LogGroup(name, { name: `/ecs/orders-api-${args.stack}`, retentionInDays: args.logRetentionDays }, parent);
+
+    const execution = serviceRole(
+      `${name}-execution`,
+      'ecs-tasks.amazonaws.com',
+      [
+        { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+        { sid: 'PullImage', actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [repository.arn] },
+        { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${this.logGroup.arn}:*`] },
+      ],
+      this,
+    );
+    const task = serviceRole(
+      `${name}-task`,
+      'ecs-tasks.amazonaws.com',
+      [
+        {
+          sid: 'OrderTable',
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+          resources: [args.tableArn, pulumi.interpolate`${args.tableArn}/index/*`],
+        },
+        { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] },
+      ],
+      this,
+    );
+
+    const logOptions = (prefix: string) => ({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': args.region, 'awslogs-stream-prefix': prefix },
+    });
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      name,
+      {
+        family: `orders-api-${args.stack}`,
+        cpu: String(args.config.cpu),
+        memory: String(args.config.memory),
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' },
+        executionRoleArn: execution.role.arn,
+        taskRoleArn: task.role.arn,
+        containerDefinitions: pulumi.jsonStringify([
+          {
+            name: 'api',
+            image: image.imageUri,
+            essential: true,
+            portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
+            stopTimeout: STOP_TIMEOUT_SECONDS,
+            readonlyRootFilesystem: true,
+            environment: [
+              { name: 'PORT', value: String(CONTAINER_PORT) },
+              { name: 'TABLE_NAME', value: args.tableName },
+              { name: 'AWS_REGION', value: args.region },
+              { name: 'COGNITO_USER_POOL_ID', value: args.userPoolId },
+              { name: 'COGNITO_CLIENT_ID', value: args.clientId },
+              { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_GRACE_MS) },
+              { name: 'LOG_LEVEL', value: 'info' },
+              { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },
+            ],
+            logConfiguration: logOptions('api'),
+            dependsOn: [{ containerName: 'otel-collector', condition: 'START' }],
+          },
+          {
+            // Traces go to X-Ray through the AWS Distro for OpenTelemetry collector (X-Ray's daemon and SDKs
+            // reach end of support on 2027-02-25).
+            name: 'otel-collector',
+            image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3',
+            essential: false,
+            command: ['--config=/etc/ecs/ecs-xray.yaml'],
+            logConfiguration: logOptions('otel'),
+          },
+        ]),
+      },
+      parent,
+    );
+
+    this.service = new aws.ecs.Service(
+      name,
+      {
+        cluster: this.cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: args.config.desiredCount,
+        launchType: 'FARGATE',
+        networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [taskSecurityGroup.id], assignPublicIp: false },
+        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: 'api', containerPort: CONTAINER_PORT }],
+        healthCheckGracePeriodSeconds: 60,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        propagateTags: 'SERVICE',
+        enableExecuteCommand: false,
+        waitForSteadyState: true,
+      },
+      // desiredCount belongs to autoscaling once the service exists.
+      { parent: this, dependsOn: [...listeners, execution.policy, task.policy], ignoreChanges: ['desiredCount'] },
+    );
+
+    const scaling = new aws.appautoscaling.Target(
+      name,
+      {
+        serviceNamespace: 'ecs',
+        scalableDimension: 'ecs:service:DesiredCount',
+        resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
+        minCapacity: args.config.minCount,
+        maxCapacity: args.config.maxCount,
+      },
+      parent,
+    );
+    const tracking = (suffix: string, configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
+      new aws.appautoscaling.Policy(
+        `${name}-${suffix}`,
+        {
+          policyType: 'TargetTrackingScaling',
+          serviceNamespace: scaling.serviceNamespace,
+          scalableDimension: scaling.scalableDimension,
+          resourceId: scaling.resourceId,
+          targetTrackingScalingPolicyConfiguration: configuration,
+        },
+        parent,
+      );
+    tracking('cpu', {
+      targetValue: args.config.cpuTargetPercent,
+      predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      scaleInCooldown: 120,
+      scaleOutCooldown: 30,
+    });
+    tracking('requests', {
+      targetValue: args.config.requestsPerTargetPerMinute,
+      predefinedMetricSpecification: {
+        predefinedMetricType: 'ALBRequestCountPerTarget',
+        resourceLabel: pulumi.interpolate`${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      },
+      scaleInCooldown: 120,
+      scaleOutCooldown: 30,
+    });
+
+    this.url = args.domain ? pulumi.output(`https://${args.domain.hostname}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,110 @@
+import path from 'node:path';
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { buildSync } from 'esbuild';
+import type { EventSourceMappingSettings } from '../../core/eventSourceMapping';
+import { processorBundle } from '../../scripts/bundles';
+import type { ProcessorConfig } from '../config';
+import { serviceRole } from './iam';
+
+export interface OrderProcessorArgs {
+  stack: string;
+  config: ProcessorConfig;
+  logRetentionDays: number;
+  tableName: pulumi.Input<string>;
+  tableArn: pulumi.Input<string>;
+  streamArn: pulumi.Input<string>;
+  /** The shared settings (core/eventSourceMapping.ts) the local poller also obeys. */
+  mapping: EventSourceMappingSettings;
+}
+
+/** Bundles processor/ with esbuild (same settings as `npm run build`) and returns the folder to zip. */
+export function bundleProcessor(): string {
+  buildSync({ ...processorBundle, logLevel: 'warning' });
+  return path.dirname(processorBundle.outfile!);
+}
+
+/** The stream processor: Lambda, its role, log group, on-failure queue, and the event source mapping. */
+export class OrderProcessor extends pulumi.ComponentResource {
+  readonly function: aws.lambda.Function;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  readonly mapping: aws.lambda.EventSourceMapping;
+
+  constructor(name: string, args: OrderProcessorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('orders:processor:OrderProcessor', name, {}, opts);
+    const parent = { parent: this };
+    const functionName = `orders-processor-${args.stack}`;
+
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-failures`,
+      { messageRetentionSeconds: args.mapping.onFailure.messageRetentionSeconds, sqsManagedSseEnabled: true },
+      parent,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays }, parent);
+
+    const { role, policy } = serviceRole(
+      name,
+      'lambda.amazonaws.com',
+      [
+        {
+          sid: 'ReadThisStream',
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          resources: [args.streamArn],
+        },
+        // Reservation and release are TransactWriteItems of Updates on products and the order.
+        { sid: 'ReserveAndReleaseStock', actions: ['dynamodb:UpdateItem'], resources: [args.tableArn] },
+        { sid: 'ReportExhaustedBatches', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
+        { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
+        { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+      ],
+      this,
+    );
+
+    this.function = new aws.lambda.Function(
+      name,
+      {
+        name: functionName,
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        code: new pulumi.asset.FileArchive(bundleProcessor()),
+        role: role.arn,
+        memorySize: args.config.memoryMb,
+        timeout: 60,
+        reservedConcurrentExecutions: args.config.reservedConcurrency,
+        tracingConfig: { mode: 'Active' },
+        loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+        environment: {
+          variables: {
+            TABLE_NAME: args.tableName,
+            POWERTOOLS_SERVICE_NAME: 'orders-processor',
+            METRICS_NAMESPACE: 'Orders',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      },
+      { parent: this, dependsOn: [logGroup, policy] },
+    );
+
+    const m = args.mapping;
+    this.mapping = new aws.lambda.EventSourceMapping(
+      name,
+      {
+        eventSourceArn: args.streamArn,
+        functionName: this.function.arn,
+        startingPosition: m.startingPosition,
+        batchSize: m.batchSize,
+        maximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+        bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
+        maximumRetryAttempts: m.maximumRetryAttempts,
+        maximumRecordAgeInSeconds: m.maximumRecordAgeInSeconds,
+        parallelizationFactor: m.parallelizationFactor,
+        functionResponseTypes: [...m.functionResponseTypes],
+        filterCriteria: { filters: m.filterPatterns.map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
+        destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.registerOutputs({ functionName: this.function.name, dlqUrl: this.deadLetterQueue.url });
+  }
+}

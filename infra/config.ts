@@ -1,0 +1,73 @@
+import * as pulumi from '@pulumi/pulumi';
+import { z } from 'zod';
+
+/** The stack's configuration (Pulumi.<stack>.yaml), validated once; components take plain values from here. */
+const ApiConfig = z.strictObject({
+  cpu: z.number().int().positive(),
+  memory: z.number().int().positive(),
+  desiredCount: z.number().int().min(1),
+  minCount: z.number().int().min(1),
+  maxCount: z.number().int().min(1),
+  cpuTargetPercent: z.number().min(10).max(90),
+  requestsPerTargetPerMinute: z.number().int().positive(),
+});
+
+const ProcessorConfig = z.strictObject({
+  memoryMb: z.number().int().min(128).max(10240),
+  reservedConcurrency: z.number().int().min(1),
+});
+
+const AlarmConfig = z.strictObject({
+  http5xxRatePercent: z.number().positive(),
+  p99LatencyMs: z.number().positive(),
+  lambdaErrors: z.number().int().min(1),
+  iteratorAgeMs: z.number().positive(),
+  dlqDepth: z.number().int().min(1),
+  throttledRequests: z.number().int().min(1),
+});
+
+const DomainConfig = z.strictObject({ hostname: z.string().min(1), certificateArn: z.string().startsWith('arn:aws:acm:') });
+
+export type ApiConfig = z.infer<typeof ApiConfig>;
+export type ProcessorConfig = z.infer<typeof ProcessorConfig>;
+export type AlarmConfig = z.infer<typeof AlarmConfig>;
+export type DomainConfig = z.infer<typeof DomainConfig>;
+
+export interface StackConfig {
+  stack: string;
+  region: string;
+  /** Deletion protection on data, `protect` and retain-on-delete on stateful resources. */
+  protect: boolean;
+  pointInTimeRecovery: boolean;
+  natGateways: 'None' | 'Single' | 'OnePerAz';
+  logRetentionDays: number;
+  api: ApiConfig;
+  processor: ProcessorConfig;
+  alarms: AlarmConfig;
+  domain?: DomainConfig;
+}
+
+function parse<S extends z.ZodType>(key: string, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`config orders:${key}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+export function readConfig(): StackConfig {
+  const config = new pulumi.Config('orders');
+  const api = parse('api', ApiConfig, config.requireObject('api'));
+  if (api.minCount > api.desiredCount || api.desiredCount > api.maxCount) throw new Error('config orders:api: need minCount ≤ desiredCount ≤ maxCount');
+  const domain = config.getObject('domain');
+  return {
+    stack: pulumi.getStack(),
+    region: new pulumi.Config('aws').require('region'),
+    protect: config.requireBoolean('protect'),
+    pointInTimeRecovery: config.requireBoolean('pointInTimeRecovery'),
+    natGateways: parse('natGateways', z.enum(['None', 'Single', 'OnePerAz']), config.require('natGateways')),
+    logRetentionDays: parse('logRetentionDays', z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]), config.requireNumber('logRetentionDays')),
+    api,
+    processor: parse('processor', ProcessorConfig, config.requireObject('processor')),
+    alarms: parse('alarms', AlarmConfig, config.requireObject('alarms')),
+    ...(domain ? { domain: parse('domain', DomainConfig, domain) } : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import { orderProcessorMapping } from '../core/eventSourceMapping';
+import { ApiService } from './components/api';
+import { OrderData } from './components/data';
+import { Identity } from './components/identity';
+import { Network } from './components/network';
+import { Observability } from './components/observability';
+import { OrderProcessor } from './components/processor';
+import { readConfig } from './config';
+
+/**
+ * The orders stack: `pulumi up --stack development|stage|main`.
+ *   identity → data → network → api → processor → observability
+ */
+const config = readConfig();
+const name = `orders-${config.stack}`;
+
+const identity = new Identity(name, { protect: config.protect });
+
+const data = new OrderData(name, { pointInTimeRecovery: config.pointInTimeRecovery, protect: config.protect });
+
+const network = new Network(name, { natGateways: config.natGateways });
+
+const api = new ApiService(name, {
+  stack: config.stack,
+  region: config.region,
+  config: config.api,
+  ...(config.domain ? { domain: config.domain } : {}),
+  protect: config.protect,
+  logRetentionDays: config.logRetentionDays,
+  vpcId: network.vpcId,
+  publicSubnetIds: network.publicSubnetIds,
+  privateSubnetIds: network.privateSubnetIds,
+  tableName: data.table.name,
+  tableArn: data.table.arn,
+  userPoolId: identity.userPool.id,
+  clientId: identity.client.id,
+});
+
+const processor = new OrderProcessor(name, {
+  stack: config.stack,
+  config: config.processor,
+  logRetentionDays: config.logRetentionDays,
+  tableName: data.table.name,
+  tableArn: data.table.arn,
+  streamArn: data.table.streamArn,
+  mapping: orderProcessorMapping,
+});
+
+const observability = new Observability(name, {
+  stack: config.stack,
+  region: config.region,
+  thresholds: config.alarms,
+  loadBalancerArnSuffix: api.loadBalancer.arnSuffix,
+  targetGroupArnSuffix: api.targetGroup.arnSuffix,
+  functionName: processor.function.name,
+  deadLetterQueueName: processor.deadLetterQueue.name,
+  tableName: data.table.name,
+  clusterName: api.cluster.name,
+  serviceName: api.service.name,
+});
+
+export const apiUrl = api.url;
+export const docsUrl = api.url.apply((url) => `${url}/order_docs`);
+export const userPoolId = identity.userPool.id;
+export const userPoolClientId = identity.client.id;
+export const tableName = data.table.name;
+export const streamArn = data.table.streamArn;
+export const dlqUrl = processor.deadLetterQueue.url;
+export const dashboardName = observability.dashboard.dashboardName;
+export const alarmTopicArn = observability.alarmTopic.arn;
+export const region = config.region;

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { BuildOptions } from 'esbuild';
+
+/** The two deployables' esbuild settings, shared by `npm run build` and infra/ (which bundles the Lambda itself). */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** The API container's entry; node_modules stay external because the image runs `npm ci --omit=dev`. */
+export const serviceBundle: BuildOptions = {
+  entryPoints: [path.join(REPO_ROOT, 'service/src/main.ts')],
+  outfile: path.join(REPO_ROOT, 'dist/service/main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+};
+
+/** The Lambda handler, self-contained (AWS SDK and Powertools included) for nodejs22.x on arm64. */
+export const processorBundle: BuildOptions = {
+  entryPoints: [path.join(REPO_ROOT, 'processor/src/index.ts')],
+  outfile: path.join(REPO_ROOT, 'dist/processor/index.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+};

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { orderTable } from '../../core/table';
+import { statefulResourceOptions } from './protection';
 
 export interface OrderTableArgs {
   pointInTimeRecovery: boolean;
@@ -34,7 +35,7 @@ export class OrderData extends pulumi.ComponentResource {
         pointInTimeRecovery: { enabled: args.pointInTimeRecovery },
         deletionProtectionEnabled: args.protect,
       },
-      { parent: this, protect: args.protect, retainOnDelete: args.protect },
+      statefulResourceOptions(args.protect, this),
     );
     this.registerOutputs({ tableName: this.table.name, streamArn: this.table.streamArn });
   }

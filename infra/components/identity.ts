@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { userPoolShape } from '../../core/userpool';
+import { statefulResourceOptions } from './protection';
 
 export interface IdentityArgs {
   protect: boolean;
@@ -30,7 +31,7 @@ export class Identity extends pulumi.ComponentResource {
         accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
         deletionProtection: args.protect ? 'ACTIVE' : 'INACTIVE',
       },
-      { parent: this, protect: args.protect },
+      statefulResourceOptions(args.protect, this),
     );
     this.client = new aws.cognito.UserPoolClient(
       name,

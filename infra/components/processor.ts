@@ -43,7 +43,7 @@ export class OrderProcessor extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays }, parent);
 
     const { role, policy } = serviceRole(
-      name,
+      `${name}-processor`,
       'lambda.amazonaws.com',
       [
         {

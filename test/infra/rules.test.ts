@@ -1,0 +1,91 @@
+import {
+  encryptedData,
+  evaluate,
+  leastPrivilegeIam,
+  logRetention,
+  noOpenIngress,
+  noPublicTaskIps,
+  pitrOnProtectedStacks,
+  requiredAlarms,
+  type ResourceRecord,
+  type Rule,
+} from '../../infra/policy/rules';
+import { runStack } from './harness';
+
+/** Each guard rule, shown to catch the violation it exists for on an otherwise clean graph (stack main). */
+let clean: ResourceRecord[];
+beforeAll(async () => {
+  clean = (await runStack('main')).resources;
+}, 60_000);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A deep copy of the graph with the first resource of `type` (optionally named *x*) changed by `change`. */
+function withChange(type: string, change: (inputs: Json) => void, nameIncludes = ''): ResourceRecord[] {
+  const original = clean.find((r) => r.type === type && r.name.includes(nameIncludes));
+  if (!original) throw new Error(`no ${type}`);
+  const changed = { ...original, inputs: JSON.parse(JSON.stringify(original.inputs)) as Json };
+  change(changed.inputs);
+  return clean.map((r) => (r === original ? changed : r));
+}
+const without = (type: string, nameIncludes: string) => clean.filter((r) => !(r.type === type && r.name.includes(nameIncludes)));
+const caught = (rule: Rule, resources: ResourceRecord[], stack = 'main') => rule.check(resources, { stack }).map((v) => v.message);
+
+describe('guard rules', () => {
+  it('pass on the real graph', () => {
+    expect(evaluate(clean, { stack: 'main' })).toEqual([]);
+  });
+
+  it('no-public-task-ip catches a task with a public IP', () => {
+    expect(caught(noPublicTaskIps, withChange('aws:ecs/service:Service', (i) => (i.networkConfiguration.assignPublicIp = true)))).toEqual(['assignPublicIp must be false']);
+  });
+
+  it('no-open-security-group catches the tasks opened to the internet, and a non-web port on the ALB', () => {
+    const taskOpen = withChange('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule', (i) => {
+      delete i.referencedSecurityGroupId;
+      i.cidrIpv4 = '0.0.0.0/0';
+    }, 'task-from-alb');
+    expect(caught(noOpenIngress, taskOpen)).toEqual(['open to the internet on tcp 5000-5000']);
+    const sshOnAlb = withChange('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule', (i) => {
+      i.fromPort = 22;
+      i.toPort = 22;
+    }, 'alb-80-ipv4');
+    expect(caught(noOpenIngress, sshOnAlb)).toEqual(['open to the internet on tcp 22-22']);
+  });
+
+  it('encrypted-data catches an unencrypted table and queue', () => {
+    expect(caught(encryptedData, withChange('aws:dynamodb/table:Table', (i) => (i.serverSideEncryption = { enabled: false })))).toEqual(['serverSideEncryption must be enabled']);
+    expect(caught(encryptedData, withChange('aws:sqs/queue:Queue', (i) => delete i.sqsManagedSseEnabled))).toEqual(['queue must use SSE (sqsManagedSseEnabled or a KMS key)']);
+  });
+
+  it('log-retention catches a group without retention and a Lambda logging elsewhere', () => {
+    expect(caught(logRetention, withChange('aws:cloudwatch/logGroup:LogGroup', (i) => delete i.retentionInDays))).toEqual(['retentionInDays must be set']);
+    expect(caught(logRetention, withChange('aws:lambda/function:Function', (i) => delete i.loggingConfig))).toEqual(['must log to a log group declared with a retention']);
+  });
+
+  it('required-alarms catches a missing alarm and a silent one', () => {
+    expect(caught(requiredAlarms, without('aws:cloudwatch/metricAlarm:MetricAlarm', 'iterator-age'))).toEqual(['no alarm on AWS/Lambda IteratorAge']);
+    expect(caught(requiredAlarms, withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => (i.alarmActions = []), 'dead-letters'))).toEqual(['alarm notifies nobody']);
+  });
+
+  it('pitr-on-protected-stacks catches a stage/main table without PITR, and main without deletion protection', () => {
+    const noPitr = withChange('aws:dynamodb/table:Table', (i) => (i.pointInTimeRecovery = { enabled: false }));
+    expect(caught(pitrOnProtectedStacks, noPitr, 'stage')).toEqual(['point-in-time recovery must be on in stage']);
+    expect(caught(pitrOnProtectedStacks, noPitr, 'development')).toEqual([]);
+    expect(caught(pitrOnProtectedStacks, withChange('aws:dynamodb/table:Table', (i) => (i.deletionProtectionEnabled = false)), 'main')).toEqual(['deletion protection must be on in main']);
+  });
+
+  it('least-privilege-iam catches wildcard actions and "*" resources AWS does not require', () => {
+    const widen = (mutate: (statement: Json) => void) =>
+      withChange('aws:iam/rolePolicy:RolePolicy', (i) => {
+        const doc = JSON.parse(i.policy);
+        mutate(doc.Statement[0]);
+        i.policy = JSON.stringify(doc);
+      }, '-task');
+    expect(caught(leastPrivilegeIam, widen((s) => (s.Action = ['dynamodb:*'])))).toEqual(['wildcard action dynamodb:* in OrderTable']);
+    expect(caught(leastPrivilegeIam, widen((s) => (s.Resource = ['*'])))).toContain('dynamodb:GetItem on Resource "*" in OrderTable');
+    expect(caught(leastPrivilegeIam, widen((s) => (s.Resource = ['arn:aws:dynamodb:eu-west-1:123456789012:*'])))).toEqual([
+      'resource arn:aws:dynamodb:eu-west-1:123456789012:* is every resource of a service',
+    ]);
+  });
+});

@@ -1,0 +1,26 @@
+import type { ResourceRecord } from '../../infra/policy/rules';
+import { evaluate } from '../../infra/policy/rules';
+import { runStack, type StackRun } from './harness';
+
+/** main with a domain and certificate configured: HTTPS on 443, HTTP redirected. */
+let run: StackRun;
+const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+beforeAll(async () => {
+  run = await runStack('main', { 'orders:domain': { hostname: 'orders.example.com', certificateArn } });
+}, 60_000);
+
+const listener = (port: number) => run.ofType('aws:lb/listener:Listener').find((l: ResourceRecord) => l.inputs.port === port)!.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('stack main with a certificate', () => {
+  it('serves HTTPS with a modern TLS policy and redirects HTTP', () => {
+    expect(listener(443)).toMatchObject({ protocol: 'HTTPS', certificateArn, sslPolicy: expect.stringMatching(/TLS13/) });
+    expect(listener(80).defaultActions).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]);
+    expect(run.outputs.apiUrl).toBe('https://orders.example.com');
+  });
+
+  it('opens 443 on the load balancer only, and still passes every rule', () => {
+    const open = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((r) => r.inputs.cidrIpv4 === '0.0.0.0/0');
+    expect(open.map((r) => r.inputs.fromPort).sort()).toEqual([443, 80]);
+    expect(evaluate(run.resources, { stack: 'main' })).toEqual([]);
+  });
+});

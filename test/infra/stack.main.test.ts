@@ -1,0 +1,11 @@
+import { describeStack } from './stackChecks';
+
+// main: protected production.
+describeStack('main', {
+  protect: true,
+  pointInTimeRecovery: true,
+  natGateways: 'OnePerAz',
+  logRetentionDays: 90,
+  api: { cpu: 1024, memory: 2048, minCount: 3, maxCount: 12 },
+  processor: { memoryMb: 1024, reservedConcurrency: 20 },
+});

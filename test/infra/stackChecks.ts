@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { orderProcessorMapping } from '../../core/eventSourceMapping';
+import { orderTable } from '../../core/table';
+import { userPoolShape } from '../../core/userpool';
+import { DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
+import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
+import { runStack, type StackRun } from './harness';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface StackExpectations {
+  protect: boolean;
+  pointInTimeRecovery: boolean;
+  natGateways: string;
+  logRetentionDays: number;
+  api: { cpu: number; memory: number; minCount: number; maxCount: number };
+  processor: { memoryMb: number; reservedConcurrency: number };
+}
+
+const policyOf = (run: StackRun, roleName: string) =>
+  JSON.parse(run.one('aws:iam/rolePolicy:RolePolicy', roleName).inputs.policy as string).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
+
+/** The checks every stack must pass, with the per-stack numbers it must show. */
+export function describeStack(stack: string, expected: StackExpectations) {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack(stack);
+  }, 60_000);
+
+  describe(`stack ${stack}`, () => {
+    it('passes every guard rule', () => {
+      expect(evaluate(run.resources, { stack })).toEqual([]);
+    });
+
+    it('builds the table from the shared definition', () => {
+      const table = run.one('aws:dynamodb/table:Table').inputs as Json;
+      expect(table).toMatchObject({
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: orderTable.hashKey,
+        rangeKey: orderTable.rangeKey,
+        attributes: orderTable.attributes.map((a) => ({ name: a.name, type: a.type })),
+        globalSecondaryIndexes: orderTable.globalSecondaryIndexes.map((i) => ({ name: i.name, hashKey: i.hashKey, rangeKey: i.rangeKey, projectionType: i.projectionType })),
+        streamEnabled: true,
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        ttl: { attributeName: orderTable.ttlAttribute, enabled: true },
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: expected.pointInTimeRecovery },
+        deletionProtectionEnabled: expected.protect,
+      });
+    });
+
+    it('builds the user pool from the shared shape', () => {
+      const pool = run.one('aws:cognito/userPool:UserPool').inputs as Json;
+      expect(pool.passwordPolicy.minimumLength).toBe(userPoolShape.passwordPolicy.minimumLength);
+      expect(pool.usernameAttributes).toEqual(['email']);
+      expect(pool.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
+      const client = run.one('aws:cognito/userPoolClient:UserPoolClient').inputs as Json;
+      expect(client.generateSecret).toBe(false);
+      expect(client.explicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+      expect(run.one('aws:cognito/userGroup:UserGroup').inputs.name).toBe('admins');
+    });
+
+    it('maps the stream to the processor with exactly the shared settings', () => {
+      const mapping = run.one('aws:lambda/eventSourceMapping:EventSourceMapping').inputs as Json;
+      const m = orderProcessorMapping;
+      expect(mapping).toMatchObject({
+        eventSourceArn: run.outputs.streamArn,
+        startingPosition: m.startingPosition,
+        batchSize: m.batchSize,
+        maximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+        bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
+        maximumRetryAttempts: m.maximumRetryAttempts,
+        maximumRecordAgeInSeconds: m.maximumRecordAgeInSeconds,
+        parallelizationFactor: m.parallelizationFactor,
+        functionResponseTypes: [...m.functionResponseTypes],
+      });
+      expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual(m.filterPatterns);
+      const queue = run.one('aws:sqs/queue:Queue');
+      expect(mapping.destinationConfig.onFailure.destinationArn).toContain(queue.name);
+      expect(queue.inputs.messageRetentionSeconds).toBe(m.onFailure.messageRetentionSeconds);
+    });
+
+    it('deploys the processor as a traced nodejs22.x arm64 Lambda from a real bundle', async () => {
+      const fn = run.one('aws:lambda/function:Function').inputs as Json;
+      expect(fn).toMatchObject({
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        memorySize: expected.processor.memoryMb,
+        reservedConcurrentExecutions: expected.processor.reservedConcurrency,
+        tracingConfig: { mode: 'Active' },
+      });
+      expect(fn.environment.variables.TABLE_NAME).toBe(run.outputs.tableName);
+      // Mocks do not validate assets: check the archive's folder holds the handler.
+      const archive = await (fn.code as { path: Promise<string> }).path;
+      expect(existsSync(path.join(archive, 'index.js'))).toBe(true);
+    });
+
+    it('grants the processor stream-read on this stream only and writes on this table only', () => {
+      const statements = policyOf(run, `orders-${stack}-processor`);
+      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+      expect(bySid.ReadThisStream!.Resource).toEqual([run.outputs.streamArn]);
+      expect(bySid.ReserveAndReleaseStock).toEqual(expect.objectContaining({ Action: ['dynamodb:UpdateItem'], Resource: [expect.stringMatching(/:table\/orders-/)] }));
+      expect(bySid.ReportExhaustedBatches!.Resource).toEqual([expect.stringContaining(':sqs:')]);
+    });
+
+    it('grants the API task the order table and its indexes, nothing else of DynamoDB', () => {
+      const statements = policyOf(run, `orders-${stack}-task`);
+      const table = statements.find((s) => s.Sid === 'OrderTable')!;
+      const tableArn = `arn:aws:dynamodb:eu-west-1:123456789012:table/orders-${stack}`;
+      expect(table.Resource).toEqual([tableArn, `${tableArn}/index/*`]);
+      expect(table.Action.every((a) => a.startsWith('dynamodb:') && !a.includes('*') && a !== 'dynamodb:DeleteItem' && a !== 'dynamodb:Scan')).toBe(true);
+      const wildcards = statements.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
+      expect(wildcards.every((a) => WILDCARD_RESOURCE_ACTIONS.has(a))).toBe(true);
+    });
+
+    it('runs the API in private subnets, reachable only from the load balancer', () => {
+      const service = run.one('aws:ecs/service:Service').inputs as Json;
+      expect(service.launchType).toBe('FARGATE');
+      expect(service.networkConfiguration.assignPublicIp).toBe(false);
+      expect(service.networkConfiguration.subnets).toEqual(['subnet-private-a', 'subnet-private-b']);
+      expect(service.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+      const taskGroup = run.one('aws:ec2/securityGroup:SecurityGroup', '-task');
+      const albGroup = run.one('aws:ec2/securityGroup:SecurityGroup', '-alb');
+      expect(service.networkConfiguration.securityGroups).toEqual([taskGroup.id]);
+      const taskIngress = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((r) => r.inputs.securityGroupId === taskGroup.id);
+      expect(taskIngress.map((r) => r.inputs)).toEqual([expect.objectContaining({ referencedSecurityGroupId: albGroup.id, fromPort: 5000, toPort: 5000 })]);
+      const lb = run.one('aws:lb/loadBalancer:LoadBalancer').inputs as Json;
+      expect(lb.subnets).toEqual(['subnet-public-a', 'subnet-public-b']);
+      expect(lb.dropInvalidHeaderFields).toBe(true);
+    });
+
+    it('matches health check, deregistration and stop timeout to the graceful shutdown', () => {
+      const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
+      expect(tg.healthCheck.path).toBe('/v1/health');
+      expect(tg.deregistrationDelay).toBe(DEREGISTRATION_DELAY_SECONDS);
+      const containers = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
+      const api = containers.find((c) => c.name === 'api')!;
+      expect(api.stopTimeout).toBe(STOP_TIMEOUT_SECONDS);
+      const grace = Number(api.environment.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
+      expect(grace).toBe(SHUTDOWN_GRACE_MS);
+      expect(grace).toBeLessThan(STOP_TIMEOUT_SECONDS * 1000);
+      expect(api.readonlyRootFilesystem).toBe(true);
+      expect(api.image).toContain('.dkr.ecr.');
+    });
+
+    it('sizes and scales the API per stack', () => {
+      const task = run.one('aws:ecs/taskDefinition:TaskDefinition').inputs as Json;
+      expect(task).toMatchObject({ cpu: String(expected.api.cpu), memory: String(expected.api.memory), runtimePlatform: { cpuArchitecture: 'ARM64' } });
+      const target = run.one('aws:appautoscaling/target:Target').inputs as Json;
+      expect([target.minCapacity, target.maxCapacity]).toEqual([expected.api.minCount, expected.api.maxCount]);
+      const policies = run.ofType('aws:appautoscaling/policy:Policy').map((p) => (p.inputs as Json).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
+      expect(policies.sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
+      expect(run.one('awsx:ec2:Vpc').inputs.natGateways).toEqual({ strategy: expected.natGateways });
+    });
+
+    it('keeps logs for the stack’s retention', () => {
+      const groups = run.ofType('aws:cloudwatch/logGroup:LogGroup');
+      expect(groups.map((g) => g.inputs.name).sort()).toEqual([`/aws/lambda/orders-processor-${stack}`, `/ecs/orders-api-${stack}`]);
+      expect(groups.every((g) => g.inputs.retentionInDays === expected.logRetentionDays)).toBe(true);
+    });
+
+    it('has the alarms and dashboard, notifying the alarm topic', () => {
+      const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
+      expect(alarms.map((a) => a.name.replace(`orders-${stack}-`, '')).sort()).toEqual(
+        ['api-5xx-rate', 'api-p99-latency', 'dead-letters', 'processor-errors', 'processor-iterator-age', 'table-throttles'],
+      );
+      const thresholds = run.config['orders:alarms'] as Json;
+      expect(alarms.find((a) => a.name.endsWith('api-p99-latency'))!.inputs.threshold).toBe(thresholds.p99LatencyMs / 1000);
+      const dashboard = JSON.parse(run.one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody as string);
+      expect(dashboard.widgets.length).toBeGreaterThanOrEqual(6);
+    });
+
+    it('exports what users and the k6 gate need', () => {
+      for (const key of ['apiUrl', 'docsUrl', 'userPoolId', 'userPoolClientId', 'tableName', 'streamArn', 'dlqUrl']) {
+        expect(run.outputs[key]).toEqual(expect.any(String));
+      }
+      expect(run.outputs.docsUrl).toBe(`${String(run.outputs.apiUrl)}/order_docs`);
+    });
+  });
+}

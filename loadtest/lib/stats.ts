@@ -1,0 +1,65 @@
+import type { Thresholds } from './config';
+
+/** Nearest-rank percentile of unsorted values (p in 0–100). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export interface RunStats {
+  requests: number;
+  failed: number;
+  latenciesMs: number[];
+  e2eMs: number[];
+}
+
+export interface ThresholdResult {
+  metric: string;
+  threshold: string;
+  value: number;
+  ok: boolean;
+}
+
+/** The same thresholds k6 applies, evaluated over a Node run's measurements. */
+export function evaluateThresholds(stats: RunStats, t: Thresholds): ThresholdResult[] {
+  const failedRate = stats.requests === 0 ? 1 : stats.failed / stats.requests;
+  const check = (metric: string, threshold: string, value: number, limit: number): ThresholdResult => ({ metric, threshold, value, ok: Number.isFinite(value) && value < limit });
+  return [
+    check('http_req_failed', `rate<${t.httpReqFailedRate}`, failedRate, t.httpReqFailedRate),
+    check('http_req_duration', `p(95)<${t.p95Ms}`, percentile(stats.latenciesMs, 95), t.p95Ms),
+    check('http_req_duration', `p(99)<${t.p99Ms}`, percentile(stats.latenciesMs, 99), t.p99Ms),
+    check('order_e2e_latency', `p(95)<${t.e2eP95Ms}`, percentile(stats.e2eMs, 95), t.e2eP95Ms),
+    check('order_e2e_latency', `p(99)<${t.e2eP99Ms}`, percentile(stats.e2eMs, 99), t.e2eP99Ms),
+  ];
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** JUnit XML, one test case per threshold, so CI shows which gate failed. */
+export function junitXml(suite: string, results: readonly ThresholdResult[]): string {
+  const failures = results.filter((r) => !r.ok).length;
+  const cases = results.map((r) => {
+    const name = escapeXml(`${r.metric} ${r.threshold}`);
+    return r.ok
+      ? `    <testcase classname="${escapeXml(suite)}" name="${name}"/>`
+      : `    <testcase classname="${escapeXml(suite)}" name="${name}"><failure message="${escapeXml(`${r.metric} was ${r.value}`)}"/></testcase>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${escapeXml(suite)}" tests="${results.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+}
+
+interface K6Metric {
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+/** k6's handleSummary data → threshold results (for JUnit). */
+export function k6ThresholdResults(data: { metrics: Record<string, K6Metric> }): ThresholdResult[] {
+  return Object.entries(data.metrics).flatMap(([metric, m]) =>
+    Object.entries(m.thresholds ?? {}).map(([threshold, outcome]) => {
+      const stat = /^(p\(\d+(?:\.\d+)?\)|rate|avg|med|max|min|count)/.exec(threshold)?.[1] ?? '';
+      return { metric, threshold, value: m.values[stat] ?? NaN, ok: outcome.ok };
+    }),
+  );
+}

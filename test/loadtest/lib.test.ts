@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { endToEndMs, k6Options, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
+import { evaluateThresholds, junitXml, k6ThresholdResults, percentile } from '../../loadtest/lib/stats';
+import { htmlReport, summarise } from '../../loadtest/local/report';
+
+const config = JSON.parse(readFileSync(path.resolve(__dirname, '../../loadtest/scenarios.json'), 'utf8')) as LoadConfig;
+
+describe('scenario data', () => {
+  it.each(Object.keys(config.scenarios))('scenario %s builds valid k6 options for every stack', (name) => {
+    for (const stack of ['local', 'development', 'stage', 'main']) {
+      const options = k6Options(config, name, stack);
+      const scenario = options.scenarios[name] as Record<string, unknown>;
+      expect(scenario.exec).toBe('traffic');
+      expect(scenario.executor === 'constant-arrival-rate' ? scenario.duration : scenario.stages).toBeDefined();
+      expect(options.thresholds.http_req_duration).toEqual([`p(95)<${config.thresholds[stack]!.p95Ms}`, `p(99)<${config.thresholds[stack]!.p99Ms}`]);
+      expect(options.thresholds.http_req_failed[1]).toMatchObject({ abortOnFail: true });
+      expect(totalDurationMs(config.scenarios[name]!)).toBeGreaterThan(0);
+    }
+  });
+
+  it('gets stricter from development to main', () => {
+    const [dev, stage, main] = ['development', 'stage', 'main'].map((s) => config.thresholds[s]!);
+    expect(dev!.p95Ms).toBeGreaterThanOrEqual(stage!.p95Ms);
+    expect(stage!.p95Ms).toBeGreaterThanOrEqual(main!.p95Ms);
+    expect(stage!.httpReqFailedRate).toBeGreaterThanOrEqual(main!.httpReqFailedRate);
+  });
+
+  it('refuses unknown scenarios and stacks', () => {
+    expect(() => k6Options(config, 'nope', 'main')).toThrow("unknown scenario 'nope'");
+    expect(() => k6Options(config, 'smoke', 'prod')).toThrow("no thresholds for stack 'prod'");
+  });
+});
+
+describe('helpers', () => {
+  it('parses k6 durations', () => {
+    expect([parseDuration('500ms'), parseDuration('30s'), parseDuration('1m'), parseDuration('1.5h')]).toEqual([500, 30_000, 60_000, 5_400_000]);
+    expect(() => parseDuration('10 minutes')).toThrow('not a duration');
+  });
+
+  it('turns a ramp into steps at the mean rate of each stage', () => {
+    expect(rateSteps({ description: '', executor: 'ramping-arrival-rate', mix: {}, rate: 10, stages: [{ target: 30, duration: '10s' }, { target: 30, duration: '5s' }], preAllocatedVUs: 1, maxVUs: 1 })).toEqual([
+      { rate: 20, durationMs: 10_000 },
+      { rate: 30, durationMs: 5_000 },
+    ]);
+  });
+
+  it('picks operations in proportion to the mix', () => {
+    const mix = { create: 0.5, get: 0.3, list: 0.2 };
+    const counts = { create: 0, get: 0, list: 0 };
+    for (let i = 0; i < 1000; i++) counts[pickOperation(mix, i / 1000)]++;
+    expect(counts).toEqual({ create: 500, get: 300, list: 200 });
+    expect(pickOperation({ create: 1 }, 0.999)).toBe('create');
+  });
+
+  it('measures accepted → decided from the order’s own history', () => {
+    const order = { createdAt: '2026-01-01T00:00:00.000Z', status: 'CANCELLED', history: [{ status: 'PENDING', at: '2026-01-01T00:00:00.000Z' }, { status: 'CONFIRMED', at: '2026-01-01T00:00:00.240Z' }, { status: 'CANCELLED', at: '2026-01-01T00:00:09.000Z' }] };
+    expect(endToEndMs(order)).toBe(240);
+    expect(endToEndMs({ ...order, history: order.history.slice(0, 1) })).toBeUndefined();
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect([percentile(values, 50), percentile(values, 95), percentile(values, 99), percentile(values, 100)]).toEqual([50, 95, 99, 100]);
+    expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe('threshold evaluation and reports', () => {
+  const thresholds = config.thresholds.local!;
+  const good = { requests: 100, failed: 0, latenciesMs: Array(100).fill(20), e2eMs: Array(10).fill(300) };
+
+  it('passes a healthy run and fails each breach on its own', () => {
+    expect(evaluateThresholds(good, thresholds).every((r) => r.ok)).toBe(true);
+    const failing = (stats: typeof good) => evaluateThresholds(stats, thresholds).filter((r) => !r.ok).map((r) => `${r.metric} ${r.threshold}`);
+    expect(failing({ ...good, failed: 5 })).toEqual([`http_req_failed rate<${thresholds.httpReqFailedRate}`]);
+    expect(failing({ ...good, latenciesMs: [...Array(90).fill(20), ...Array(10).fill(thresholds.p99Ms + 1)] })).toEqual([
+      `http_req_duration p(95)<${thresholds.p95Ms}`,
+      `http_req_duration p(99)<${thresholds.p99Ms}`,
+    ]);
+    expect(failing({ ...good, e2eMs: [] })).toEqual([`order_e2e_latency p(95)<${thresholds.e2eP95Ms}`, `order_e2e_latency p(99)<${thresholds.e2eP99Ms}`]);
+  });
+
+  it('writes JUnit with one case per threshold and a failure for each breach', () => {
+    const xml = junitXml('k6 gate on stage', evaluateThresholds({ ...good, failed: 50 }, thresholds));
+    expect(xml).toContain('tests="5" failures="1"');
+    expect(xml).toContain('<failure message="http_req_failed was 0.5"/>');
+  });
+
+  it('reads k6’s summary thresholds', () => {
+    const results = k6ThresholdResults({ metrics: { http_req_duration: { values: { 'p(95)': 120 }, thresholds: { 'p(95)<300': { ok: true } } }, iterations: { values: { count: 3 } } } });
+    expect(results).toEqual([{ metric: 'http_req_duration', threshold: 'p(95)<300', value: 120, ok: true }]);
+  });
+
+  it('renders an HTML report with the latency-over-time and percentile plots', () => {
+    const samples = Array.from({ length: 50 }, (_, i) => ({ t: i * 100, ms: 10 + i, status: i === 7 ? 500 : 202 }));
+    const html = htmlReport(
+      { scenario: 'smoke', stack: 'local', url: 'http://x', startedAt: '2026', durationMs: 5000, requests: 50, failed: 1, throughputPerSecond: 10, latencyMs: summarise(samples.map((s) => s.ms)), e2eMs: { ...summarise([200, 300]), orders: 2, undecided: 0 }, thresholds: evaluateThresholds(good, thresholds), passed: true },
+      samples,
+      [200, 300],
+    );
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html.match(/<circle /g)).toHaveLength(50);
+    expect(html).toContain('fill="#c0392b"'); // the failed request stands out
+    expect(html.match(/<polyline /g)).toHaveLength(2);
+  });
+});

@@ -9,6 +9,7 @@ import { DEFAULT_BODY_LIMIT, jsonBody } from './http/body';
 import type { AppState } from './http/context';
 import { problemResponses } from './http/errors';
 import { requestContext } from './http/requestContext';
+import { CatalogCache } from './catalogCache';
 import { openApiDocument } from './openapi';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -22,6 +23,8 @@ export interface AppDeps {
   logger: Logger;
   clock?: () => Date;
   bodyLimitBytes?: number;
+  /** How long a task may price orders from a cached catalog entry (default 2 s; 0 disables the cache). */
+  catalogCacheMs?: number;
   /** True once SIGTERM arrived: health fails so the load balancer stops sending, responses close connections. */
   isShuttingDown?: () => boolean;
 }
@@ -32,6 +35,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
   const orders = new OrderStore(deps.db, deps.tableName);
   const products = new ProductStore(deps.db, deps.tableName);
+  const catalog = new CatalogCache(products, deps.catalogCacheMs ?? 2000);
   const authenticate = requireAuth(deps.verifier);
   const readBody = jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
 
@@ -49,8 +53,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const routers = [
     healthRoutes({ db: deps.db, tableName: deps.tableName, isShuttingDown }),
     docsRoutes(openApiDocument()),
-    orderRoutes({ orders, products, clock, authenticate, readBody }),
-    productRoutes({ products, clock, authenticate, requireAdmin: requireAdmin(), readBody }),
+    orderRoutes({ orders, catalog, clock, authenticate, readBody }),
+    productRoutes({ products, catalog, clock, authenticate, requireAdmin: requireAdmin(), readBody }),
   ];
   for (const router of routers) {
     app.use(router.routes());

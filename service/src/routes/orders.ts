@@ -4,7 +4,7 @@ import { priceLines } from '../../../core/domain/pricing';
 import { newOrderId } from '../../../core/ids';
 import { IdempotencyMismatchError, VersionConflictError } from '../../../core/store/errors';
 import { hashOf, type OrderStore } from '../../../core/store/orders';
-import type { ProductStore } from '../../../core/store/products';
+import type { CatalogCache } from '../catalogCache';
 import type { AppState } from '../http/context';
 import { ProblemError, fieldError } from '../http/problem';
 import { parse } from '../http/validate';
@@ -15,7 +15,7 @@ import { z } from 'zod';
 
 export interface OrderRouteDeps {
   orders: OrderStore;
-  products: ProductStore;
+  catalog: CatalogCache;
   clock: () => Date;
   authenticate: Middleware<AppState>;
   readBody: Middleware<AppState>;
@@ -27,7 +27,7 @@ const PathParams = z.strictObject({ orderId: OrderId });
 
 const notFound = () => new ProblemError(404, 'order-not-found', 'Order not found', 'No order with this id is visible to you.');
 
-export function orderRoutes({ orders, products, clock, authenticate, readBody }: OrderRouteDeps): Router<AppState> {
+export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: OrderRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/v1/orders' });
 
   router.post('/', authenticate, readBody, async (ctx) => {
@@ -38,8 +38,8 @@ export function orderRoutes({ orders, products, clock, authenticate, readBody }:
         fieldError('header', ['Idempotency-Key'], 'must be 1–255 printable ASCII characters'),
       ]);
     }
-    const catalog = await products.getMany(request.items.map((line) => line.sku));
-    const priced = priceLines(request.items, catalog);
+    const prices = await catalog.getMany(request.items.map((line) => line.sku));
+    const priced = priceLines(request.items, prices);
     if (!priced.ok) {
       const errors = priced.problems.map((p) => fieldError('body', ['items', p.index, 'sku'], p.detail));
       throw new ProblemError(422, 'unorderable-items', 'Some items cannot be ordered', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);

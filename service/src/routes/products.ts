@@ -2,12 +2,14 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { ProductStore } from '../../../core/store/products';
+import type { CatalogCache } from '../catalogCache';
 import type { AppState } from '../http/context';
 import { parse } from '../http/validate';
 import { PutProductRequest, Sku } from '../schemas';
 
 export interface ProductRouteDeps {
   products: ProductStore;
+  catalog: CatalogCache;
   clock: () => Date;
   authenticate: Middleware<AppState>;
   requireAdmin: Middleware<AppState>;
@@ -16,7 +18,7 @@ export interface ProductRouteDeps {
 
 const PathParams = z.strictObject({ sku: Sku });
 
-export function productRoutes({ products, clock, authenticate, requireAdmin, readBody }: ProductRouteDeps): Router<AppState> {
+export function productRoutes({ products, catalog, clock, authenticate, requireAdmin, readBody }: ProductRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/v1/products' });
 
   router.get('/', authenticate, async (ctx) => {
@@ -28,6 +30,7 @@ export function productRoutes({ products, clock, authenticate, requireAdmin, rea
     const body = parse('body', PutProductRequest, ctx.state.body);
     const product = { sku, ...body, updatedAt: clock().toISOString() };
     const created = await products.put(product);
+    catalog.invalidate(sku);
     ctx.status = created ? 201 : 200;
     if (created) ctx.set('Location', `/v1/products/${sku}`);
     ctx.body = product;

@@ -1,0 +1,30 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface CapacityTally {
+  write: number;
+  read: number;
+}
+
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+
+/**
+ * Asks DynamoDB for ReturnConsumedCapacity on every call this client makes and adds it up (table and index
+ * units), split into writes and reads by the command that consumed it.
+ */
+export function meterCapacity(db: DynamoDBDocumentClient): CapacityTally {
+  const tally: CapacityTally = { write: 0, read: 0 };
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> }).ConsumedCapacity;
+      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+      if (WRITES.has(context.commandName ?? '')) tally.write += units;
+      else tally.read += units;
+      return result;
+    },
+    { step: 'initialize', name: 'meterCapacity' },
+  );
+  return tally;
+}

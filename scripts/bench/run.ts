@@ -1,0 +1,443 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { newOrder } from '../../core/domain/order';
+import { orderProcessorMapping } from '../../core/eventSourceMapping';
+import { newOrderId } from '../../core/ids';
+import { Fulfilment } from '../../core/store/fulfilment';
+import { orderToItem } from '../../core/store/items';
+import { OrderStore } from '../../core/store/orders';
+import { ProductStore } from '../../core/store/products';
+import { DEMO_PASSWORD } from '../../core/userpool';
+import { ensureUserPool, signIn, startCognitoLocal } from '../../local/cognito';
+import { LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb';
+import { StreamPoller, type StreamHandler } from '../../local/poller/poller';
+import { PollerState } from '../../local/poller/state';
+import { localProcessor } from '../../local/processor';
+import { freePort } from '../../local/process';
+import { ensureTable } from '../../local/table';
+import { percentile } from '../../loadtest/lib/stats';
+import { createApp } from '../../service/src/app';
+import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { documentClient } from '../../service/src/clients';
+import { listen } from '../../service/src/server';
+import { meterCapacity } from './capacity';
+
+/**
+ * `npm run bench`: each figure is a ratio of two things measured in the same run on this machine (the service
+ * vs the raw store), repeated RUNS times; the results file reports the median and every run.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONCURRENCY = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1000);
+const SCALE_LARGE = Number(process.env.BENCH_SCALE_ORDERS ?? 100_000);
+const POLL_INTERVAL_MS = 250;
+const PRICES = JSON.parse(readFileSync(path.join(__dirname, 'prices.json'), 'utf8')) as { region: string; usdPerMillionWriteRequestUnits: number; usdPerMillionReadRequestUnits: number };
+
+const median = (values: number[]) => percentile(values, 50);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+interface Env {
+  dynamoEndpoint: string;
+  cognitoEndpoint: string;
+  pool: Awaited<ReturnType<typeof ensureUserPool>>;
+  token: string;
+  customer: string;
+}
+
+async function newTable(env: Env, seedStock = 10_000_000): Promise<{ name: string; streamArn: string; db: DynamoDBDocumentClient }> {
+  const name = `bench-${randomUUID().slice(0, 8)}`;
+  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  const { streamArn } = await ensureTable(admin, name);
+  admin.destroy();
+  const db = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  for (const sku of ['CB-004', 'MS-002', 'KB-001']) {
+    await new ProductStore(db, name).put({ sku, name: sku, price: 100, currency: 'EUR', stock: seedStock, updatedAt: new Date().toISOString() });
+  }
+  return { name, streamArn, db };
+}
+
+const orderFor = (customerId: string, now = new Date()) =>
+  newOrder({ orderId: newOrderId(now), customerId, items: [{ sku: 'CB-004', quantity: 1, unitPrice: 100 }], currency: 'EUR', now });
+
+/** The API as deployed: its own process (tsx service/src/main.ts), configured from the environment. */
+async function startApiProcess(env: Env, tableName: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'service/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      TABLE_NAME: tableName,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      DYNAMODB_ENDPOINT: env.dynamoEndpoint,
+      COGNITO_CLIENT_ID: env.pool.clientId,
+      COGNITO_ISSUER: env.pool.issuer,
+      COGNITO_JWKS_URI: env.pool.jwksUri,
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`${url}/v1/health`).then((r) => r.ok, () => false)) break;
+    await sleep(100);
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Raw store throughput: CONCURRENCY loops of PutItem (an order-sized item) for SECONDS. */
+async function rawPutRate(db: DynamoDBDocumentClient, table: string, customer: string, seconds: number): Promise<number> {
+  let done = 0;
+  const until = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < until) {
+        await db.send(new PutCommand({ TableName: table, Item: orderToItem(orderFor(customer)), ConditionExpression: 'attribute_not_exists(PK)' }));
+        done++;
+      }
+    }),
+  );
+  return done / ((Date.now() - started) / 1000);
+}
+
+async function apiCreateRate(url: string, token: string, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: `${url}/v1/orders`,
+    method: 'POST',
+    connections: CONCURRENCY,
+    duration: seconds,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] }),
+  });
+  if (result.non2xx > 0 || result.errors > 0) log(`  api: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return (result.requests.total - result.non2xx) / (result.duration || seconds);
+}
+
+async function ingest(env: Env) {
+  const table = await newTable(env);
+  const api = await startApiProcess(env, table.name);
+  log('ingest: warming up the JVM and the API');
+  await rawPutRate(table.db, table.name, env.customer, 4);
+  await apiCreateRate(api.url, env.token, 4);
+  const runs: Array<{ apiPerSecond: number; rawPutPerSecond: number; ratio: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    const rawPutPerSecond = await rawPutRate(table.db, table.name, env.customer, SECONDS);
+    const apiPerSecond = await apiCreateRate(api.url, env.token, SECONDS);
+    runs.push({ apiPerSecond, rawPutPerSecond, ratio: apiPerSecond / rawPutPerSecond });
+    log(`ingest run ${i + 1}: API ${apiPerSecond.toFixed(0)}/s vs PutItem ${rawPutPerSecond.toFixed(0)}/s`);
+  }
+  await api.stop();
+  table.db.destroy();
+  return { goal: '>= 0.8', median: median(runs.map((r) => r.ratio)), runs };
+}
+
+function startPoller(env: Env, table: { streamArn: string; db: DynamoDBDocumentClient }, handler: StreamHandler, stateTable: string) {
+  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  const poller = new StreamPoller({
+    streams,
+    streamArn: table.streamArn,
+    handler,
+    settings: orderProcessorMapping,
+    state: new PollerState(table.db, stateTable),
+    logger: pino({ level: 'silent' }),
+    pollIntervalMs: POLL_INTERVAL_MS,
+  });
+  poller.start();
+  return {
+    poller,
+    stop: async () => {
+      await poller.stop();
+      streams.destroy();
+    },
+  };
+}
+
+async function processing(env: Env) {
+  const runs: Array<{ drainPerSecond: number; rawPerSecond: number; ratio: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Raw: the processor's own store operation (one reservation transaction per order), back to back,
+    // on a table of its own so the drain below reads a stream holding only its backlog.
+    const rawTable = await newTable(env);
+    const rawOrders = Array.from({ length: BACKLOG }, () => orderFor(env.customer));
+    await writeItems(rawTable.db, rawTable.name, rawOrders.map(orderToItem));
+    const fulfilment = new Fulfilment(rawTable.db, rawTable.name);
+    let started = Date.now();
+    for (const order of rawOrders) await fulfilment.reserveStock(order, new Date());
+    const rawPerSecond = BACKLOG / ((Date.now() - started) / 1000);
+    rawTable.db.destroy();
+
+    // Service: the same number of new orders drained through stream → poller → handler.
+    const table = await newTable(env);
+    const stateTable = `${table.name}-state`;
+    const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+    await PollerState.ensureTable(admin, stateTable);
+    admin.destroy();
+    await writeItems(table.db, table.name, Array.from({ length: BACKLOG }, () => orderToItem(orderFor(env.customer))));
+    let decided = 0;
+    const handler = localProcessor({ db: table.db, tableName: table.name, logLevel: 'SILENT' });
+    started = 0;
+    const poller = startPoller(env, table, async (event, context) => {
+      started ||= Date.now();
+      const response = await handler(event, context);
+      decided += event.Records.length;
+      return response;
+    }, stateTable);
+    while (decided < BACKLOG) await sleep(20);
+    const drainPerSecond = BACKLOG / ((Date.now() - started) / 1000);
+    await poller.stop();
+    table.db.destroy();
+    runs.push({ drainPerSecond, rawPerSecond, ratio: drainPerSecond / rawPerSecond });
+    log(`processing run ${i + 1}: drain ${drainPerSecond.toFixed(0)}/s vs raw transactions ${rawPerSecond.toFixed(0)}/s`);
+  }
+  return { goal: '>= 0.8', median: median(runs.map((r) => r.ratio)), runs };
+}
+
+/** BatchWrite in parallel groups of 25 (retrying unprocessed items): seeding, not measured. */
+async function writeItems(db: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>) {
+  for (let i = 0; i < items.length; i += 25 * 8) {
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, k) => {
+        let batch = items.slice(i + k * 25, i + (k + 1) * 25).map((Item) => ({ PutRequest: { Item } }));
+        while (batch.length > 0) {
+          const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+          batch = (result.UnprocessedItems?.[table] ?? []) as typeof batch;
+        }
+      }),
+    );
+  }
+}
+
+async function endToEnd(env: Env) {
+  const RATE = 50;
+  const runs: Array<{ p50: number; p95: number; p99: number; orders: number; p50OverPollInterval: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    const table = await newTable(env);
+    const stateTable = `${table.name}-state`;
+    const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+    await PollerState.ensureTable(admin, stateTable);
+    admin.destroy();
+    const poller = startPoller(env, table, localProcessor({ db: table.db, tableName: table.name, logLevel: 'SILENT' }), stateTable);
+    const api = await startApiProcess(env, table.name);
+    const created: string[] = [];
+    await autocannon({
+      url: api.url,
+      connections: 10,
+      overallRate: RATE,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/orders',
+          headers: { Authorization: `Bearer ${env.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] }),
+          onResponse: (status: number, body: string) => {
+            if (status === 202) created.push((JSON.parse(body) as { orderId: string }).orderId);
+          },
+        },
+      ],
+    });
+    const orders = new OrderStore(table.db, table.name);
+    const latencies: number[] = [];
+    for (const id of created) {
+      for (;;) {
+        const order = (await orders.get(id))!;
+        const decided = order.history.find((h) => h.status !== 'PENDING');
+        if (decided) {
+          latencies.push(Date.parse(decided.at) - Date.parse(order.createdAt));
+          break;
+        }
+        await sleep(50);
+      }
+    }
+    await api.stop();
+    await poller.stop();
+    table.db.destroy();
+    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
+    runs.push({ p50, p95, p99, orders: latencies.length, p50OverPollInterval: p50 / POLL_INTERVAL_MS });
+    log(`end-to-end run ${i + 1}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms over ${latencies.length} orders at ${RATE}/s`);
+  }
+  return {
+    arrivalRatePerSecond: RATE,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    medianP50: median(runs.map((r) => r.p50)),
+    medianP95: median(runs.map((r) => r.p95)),
+    medianP99: median(runs.map((r) => r.p99)),
+    medianP50OverPollInterval: median(runs.map((r) => r.p50OverPollInterval)),
+    runs,
+  };
+}
+
+/** Fills a table with `count` orders: the measured customer's 100 among those of 1,000 others. */
+const fillOrders = (env: Env, db: DynamoDBDocumentClient, table: string, count: number) =>
+  writeItems(db, table, Array.from({ length: count }, (_, n) => orderToItem(orderFor(n < 100 ? env.customer : `customer-${n % 1000}`))));
+
+async function scale(env: Env) {
+  const small = await newTable(env);
+  const large = await newTable(env);
+  log(`scale: writing 1,000 and ${SCALE_LARGE.toLocaleString()} orders`);
+  await fillOrders(env, small.db, small.name, 1000);
+  await fillOrders(env, large.db, large.name, SCALE_LARGE);
+  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientId: env.pool.clientId });
+  const serve = async (t: typeof small) => {
+    const state = { shuttingDown: false };
+    const app = createApp({ db: t.db, tableName: t.name, verifier, logger: pino({ level: 'silent' }) });
+    return listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1000, logger: pino({ level: 'silent' }), state });
+  };
+  const [smallApi, largeApi] = [await serve(small), await serve(large)];
+  const p50Of = async (port: number) => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = process.hrtime.bigint();
+      const res = await fetch(`http://127.0.0.1:${port}/v1/orders?limit=20`, { headers: { Authorization: `Bearer ${env.token}` } });
+      await res.arrayBuffer();
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return percentile(latencies.slice(20), 50); // the first requests warm caches
+  };
+  const runs: Array<{ p50SmallMs: number; p50LargeMs: number; ratio: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    const p50SmallMs = await p50Of(smallApi.port);
+    const p50LargeMs = await p50Of(largeApi.port);
+    runs.push({ p50SmallMs, p50LargeMs, ratio: p50LargeMs / p50SmallMs });
+    log(`scale run ${i + 1}: list p50 ${p50SmallMs.toFixed(2)} ms at 1k vs ${p50LargeMs.toFixed(2)} ms at ${SCALE_LARGE}`);
+  }
+  await smallApi.shutdown();
+  await largeApi.shutdown();
+  return { goal: '<= 1.2', ordersSmall: 1000, ordersLarge: SCALE_LARGE, median: median(runs.map((r) => r.ratio)), runs };
+}
+
+/** Capacity units per order, end to end: create (API), reserve (processor), one read by the customer. */
+async function cost(env: Env) {
+  const ORDERS = 50;
+  const table = await newTable(env);
+  const apiDb = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  const processorDb = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  const apiUnits = meterCapacity(apiDb);
+  const processorUnits = meterCapacity(processorDb);
+  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientId: env.pool.clientId });
+  const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }) });
+  const api = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
+  const stateTable = `${table.name}-state`;
+  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
+  await PollerState.ensureTable(admin, stateTable);
+  admin.destroy();
+  let decided = 0;
+  const handler = localProcessor({ db: processorDb, tableName: table.name, logLevel: 'SILENT' });
+  const poller = startPoller(env, table, async (event, context) => {
+    const response = await handler(event, context);
+    decided += event.Records.length;
+    return response;
+  }, stateTable);
+  const ids: string[] = [];
+  for (let i = 0; i < ORDERS; i++) {
+    const res = await fetch(`http://127.0.0.1:${api.port}/v1/orders`, { method: 'POST', headers: { Authorization: `Bearer ${env.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] }) });
+    ids.push(((await res.json()) as { orderId: string }).orderId);
+  }
+  while (decided < ORDERS) await sleep(50);
+  for (const id of ids) await (await fetch(`http://127.0.0.1:${api.port}/v1/orders/${id}`, { headers: { Authorization: `Bearer ${env.token}` } })).arrayBuffer();
+  await poller.stop();
+  await api.shutdown();
+  const wcu = (apiUnits.write + processorUnits.write) / ORDERS;
+  const rcu = (apiUnits.read + processorUnits.read) / ORDERS;
+  const perMillion = wcu * PRICES.usdPerMillionWriteRequestUnits + rcu * PRICES.usdPerMillionReadRequestUnits;
+  log(`cost: ${wcu.toFixed(2)} WCU + ${rcu.toFixed(2)} RCU per order → $${perMillion.toFixed(2)} per million orders (${PRICES.region})`);
+  return {
+    goal: '<= 3 WCU + 2 RCU per order',
+    orders: ORDERS,
+    wcuPerOrder: wcu,
+    rcuPerOrder: rcu,
+    breakdown: { apiWrite: apiUnits.write / ORDERS, apiRead: apiUnits.read / ORDERS, processorWrite: processorUnits.write / ORDERS, processorRead: processorUnits.read / ORDERS },
+    usdPerMillionOrders: perMillion,
+    prices: PRICES,
+  };
+}
+
+async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
+  try {
+    const pool = await ensureUserPool(cognito);
+    const token = (await signIn(cognito.endpoint, pool.clientId, 'alice@example.com', DEMO_PASSWORD)).accessToken;
+    const customer = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const env: Env = { dynamoEndpoint: dynamo.endpoint, cognitoEndpoint: cognito.endpoint, pool, token, customer };
+    const started = new Date();
+    // BENCH_ONLY=processing,cost runs a subset while tuning; only a full run writes the results file.
+    const only = process.env.BENCH_ONLY?.split(',');
+    const wanted = (name: string) => !only || only.includes(name);
+    const results = {
+      measuredAt: started.toISOString(),
+      machine: { node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, seconds: SECONDS, concurrency: CONCURRENCY },
+      ingest: wanted('ingest') ? await ingest(env) : undefined,
+      processing: wanted('processing') ? await processing(env) : undefined,
+      endToEnd: wanted('endToEnd') ? await endToEnd(env) : undefined,
+      scale: wanted('scale') ? await scale(env) : undefined,
+      cost: wanted('cost') ? await cost(env) : undefined,
+    };
+    if (only) {
+      log('BENCH_ONLY set: results file not written');
+      return;
+    }
+    writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), renderMarkdown(results as Parameters<typeof renderMarkdown>[0]));
+    log('wrote bench/results.json and bench/RESULTS.md');
+  } finally {
+    await Promise.all([dynamo.stop(), cognito.stop()]);
+  }
+}
+
+const f = (n: number, digits = 2) => n.toFixed(digits);
+
+function renderMarkdown(r: {
+  measuredAt: string;
+  machine: { node: string; cpus: number; runs: number; seconds: number; concurrency: number };
+  ingest: Awaited<ReturnType<typeof ingest>>;
+  processing: Awaited<ReturnType<typeof processing>>;
+  endToEnd: Awaited<ReturnType<typeof endToEnd>>;
+  scale: Awaited<ReturnType<typeof scale>>;
+  cost: Awaited<ReturnType<typeof cost>>;
+}): string {
+  const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+  return [
+    '# Benchmark results',
+    '',
+    `Measured ${r.measuredAt} by \`npm run bench\` on ${r.machine.cpus} cores, Node ${r.machine.node}, DynamoDB Local and cognito-local on the same machine. ` +
+      `Each figure is a ratio within one run; the headline is the median of ${r.machine.runs} runs (every run is listed, and in results.json).`,
+    '',
+    '| figure | median | goal | runs |',
+    '|---|---|---|---|',
+    row(['ingest: POST /v1/orders ÷ raw PutItem, both at ' + r.machine.concurrency + ' concurrent', f(r.ingest.median), r.ingest.goal, r.ingest.runs.map((x) => `${f(x.apiPerSecond, 0)}/${f(x.rawPutPerSecond, 0)} per s`).join('; ')]),
+    row([`processing: backlog drain ÷ raw reservation transactions (${BACKLOG} orders)`, f(r.processing.median), r.processing.goal, r.processing.runs.map((x) => `${f(x.drainPerSecond, 0)}/${f(x.rawPerSecond, 0)} per s`).join('; ')]),
+    row([`end to end at ${r.endToEnd.arrivalRatePerSecond}/s: p50 / p95 / p99 (ms)`, `${f(r.endToEnd.medianP50, 0)} / ${f(r.endToEnd.medianP95, 0)} / ${f(r.endToEnd.medianP99, 0)}`, '—', r.endToEnd.runs.map((x) => `${x.p50}/${x.p95}/${x.p99}`).join('; ')]),
+    row([`end to end p50 ÷ poll interval (${r.endToEnd.pollIntervalMs} ms)`, f(r.endToEnd.medianP50OverPollInterval), '—', r.endToEnd.runs.map((x) => f(x.p50OverPollInterval)).join('; ')]),
+    row([`scale: list p50 at ${r.scale.ordersLarge.toLocaleString('en')} ÷ at ${r.scale.ordersSmall.toLocaleString('en')} orders`, f(r.scale.median), r.scale.goal, r.scale.runs.map((x) => `${f(x.p50LargeMs)}/${f(x.p50SmallMs)} ms`).join('; ')]),
+    row(['cost: capacity units per order (create + decide + one read)', `${f(r.cost.wcuPerOrder)} WCU + ${f(r.cost.rcuPerOrder)} RCU`, r.cost.goal, `API ${f(r.cost.breakdown.apiWrite)} W / ${f(r.cost.breakdown.apiRead)} R; processor ${f(r.cost.breakdown.processorWrite)} W / ${f(r.cost.breakdown.processorRead)} R`]),
+    row([`cost per million orders (on-demand, ${r.cost.prices.region} prices)`, `$${f(r.cost.usdPerMillionOrders)}`, '—', `$${r.cost.prices.usdPerMillionWriteRequestUnits}/M WRU, $${r.cost.prices.usdPerMillionReadRequestUnits}/M RRU`]),
+    '',
+  ].join('\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

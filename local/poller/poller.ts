@@ -152,8 +152,13 @@ export class StreamPoller {
           iterator = await this.iterator(shardId, checkpointed);
           continue;
         }
-        logger.warn({ err, shardId }, 'GetRecords failed; retrying');
-        await sleep(pollInterval);
+        // The store may be restarting: back off, then resume from the last checkpoint with a fresh iterator
+        // (the old one may not survive the restart). Buffered records are read again.
+        logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
+        await sleep(pollInterval * 4);
+        buffer = [];
+        lastSeen = checkpointed;
+        iterator = await this.iterator(shardId, checkpointed).catch(() => iterator);
         continue;
       }
       for (const raw of records) {

@@ -375,24 +375,38 @@ async function cost(env: Env) {
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
+  if (process.argv.includes('--render')) {
+    // Re-render RESULTS.md from the last results.json without measuring again.
+    const saved = JSON.parse(readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Parameters<typeof renderMarkdown>[0];
+    writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), renderMarkdown(saved));
+    return;
+  }
+  const cognito = await startCognitoLocal();
   try {
     const pool = await ensureUserPool(cognito);
     const token = (await signIn(cognito.endpoint, pool.clientId, 'alice@example.com', DEMO_PASSWORD)).accessToken;
     const customer = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
-    const env: Env = { dynamoEndpoint: dynamo.endpoint, cognitoEndpoint: cognito.endpoint, pool, token, customer };
-    const started = new Date();
     // BENCH_ONLY=processing,cost runs a subset while tuning; only a full run writes the results file.
     const only = process.env.BENCH_ONLY?.split(',');
-    const wanted = (name: string) => !only || only.includes(name);
+    // Each figure gets a fresh DynamoDB Local: the JVM slows as earlier phases' items and streams pile up,
+    // which would make later figures depend on the order they run in.
+    const phase = async <T>(name: string, measure: (env: Env) => Promise<T>): Promise<T | undefined> => {
+      if (only && !only.includes(name)) return undefined;
+      const dynamo = await startDynamoDbLocal();
+      try {
+        return await measure({ dynamoEndpoint: dynamo.endpoint, cognitoEndpoint: cognito.endpoint, pool, token, customer });
+      } finally {
+        await dynamo.stop();
+      }
+    };
     const results = {
-      measuredAt: started.toISOString(),
+      measuredAt: new Date().toISOString(),
       machine: { node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, seconds: SECONDS, concurrency: CONCURRENCY },
-      ingest: wanted('ingest') ? await ingest(env) : undefined,
-      processing: wanted('processing') ? await processing(env) : undefined,
-      endToEnd: wanted('endToEnd') ? await endToEnd(env) : undefined,
-      scale: wanted('scale') ? await scale(env) : undefined,
-      cost: wanted('cost') ? await cost(env) : undefined,
+      ingest: await phase('ingest', ingest),
+      processing: await phase('processing', processing),
+      endToEnd: await phase('endToEnd', endToEnd),
+      scale: await phase('scale', scale),
+      cost: await phase('cost', cost),
     };
     if (only) {
       log('BENCH_ONLY set: results file not written');
@@ -402,7 +416,7 @@ async function main() {
     writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), renderMarkdown(results as Parameters<typeof renderMarkdown>[0]));
     log('wrote bench/results.json and bench/RESULTS.md');
   } finally {
-    await Promise.all([dynamo.stop(), cognito.stop()]);
+    await cognito.stop();
   }
 }
 
@@ -433,6 +447,28 @@ function renderMarkdown(r: {
     row([`scale: list p50 at ${r.scale.ordersLarge.toLocaleString('en')} ÷ at ${r.scale.ordersSmall.toLocaleString('en')} orders`, f(r.scale.median), r.scale.goal, r.scale.runs.map((x) => `${f(x.p50LargeMs)}/${f(x.p50SmallMs)} ms`).join('; ')]),
     row(['cost: capacity units per order (create + decide + one read)', `${f(r.cost.wcuPerOrder)} WCU + ${f(r.cost.rcuPerOrder)} RCU`, r.cost.goal, `API ${f(r.cost.breakdown.apiWrite)} W / ${f(r.cost.breakdown.apiRead)} R; processor ${f(r.cost.breakdown.processorWrite)} W / ${f(r.cost.breakdown.processorRead)} R`]),
     row([`cost per million orders (on-demand, ${r.cost.prices.region} prices)`, `$${f(r.cost.usdPerMillionOrders)}`, '—', `$${r.cost.prices.usdPerMillionWriteRequestUnits}/M WRU, $${r.cost.prices.usdPerMillionReadRequestUnits}/M RRU`]),
+    '',
+    '## What bounds the figures that miss their goal',
+    '',
+    ...(r.processing.median < 0.8
+      ? [
+          '- **Processing.** Per order, the raw side issues one reservation transaction. The drain issues the same transaction, but the poller must also read ' +
+            'every record the stream holds: besides the order\'s INSERT, each reservation writes two more (the product\'s stock and the order\'s status), ' +
+            'so the poller reads about three records per order and filters two away in-process, plus one GetRecords and one checkpoint write per batch — all on ' +
+            'the same DynamoDB Local JVM, which is the bottleneck on two cores. In AWS, Lambda applies the filter before invoking and stream reads do not ' +
+            'compete with table writes. Processing records of different orders in parallel would raise the rate but the mapping processes a shard in order ' +
+            '(ParallelizationFactor 1, records one at a time) by design.',
+        ]
+      : []),
+    ...(r.cost.wcuPerOrder > 3
+      ? [
+          `- **Cost.** Accepting an order is one PutItem (1 WCU) plus its customer-index entry (1 WCU); deciding it is one TransactWriteItems over the product ` +
+            'and the order, and DynamoDB bills each transactional item twice (4 WCU). An atomic reserve-and-confirm cannot cost less than 4 WCU, so 3 WCU per ' +
+            'order would mean giving up the transaction (a conditional stock decrement, then a conditional order update, with compensation on redelivery) and with ' +
+            'it the guarantee that a rejected order never holds stock. The transaction stays. Each extra order line adds 2 WCU. Figures are DynamoDB Local\'s ' +
+            'ReturnConsumedCapacity, which does not count index writes inside transactions: in AWS the status change also rewrites the order\'s index entry.',
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -57,7 +57,13 @@ export const CancelOrderRequest = z
   .meta({ id: 'CancelOrderRequest' });
 
 export const ListOrdersQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size (1–100)' }),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .default(20)
+    .meta({ description: 'Page size (1–100)' }),
   cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from a previous page’s nextCursor' }),
 });
 

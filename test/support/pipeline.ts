@@ -21,9 +21,9 @@ export interface TestPoller {
 export async function startTestPoller(
   table: TestTable,
   handler: StreamHandler,
-  options: { settings?: Partial<EventSourceMappingSettings>; stateTable?: string } = {},
+  options: { settings?: Partial<EventSourceMappingSettings>; stateTable?: string; endpoint?: string } = {},
 ): Promise<TestPoller> {
-  const { dynamoEndpoint } = standIns();
+  const dynamoEndpoint = options.endpoint ?? standIns().dynamoEndpoint;
   const stateTable = options.stateTable ?? `poller-${randomUUID()}`;
   const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
   await PollerState.ensureTable(admin, stateTable);

@@ -20,10 +20,11 @@ describe('field errors', () => {
 });
 
 describe('cursors', () => {
-  it('round-trip an order id and refuse anything else', () => {
-    expect(decodeCursor(encodeCursor('01ARZ3NDEKTSV4RRFFQ69G5FAV'))).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+  it('round-trip an order id for the caller they were issued to, and refuse anything else', () => {
+    expect(decodeCursor(encodeCursor('01ARZ3NDEKTSV4RRFFQ69G5FAV', 'alice'), 'alice')).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(() => decodeCursor(encodeCursor('01ARZ3NDEKTSV4RRFFQ69G5FAV', 'alice'), 'bob')).toThrow('issued to another caller');
     for (const bad of ['', 'x', Buffer.from('{"after":"nope"}').toString('base64url'), Buffer.from('[]').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrow('not a cursor');
+      expect(() => decodeCursor(bad, 'alice')).toThrow('not a cursor');
     }
   });
 });

@@ -65,11 +65,12 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
 
   router.get('/', authenticate, async (ctx) => {
     const query = parse('query', ListOrdersQuery, ctx.query);
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const page = await orders.listByCustomer(ctx.state.caller!.sub, query.limit, after);
+    const caller = ctx.state.caller!.sub;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, caller);
+    const page = await orders.listByCustomer(caller, query.limit, after);
     ctx.body = {
       items: page.orders.map(orderView),
-      ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId) } : {}),
+      ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId, caller) } : {}),
     };
   });
 
@@ -82,7 +83,8 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
 
   router.post('/:orderId/cancel', authenticate, readBody, async (ctx) => {
     const { orderId } = parse('path', PathParams, ctx.params);
-    const { reason } = parse('body', CancelOrderRequest, ctx.state.body ?? {});
+    // No body means no reason; a body of `null` (or anything not an object) is a client error.
+    const { reason } = parse('body', CancelOrderRequest, ctx.state.body === undefined ? {} : ctx.state.body);
     // Read, decide, write conditionally; if someone else wrote in between (the processor confirming,
     // another cancel), read again and decide again.
     for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {

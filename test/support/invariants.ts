@@ -1,0 +1,62 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '../../core/domain/order';
+import { ENTITY } from '../../core/table';
+import type { DeadLetter } from '../../local/poller/state';
+
+export interface InvariantReport {
+  orders: number;
+  byStatus: Record<string, number>;
+  violations: string[];
+}
+
+async function scanAll(db: DynamoDBDocumentClient, tableName: string) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * The invariants every fault scenario must leave intact, checked over the whole table once processing drained:
+ * - every accepted order is decided, unless its record is in the dead-letter store;
+ * - stock is never negative, and initial stock = current stock + units held by orders that still reserve it;
+ * - no order was confirmed twice; stock was only released from an order that had been confirmed and cancelled.
+ */
+export async function checkInvariants(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  initialStock: ReadonlyMap<string, number>,
+  deadLetters: readonly DeadLetter[] = [],
+): Promise<InvariantReport> {
+  const items = await scanAll(db, tableName);
+  const orders = items.filter((i) => i.entityType === ENTITY.order) as unknown as Order[];
+  const products = items.filter((i) => i.entityType === ENTITY.product) as unknown as Array<{ sku: string; stock: number }>;
+  const deadLettered = new Set(deadLetters.flatMap((l) => l.records.map((r) => r.dynamodb?.NewImage?.orderId?.S)));
+  const violations: string[] = [];
+
+  for (const order of orders) {
+    if (order.status === 'PENDING' && !deadLettered.has(order.orderId)) violations.push(`order ${order.orderId} is still PENDING and not dead-lettered`);
+    const confirmations = order.history.filter((h) => h.status === 'CONFIRMED').length;
+    if (confirmations > 1) violations.push(`order ${order.orderId} was confirmed ${confirmations} times`);
+    if (order.stockState === 'RELEASED' && (order.status !== 'CANCELLED' || confirmations !== 1)) violations.push(`order ${order.orderId} released stock it never held`);
+    if (order.stockState === 'RESERVED' && order.status !== 'CONFIRMED' && order.status !== 'CANCELLED') violations.push(`order ${order.orderId} holds stock while ${order.status}`);
+  }
+  const held = new Map<string, number>();
+  for (const order of orders.filter((o) => o.stockState === 'RESERVED')) {
+    for (const item of order.items) held.set(item.sku, (held.get(item.sku) ?? 0) + item.quantity);
+  }
+  for (const product of products) {
+    if (product.stock < 0) violations.push(`product ${product.sku} has negative stock ${product.stock}`);
+    const initial = initialStock.get(product.sku);
+    if (initial !== undefined && initial !== product.stock + (held.get(product.sku) ?? 0)) {
+      violations.push(`product ${product.sku}: initial ${initial} ≠ current ${product.stock} + held ${held.get(product.sku) ?? 0}`);
+    }
+  }
+  const byStatus: Record<string, number> = {};
+  for (const order of orders) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
+  return { orders: orders.length, byStatus, violations };
+}

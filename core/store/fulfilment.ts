@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { confirm, mustReleaseStock, reject, type Order } from '../domain/order';
+import { confirm, mustReleaseStock, reject, type Order, type OrderItem } from '../domain/order';
 import { orderKey, productKey } from '../table';
 import { VersionConflictError, cancellationReasons } from './errors';
 import { OrderStore } from './orders';
@@ -36,6 +36,22 @@ export class Fulfilment {
     this.orders = new OrderStore(db, tableName);
   }
 
+  /** One product's part of a stock transaction; taking is only allowed while enough is left. */
+  private stockUpdate(item: OrderItem, direction: 'take' | 'give back') {
+    const take = direction === 'take';
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: productKey(item.sku),
+        UpdateExpression: take ? 'SET stock = stock - :quantity' : 'SET stock = stock + :quantity',
+        ConditionExpression: take ? 'attribute_exists(PK) AND stock >= :quantity' : 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':quantity': item.quantity },
+        // On a shortfall, DynamoDB hands back the product so the rejection can say how many were left.
+        ...(take ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+      },
+    };
+  }
+
   /** Takes every item's quantity from stock and confirms the order, or takes nothing and rejects it. */
   async reserveStock(order: Order, now: Date): Promise<ReservationOutcome> {
     const change = confirm(order, now);
@@ -44,16 +60,7 @@ export class Fulfilment {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...order.items.map((item) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: productKey(item.sku),
-                UpdateExpression: 'SET stock = stock - :quantity',
-                ConditionExpression: 'attribute_exists(PK) AND stock >= :quantity',
-                ExpressionAttributeValues: { ':quantity': item.quantity },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-              },
-            })),
+            ...order.items.map((item) => this.stockUpdate(item, 'take')),
             orderWrite,
           ],
         }),
@@ -93,15 +100,7 @@ export class Fulfilment {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...order.items.map((item) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: productKey(item.sku),
-                UpdateExpression: 'SET stock = stock + :quantity',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeValues: { ':quantity': item.quantity },
-              },
-            })),
+            ...order.items.map((item) => this.stockUpdate(item, 'give back')),
             {
               Update: {
                 TableName: this.tableName,

@@ -17,6 +17,18 @@ export function standIns() {
   return { dynamoEndpoint, cognitoEndpoint, pool: JSON.parse(pool) as LocalUserPool };
 }
 
+/** Every item of a table (tests only: production code never scans). */
+export async function scanTable(db: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 export interface TestTable {
   tableName: string;
   streamArn: string;
@@ -39,14 +51,7 @@ export async function createTestTable(options: { seed?: boolean } = {}): Promise
     streamArn,
     db,
     async snapshot() {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items.sort((a, b) => `${a.PK}${a.SK}`.localeCompare(`${b.PK}${b.SK}`));
+      return (await scanTable(db, tableName)).sort((a, b) => `${a.PK}${a.SK}`.localeCompare(`${b.PK}${b.SK}`));
     },
     async drop() {
       db.destroy();

@@ -1,23 +1,13 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/domain/order';
 import { ENTITY } from '../../core/table';
 import type { DeadLetter } from '../../local/poller/state';
+import { scanTable } from './env';
 
 export interface InvariantReport {
   orders: number;
   byStatus: Record<string, number>;
   violations: string[];
-}
-
-async function scanAll(db: DynamoDBDocumentClient, tableName: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 /**
@@ -32,7 +22,7 @@ export async function checkInvariants(
   initialStock: ReadonlyMap<string, number>,
   deadLetters: readonly DeadLetter[] = [],
 ): Promise<InvariantReport> {
-  const items = await scanAll(db, tableName);
+  const items = await scanTable(db, tableName);
   const orders = items.filter((i) => i.entityType === ENTITY.order) as unknown as Order[];
   const products = items.filter((i) => i.entityType === ENTITY.product) as unknown as Array<{ sku: string; stock: number }>;
   const deadLettered = new Set(deadLetters.flatMap((l) => l.records.map((r) => r.dynamodb?.NewImage?.orderId?.S)));

@@ -47,7 +47,7 @@ it(`isolates poison among ${ORDERS} orders, keeps the shard moving, and a redriv
   const letters = await eventually(async () => {
     const report = await checkInvariants(api.table.db, api.table.tableName, initial, await pipeline.state.deadLetters());
     return report.violations.length === 0 && (report.byStatus.PENDING ?? 0) === poisonIds.length && pipeline.state.deadLetters();
-  }, 60_000, 'the good orders to be decided and the poison dead-lettered');
+  }, 60_000 + ORDERS * 50, 'the good orders to be decided and the poison dead-lettered', 1000); // scanning the table is not free
   const deadOrders = letters.flatMap((l) => l.records.map((r) => r.dynamodb!.NewImage!.orderId!.S));
   expect(new Set(deadOrders)).toEqual(new Set(poisonIds));
   const after = await checkInvariants(api.table.db, api.table.tableName, initial, letters);
@@ -62,4 +62,4 @@ it(`isolates poison among ${ORDERS} orders, keeps the shard moving, and a redriv
   expect(done.byStatus.PENDING).toBeUndefined();
   expect(await pipeline.state.deadLetters()).toEqual([]);
   console.log(`poison: ${ORDERS} orders, ${poisonIds.length} poison dead-lettered then redriven; ${JSON.stringify(done.byStatus)}`);
-}, 180_000);
+}, 180_000 + ORDERS * 100);

@@ -72,6 +72,28 @@ describe('local event source mapping', () => {
     expect(calls.map((c) => c.length)).toEqual([3, 3, 1]);
   });
 
+  it('waits up to the batching window to fill a batch, and invokes at once without one', async () => {
+    const trickle = async (prefix: string) => {
+      for (const id of ids(prefix, 4)) {
+        await writeOrders(table, [id]);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    };
+    const windowed = scripted(ok);
+    running = await startTestPoller(table, windowed.handler, { settings: { maximumBatchingWindowInSeconds: 2 } });
+    await trickle('w');
+    await eventually(async () => windowed.calls.flat().length === 4, 10_000, 'the windowed batch');
+    expect(windowed.calls).toEqual([ids('w', 4)]);
+    await running.stop();
+
+    const immediate = scripted(ok);
+    running = await startTestPoller(table, immediate.handler, { settings: { maximumBatchingWindowInSeconds: 0 }, stateTable: `poller-immediate-${table.tableName}` });
+    await eventually(async () => immediate.calls.flat().length === 4, 10_000, 'the earlier records'); // a new mapping starts at TRIM_HORIZON
+    await trickle('i');
+    await eventually(async () => immediate.calls.flat().length === 8, 10_000, 'the trickled records');
+    expect(immediate.calls.length).toBeGreaterThan(2);
+  });
+
   it('after a partial failure, redelivers from the lowest failed sequence number', async () => {
     const { calls, handler } = scripted((event, call) =>
       call === 1 ? { batchItemFailures: [event.Records[4]!, event.Records[2]!].map((r) => ({ itemIdentifier: seqOf(r) })) } : ok(),

@@ -95,6 +95,15 @@ describe('HTTP conventions', () => {
     expect(res.body.status).toBe(405);
   });
 
+  it('logs one JSON line per request with the request id and the ALB trace id', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const app = createApp({ db: api.table.db, tableName: api.table.tableName, verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) }, logger });
+    await supertest(app.callback()).get('/v1/health').set('X-Request-Id', 'req-42').set('X-Amzn-Trace-Id', 'Root=1-67891233-abcdef012345678912345678');
+    const entry = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request');
+    expect(entry).toMatchObject({ requestId: 'req-42', traceId: 'Root=1-67891233-abcdef012345678912345678', method: 'GET', path: '/v1/health', status: 200 });
+  });
+
   it('echoes a sane X-Request-Id, replaces an unsafe one, and puts it in problems', async () => {
     const echoed = await api.http.get('/v1/health').set('X-Request-Id', 'abc-123');
     expect(echoed.headers['x-request-id']).toBe('abc-123');

@@ -11,7 +11,9 @@ export function requestContext(logger: Logger): Middleware<AppState> {
     const offered = ctx.get('X-Request-Id');
     const requestId = ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // Behind the ALB every request carries an X-Ray trace header; logging it ties log lines to the trace.
+    const traceId = ctx.get('X-Amzn-Trace-Id');
+    ctx.state.log = logger.child(traceId ? { requestId, traceId } : { requestId });
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {

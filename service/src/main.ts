@@ -1,3 +1,5 @@
+// First: instrumentation has to wrap `http` and the AWS SDK before anything else loads them.
+import { stopTracing } from './tracing';
 import pino from 'pino';
 import { createApp } from './app';
 import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
@@ -19,10 +21,13 @@ async function main() {
   logger.info({ port: running.port }, 'orders API listening');
   const stop = (signal: string) => {
     logger.info({ signal }, 'signal received');
-    void running.shutdown().then(() => {
-      db.destroy();
-      process.exit(0);
-    });
+    void running
+      .shutdown()
+      .then(() => stopTracing?.())
+      .then(() => {
+        db.destroy();
+        process.exit(0);
+      });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

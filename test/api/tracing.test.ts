@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import { freePort } from '../../local/process';
+import { createTestTable, standIns, tokenFor, type TestTable } from '../support/env';
+import { exited, request, spawnTs, waitFor } from '../support/processes';
+
+/**
+ * The API process, as the ECS task runs it, exports OpenTelemetry spans over OTLP to the collector sidecar:
+ * here a small OTLP/HTTP receiver stands in for the ADOT collector. The trace continues the ALB's X-Ray header.
+ */
+interface OtlpSpan {
+  traceId: string;
+  name: string;
+  kind: number;
+  attributes?: Array<{ key: string; value: { stringValue?: string } }>;
+}
+
+let table: TestTable;
+let receiver: Server;
+const spans: OtlpSpan[] = [];
+
+beforeAll(async () => {
+  table = await createTestTable();
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const payload = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+      for (const rs of payload.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  receiver.close();
+  await table.drop();
+});
+
+it('exports a server span in the ALB’s X-Ray trace and a client span per DynamoDB call', async () => {
+  const { dynamoEndpoint, pool } = standIns();
+  const port = await freePort();
+  const address = receiver.address() as { port: number };
+  const api = spawnTs('service/src/main.ts', {
+    PORT: String(port),
+    TABLE_NAME: table.tableName,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    COGNITO_CLIENT_ID: pool.clientId,
+    COGNITO_ISSUER: pool.issuer,
+    COGNITO_JWKS_URI: pool.jwksUri,
+    LOG_LEVEL: 'warn',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  });
+  try {
+    await waitFor(async () => (await request(port, 'GET', '/v1/health', {})).status === 200, 30_000, 'the API', api);
+    const root = '1-67891233-abcdef012345678912345678';
+    const res = await request(port, 'POST', '/v1/orders', {
+      Authorization: `Bearer ${await tokenFor('alice')}`,
+      'Content-Type': 'application/json',
+      'X-Amzn-Trace-Id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
+    }, JSON.stringify({ items: [{ sku: 'KB-001', quantity: 1 }] }));
+    expect(res.status).toBe(202);
+    const traceId = root.slice(2).replace('-', '');
+    await waitFor(async () => spans.some((s) => s.traceId === traceId && s.kind === 2), 10_000, 'the server span');
+    await waitFor(async () => spans.filter((s) => s.traceId === traceId && s.kind === 3).length >= 2, 10_000, 'the DynamoDB spans');
+    const inTrace = spans.filter((s) => s.traceId === traceId);
+    const server = inTrace.find((s) => s.kind === 2)!;
+    expect(server.name).toMatch(/^POST/);
+    const attribute = (s: OtlpSpan, key: string) => s.attributes?.find((a) => a.key === key)?.value.stringValue;
+    const dynamoHost = new URL(dynamoEndpoint).host;
+    const dynamo = inTrace.filter((s) => s.kind === 3 && attribute(s, 'http.host') === dynamoHost);
+    expect(dynamo).toHaveLength(2); // BatchGetItem for the prices, PutItem for the order
+    expect(dynamo.every((s) => attribute(s, 'http.user_agent')?.includes('api/dynamodb'))).toBe(true);
+    // Health checks are not traced: the ALB probes every 15 s per task.
+    expect(spans.some((s) => s.attributes?.some((a) => a.value.stringValue?.includes('/v1/health')))).toBe(false);
+  } finally {
+    api.kill('SIGTERM');
+    await exited(api);
+  }
+}, 90_000);

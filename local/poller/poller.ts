@@ -41,6 +41,8 @@ export interface PollerStats {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// Read as much as GetRecords allows: most records on an order table are filtered away (each reservation writes
+// two more), so reading only a batch's worth would take several calls per batch. Batches are cut from the buffer.
 const GET_RECORDS_MAX = 1000;
 
 /**
@@ -140,7 +142,7 @@ export class StreamPoller {
     while (this.running) {
       let records;
       try {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(GET_RECORDS_MAX, settings.batchSize) }));
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
         records = page.Records ?? [];
         iterator = page.NextShardIterator;
       } catch (err) {

@@ -461,13 +461,21 @@ function renderMarkdown(r: {
     row(['cost: capacity units per order (create + decide + one read)', `${f(r.cost.wcuPerOrder)} WCU + ${f(r.cost.rcuPerOrder)} RCU`, r.cost.goal, `API ${f(r.cost.breakdown.apiWrite)} W / ${f(r.cost.breakdown.apiRead)} R; processor ${f(r.cost.breakdown.processorWrite)} W / ${f(r.cost.breakdown.processorRead)} R`]),
     row([`cost per million orders (on-demand, ${r.cost.prices.region} prices)`, `$${f(r.cost.usdPerMillionOrders)}`, '—', `$${r.cost.prices.usdPerMillionWriteRequestUnits}/M WRU, $${r.cost.prices.usdPerMillionReadRequestUnits}/M RRU`]),
     '',
+    '## Reading these numbers',
+    '',
+    `- Everything shares two cores with one DynamoDB Local JVM, whose speed drifts between runs: the processing ratio ranged ` +
+      `${f(Math.min(...r.processing.runs.map((x) => x.ratio)))}–${f(Math.max(...r.processing.runs.map((x) => x.ratio)))} across runs, which is why each ` +
+      'figure is a ratio measured within one run (both sides on the same JVM, in alternating order) and the headline is the median.',
+    '- A run whose end-to-end latencies are seconds started on a cold JVM: for its first seconds the processor decides fewer than 50 orders a ' +
+      'second, a backlog forms and drains. Warm runs show the steady state.',
+    '',
     '## What bounds the figures that miss their goal',
     '',
     ...(r.processing.median < 0.8
       ? [
           '- **Processing.** Per order, the raw side issues one reservation transaction. The drain issues the same transaction, but the poller must also read ' +
             'every record the stream holds: besides the order\'s INSERT, each reservation writes two more (the product\'s stock and the order\'s status), ' +
-            'so the poller reads about three records per order and filters two away in-process, plus one GetRecords and one checkpoint write per batch — all on ' +
+            'so the poller reads about three records per order and filters two away in-process, plus GetRecords calls (up to 1,000 records each) and a checkpoint write per batch — all on ' +
             'the same DynamoDB Local JVM, which is the bottleneck on two cores. In AWS, Lambda applies the filter before invoking and stream reads do not ' +
             'compete with table writes. Processing records of different orders in parallel would raise the rate but the mapping processes a shard in order ' +
             '(ParallelizationFactor 1, records one at a time) by design.',

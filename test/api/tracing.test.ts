@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { freePort } from '../../local/process';
 import { createTestTable, standIns, tokenFor, type TestTable } from '../support/env';
-import { exited, request, spawnTs, waitFor } from '../support/processes';
+import { apiProcessEnv, exited, request, spawnTs, waitFor } from '../support/processes';
 
 /**
  * The API process, as the ECS task runs it, exports OpenTelemetry spans over OTLP to the collector sidecar:
@@ -37,23 +37,10 @@ afterAll(async () => {
 });
 
 it('exports a server span in the ALB’s X-Ray trace and a client span per DynamoDB call', async () => {
-  const { dynamoEndpoint, pool } = standIns();
+  const { dynamoEndpoint } = standIns();
   const port = await freePort();
   const address = receiver.address() as { port: number };
-  const api = spawnTs('service/src/main.ts', {
-    PORT: String(port),
-    TABLE_NAME: table.tableName,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    COGNITO_CLIENT_ID: pool.clientId,
-    COGNITO_ISSUER: pool.issuer,
-    COGNITO_JWKS_URI: pool.jwksUri,
-    LOG_LEVEL: 'warn',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`,
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-  });
+  const api = spawnTs('service/src/main.ts', apiProcessEnv(standIns(), table.tableName, port, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`, OTEL_BSP_SCHEDULE_DELAY: '100' }));
   try {
     await waitFor(async () => (await request(port, 'GET', '/v1/health', {})).status === 200, 30_000, 'the API', api);
     const root = '1-67891233-abcdef012345678912345678';

@@ -1,7 +1,7 @@
 import { freePort } from '../../local/process';
 import { OrderStore } from '../../core/store/orders';
 import { createTestTable, standIns, tokenFor, type TestTable } from '../support/env';
-import { exited, request, spawnTs, waitFor, type Outcome } from '../support/processes';
+import { apiProcessEnv, exited, request, spawnTs, waitFor, type Outcome } from '../support/processes';
 
 /**
  * SIGTERM under load, as ECS sends it: the API process finishes what it accepted, refuses new connections,
@@ -15,21 +15,8 @@ beforeAll(async () => {
 afterAll(() => table.drop());
 
 it('drains in-flight requests and exits cleanly on SIGTERM under load', async () => {
-  const { dynamoEndpoint, pool } = standIns();
   const port = await freePort();
-  const api = spawnTs('service/src/main.ts', {
-    PORT: String(port),
-    TABLE_NAME: table.tableName,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    COGNITO_CLIENT_ID: pool.clientId,
-    COGNITO_ISSUER: pool.issuer,
-    COGNITO_JWKS_URI: pool.jwksUri,
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    LOG_LEVEL: 'warn',
-  });
+  const api = spawnTs('service/src/main.ts', apiProcessEnv(standIns(), table.tableName, port, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
   await waitFor(async () => (await request(port, 'GET', '/v1/health', {})).status === 200, 30_000, 'the API', api);
   const headers = { Authorization: `Bearer ${await tokenFor('alice')}`, 'Content-Type': 'application/json' };
   const body = JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] });

@@ -54,3 +54,25 @@ export function request(port: number, method: string, path: string, headers: Rec
     req.end(body);
   });
 }
+
+/** The API's container environment (service/src/config.ts) pointed at the test stand-ins and one table. */
+export function apiProcessEnv(
+  stand: { dynamoEndpoint: string; pool: { clientId: string; issuer: string; jwksUri: string } },
+  tableName: string,
+  port: number,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    PORT: String(port),
+    TABLE_NAME: tableName,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: stand.dynamoEndpoint,
+    COGNITO_CLIENT_ID: stand.pool.clientId,
+    COGNITO_ISSUER: stand.pool.issuer,
+    COGNITO_JWKS_URI: stand.pool.jwksUri,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}

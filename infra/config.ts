@@ -14,7 +14,11 @@ const ApiConfig = z.strictObject({
 
 const ProcessorConfig = z.strictObject({
   memoryMb: z.number().int().min(128).max(10240),
-  reservedConcurrency: z.number().int().min(1),
+  /**
+   * Executions reserved for the processor; 0 = none (it shares the account's unreserved pool). AWS refuses a
+   * reservation that leaves fewer than 100 unreserved, and new accounts start with a low quota (README).
+   */
+  reservedConcurrency: z.number().int().min(0),
 });
 
 const AlarmConfig = z.strictObject({

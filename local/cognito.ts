@@ -64,8 +64,11 @@ export async function startCognitoLocal(options: { port?: number; dataDir?: stri
 
 export const issuerOf = (endpoint: string, userPoolId: string) => `${endpoint}/${userPoolId}`;
 
-/** Finds the local pool and client by name, or creates them (pool, client, groups, demo users) from the shared shape. */
-export async function ensureUserPool(cognito: LocalCognito): Promise<LocalUserPool> {
+/**
+ * Finds the local pool and client by name, or creates them (pool, client, groups and, unless `demoUsers` is
+ * false, the demo users) from the shared shape.
+ */
+export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers?: boolean } = {}): Promise<LocalUserPool> {
   const found = await findUserPool(cognito.endpoint);
   if (found) return found;
   const client = cognito.client();
@@ -100,7 +103,7 @@ export async function ensureUserPool(cognito: LocalCognito): Promise<LocalUserPo
     for (const group of userPoolShape.groups) {
       await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
     }
-    for (const user of DEMO_USERS) {
+    for (const user of options.demoUsers === false ? [] : DEMO_USERS) {
       await createUser(client, userPoolId, user.email, DEMO_PASSWORD, user.groups);
     }
     return describePool(cognito.endpoint, userPoolId, appClient.UserPoolClient!.ClientId!);

@@ -11,6 +11,11 @@ export interface LocalSettings {
   tableName: string;
   /** Persist DynamoDB Local and cognito-local here; in memory (and a temp dir) when unset. */
   dataDir?: string;
+  /**
+   * Demo users and the demo catalog (default). `npm start -- --empty` leaves the pool and the catalog empty,
+   * as a fresh `pulumi up` leaves them, to rehearse the pipeline's bootstrap.
+   */
+  seedDemoData: boolean;
   /** Powertools log level of the in-process processor (PROCESSOR_LOG_LEVEL). */
   processorLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -32,6 +37,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readon
     dynamoPort: portFrom(env.DYNAMODB_PORT, apiPort + 1, 'DYNAMODB_PORT'),
     cognitoPort: portFrom(env.COGNITO_PORT, apiPort + 2, 'COGNITO_PORT'),
     tableName: env.TABLE_NAME || 'orders-local',
+    seedDemoData: !argv.includes('--empty'),
     processorLogLevel: (['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const).find((l) => l === env.PROCESSOR_LOG_LEVEL?.toUpperCase()) ?? 'WARN',
     ...(dataDir ? { dataDir: path.resolve(dataDir) } : {}),
   };

@@ -51,8 +51,8 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     const stateTable = pollerStateTableName(settings.tableName);
     const { streamArn } = await ensureTable(admin, settings.tableName);
     await PollerState.ensureTable(admin, stateTable).finally(() => admin.destroy());
-    await seedCatalog(db, settings.tableName);
-    const pool = await ensureUserPool(cognito);
+    if (settings.seedDemoData) await seedCatalog(db, settings.tableName);
+    const pool = await ensureUserPool(cognito, { demoUsers: settings.seedDemoData });
     const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId });
     const state = { shuttingDown: false };
     const app = createApp({ db, tableName: settings.tableName, verifier, logger, isShuttingDown: () => state.shuttingDown });

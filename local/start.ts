@@ -21,9 +21,13 @@ async function main() {
       `DynamoDB Local ${stack.dynamo.endpoint}  (table ${stack.tableName})`,
       `Cognito local  ${stack.cognito.endpoint}  (pool ${stack.pool.userPoolId}, client ${stack.pool.clientId})`,
       '',
-      `Demo users: ${DEMO_USERS.map((u) => u.username).join(', ')} (admin is in the admins group). Get a token with:`,
-      '  TOKEN=$(npm run --silent token -- alice)',
-      `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/products`,
+      ...(settings.seedDemoData
+        ? [
+            `Demo users: ${DEMO_USERS.map((u) => u.username).join(', ')} (admin is in the admins group). Get a token with:`,
+            '  TOKEN=$(npm run --silent token -- alice)',
+            `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/products`,
+          ]
+        : ['Empty: no demo users and no catalog, as a fresh `pulumi up` leaves a stack (see npm run stack:bootstrap).']),
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

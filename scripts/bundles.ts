@@ -1,10 +1,14 @@
 import path from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 
 /** The two deployables' esbuild settings, shared by `npm run build` and infra/ (which bundles the Lambda itself). */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** The API container's entry; node_modules stay external because the image runs `npm ci --omit=dev`. */
+/**
+ * The API container's entry; node_modules stay external because the image runs `npm ci --omit=dev`. The
+ * Dockerfile copies this bundle (it does not bundle again), so this is the one definition. node20 is the oldest
+ * runtime we support: the same bundle runs in the node:22 image and under the rehearsal on Node 20.
+ */
 export const serviceBundle: BuildOptions = {
   entryPoints: [path.join(REPO_ROOT, 'service/src/main.ts')],
   outfile: path.join(REPO_ROOT, 'dist/service/main.js'),
@@ -26,3 +30,9 @@ export const processorBundle: BuildOptions = {
   minify: true,
   sourcemap: true,
 };
+
+/** Bundles one deployable synchronously (infra/ calls this while the Pulumi program runs); returns its folder. */
+export function bundle(options: BuildOptions): string {
+  buildSync({ ...options, logLevel: 'warning' });
+  return path.dirname(options.outfile!);
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
+import { bundle, REPO_ROOT, serviceBundle } from '../../scripts/bundles';
 import type { ApiConfig, DomainConfig } from '../config';
 import { serviceRole } from './iam';
 
@@ -28,8 +29,6 @@ export interface ApiServiceArgs {
   clientId: pulumi.Input<string>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-
 /**
  * The order API on ECS Fargate behind an ALB: image, load balancer, listeners, security groups, cluster, task
  * definition, service in private subnets, least-privilege roles, logs and target-tracking autoscaling.
@@ -46,7 +45,8 @@ export class ApiService extends pulumi.ComponentResource {
     super('orders:api:ApiService', name, {}, opts);
     const parent = { parent: this };
 
-    // Image: built from service/Dockerfile (needs Docker at `pulumi up`), for the task's arm64 platform.
+    // Image: service/Dockerfile (needs Docker at `pulumi up`, on an arm64 runner for the task's platform) copies
+    // the bundle made here from the one definition in scripts/bundles.ts.
     const repository = new aws.ecr.Repository(
       name,
       {
@@ -67,6 +67,7 @@ export class ApiService extends pulumi.ComponentResource {
       },
       parent,
     );
+    bundle(serviceBundle);
     const image = new awsx.ecr.Image(
       name,
       { repositoryUrl: repository.repositoryUrl, context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, 'service/Dockerfile'), platform: 'linux/arm64' },

@@ -1,9 +1,7 @@
-import path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { buildSync } from 'esbuild';
 import type { EventSourceMappingSettings } from '../../core/eventSourceMapping';
-import { processorBundle } from '../../scripts/bundles';
+import { bundle, processorBundle } from '../../scripts/bundles';
 import type { ProcessorConfig } from '../config';
 import { serviceRole } from './iam';
 
@@ -16,12 +14,6 @@ export interface OrderProcessorArgs {
   streamArn: pulumi.Input<string>;
   /** The shared settings (core/eventSourceMapping.ts) the local poller also obeys. */
   mapping: EventSourceMappingSettings;
-}
-
-/** Bundles processor/ with esbuild (same settings as `npm run build`) and returns the folder to zip. */
-export function bundleProcessor(): string {
-  buildSync({ ...processorBundle, logLevel: 'warning' });
-  return path.dirname(processorBundle.outfile!);
 }
 
 /** The stream processor: Lambda, its role, log group, on-failure queue, and the event source mapping. */
@@ -67,11 +59,12 @@ export class OrderProcessor extends pulumi.ComponentResource {
         runtime: 'nodejs22.x',
         architectures: ['arm64'],
         handler: 'index.handler',
-        code: new pulumi.asset.FileArchive(bundleProcessor()),
+        code: new pulumi.asset.FileArchive(bundle(processorBundle)),
         role: role.arn,
         memorySize: args.config.memoryMb,
         timeout: 60,
-        reservedConcurrentExecutions: args.config.reservedConcurrency,
+        // -1 is the provider's "no reservation" (0 would reserve nothing and throttle every invocation).
+        reservedConcurrentExecutions: args.config.reservedConcurrency > 0 ? args.config.reservedConcurrency : -1,
         tracingConfig: { mode: 'Active' },
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
         environment: {

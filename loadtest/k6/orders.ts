@@ -1,14 +1,15 @@
 /**
- * The k6 promotion gate: `k6 run -e STACK=<branch> -e SCENARIO=gate -e API_URL=… -e USER_POOL_CLIENT_ID=…
- * -e AWS_REGION=… -e LOADTEST_USERNAME=… -e LOADTEST_PASSWORD=… loadtest/k6/orders.ts`. A failed threshold
- * makes k6 exit 99, which fails the CI job. Scenarios and thresholds come from loadtest/scenarios.json, the
- * same file the local runner (`npm run loadtest`) reads.
+ * The k6 promotion gate: `k6 run loadtest/k6/orders.ts` with STACK, SCENARIO, API_URL, USER_POOL_CLIENT_ID,
+ * AWS_REGION (written by `npm run gate:env`) and LOADTEST_USERNAME / LOADTEST_PASSWORD in the environment (k6
+ * copies it into __ENV; secrets never go on a command line). A failed threshold makes k6 exit 99, which fails
+ * the CI job. Scenarios and thresholds come from loadtest/scenarios.json, the file the local runner reads.
  */
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
 import { Trend } from 'k6/metrics';
 import { endToEndMs, k6Options, orderBody, pickOperation, type LoadConfig, type OrderTimes } from '../lib/config.ts';
 import { junitXml, k6ThresholdResults } from '../lib/stats.ts';
+import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn.ts';
 
 const config = JSON.parse(open('../scenarios.json')) as LoadConfig;
 const STACK = __ENV.STACK || 'development';
@@ -26,26 +27,23 @@ interface SetupData {
   orderIds: string[];
 }
 
-/** Signs the load-test user in (USER_PASSWORD_AUTH on the stack's pool) and seeds a few orders to read. */
+/**
+ * Signs the load-test user in (USER_PASSWORD_AUTH on the stack's pool, the request in lib/signIn.ts) and seeds
+ * a few orders to read. The user and the gate's products exist once `npm run stack:bootstrap` has run.
+ */
 export function setup(): SetupData {
   if (!API_URL) fail('set API_URL (pulumi stack output apiUrl)');
-  const endpoint = __ENV.COGNITO_ENDPOINT || `https://cognito-idp.${__ENV.AWS_REGION}.amazonaws.com/`;
-  const auth = http.post(
-    endpoint,
-    JSON.stringify({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: __ENV.USER_POOL_CLIENT_ID,
-      AuthParameters: { USERNAME: __ENV.LOADTEST_USERNAME, PASSWORD: __ENV.LOADTEST_PASSWORD },
-    }),
-    { headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' }, tags: { name: 'cognito' } },
-  );
-  const token = auth.status === 200 ? (auth.json('AuthenticationResult.AccessToken') as string) : '';
-  if (!token) fail(`sign-in failed: ${auth.status} ${auth.body as string}`);
+  const request = signInRequest(cognitoEndpoint(__ENV.AWS_REGION || '', __ENV.COGNITO_ENDPOINT), __ENV.USER_POOL_CLIENT_ID || '', __ENV.LOADTEST_USERNAME || '', __ENV.LOADTEST_PASSWORD || '');
+  const auth = http.post(request.url, request.body, { headers: request.headers, tags: { name: 'cognito' } });
+  const signedIn = accessTokenOf(auth.status, auth.body as string);
+  if ('error' in signedIn) fail(signedIn.error);
+  const token = (signedIn as { token: string }).token;
   const orderIds: string[] = [];
   for (let i = 0; i < 5; i++) {
     const res = http.post(`${API_URL}/v1/orders`, orderBody(i / 5), { headers: headers(token), tags: { name: 'seed' } });
     if (res.status === 202) orderIds.push(res.json('orderId') as string);
   }
+  if (orderIds.length === 0) fail('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
   return { token, orderIds };
 }
 

@@ -2,6 +2,8 @@
  * Pure helpers shared by the k6 script and the Node runner: no k6 and no Node imports, so both can load them
  * (k6 bundles TypeScript itself) and jest can test them.
  */
+import { LOADTEST_PRODUCTS } from './catalog.ts';
+
 export type Operation = 'create' | 'get' | 'list';
 
 export interface Stage {
@@ -33,6 +35,8 @@ export interface Thresholds {
 }
 
 export interface LoadConfig {
+  /** Stack → the k6 scenario of its post-deploy gate; stacks without one get no synthetic load. */
+  gates: Record<string, string>;
   scenarios: Record<string, ScenarioDefinition>;
   thresholds: Record<string, Thresholds>;
 }
@@ -94,10 +98,9 @@ export function pickOperation(mix: Partial<Record<Operation, number>>, u: number
   return entries[entries.length - 1]![0];
 }
 
-/** A small order over the demo catalog's well-stocked products, chosen by u in [0, 1). */
+/** A one-unit order of one of the gate's own products (loadtest/lib/catalog.ts), chosen by u in [0, 1). */
 export function orderBody(u: number): string {
-  const skus = ['CB-004', 'MS-002', 'KB-001'];
-  const sku = skus[Math.floor(u * skus.length)]!;
+  const sku = LOADTEST_PRODUCTS[Math.min(LOADTEST_PRODUCTS.length - 1, Math.floor(u * LOADTEST_PRODUCTS.length))]!.sku;
   return JSON.stringify({ items: [{ sku, quantity: 1 }] });
 }
 
@@ -111,4 +114,11 @@ export interface OrderTimes {
 export function endToEndMs(order: OrderTimes): number | undefined {
   const decided = order.history.find((h) => h.status === 'CONFIRMED' || h.status === 'REJECTED');
   return decided ? Date.parse(decided.at) - Date.parse(order.createdAt) : undefined;
+}
+
+/** The scenario a stack's post-deploy gate runs, or undefined for a stack that must not get synthetic load. */
+export function gateScenario(config: LoadConfig, stack: string): string | undefined {
+  const scenario = Object.prototype.hasOwnProperty.call(config.gates, stack) && !stack.startsWith('$') ? config.gates[stack] : undefined;
+  if (scenario !== undefined && !config.scenarios[scenario]) throw new Error(`gates.${stack} names unknown scenario '${scenario}'`);
+  return scenario;
 }

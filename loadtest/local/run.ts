@@ -1,34 +1,56 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { findUserPool, signIn } from '../../local/cognito';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { findUserPool } from '../../local/cognito';
+import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { localSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { DEMO_PASSWORD } from '../../core/userpool';
-import { endToEndMs, orderBody, pickOperation, rateSteps, type LoadConfig, type OrderTimes } from '../lib/config';
+import { ensureLoadTestCatalog, ensureLoadTestUser } from '../../scripts/pipeline/bootstrap';
+import { endToEndMs, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
+import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn';
 import { evaluateThresholds } from '../lib/stats';
+import { readLoadConfig } from './loadConfig';
 import { htmlReport, summarise, type LoadReport, type Sample } from './report';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CONFIG = JSON.parse(readFileSync(path.join(ROOT, 'loadtest/scenarios.json'), 'utf8')) as LoadConfig;
+const CONFIG = readLoadConfig();
+/** The load-test user the runner creates on a local stack (in AWS: the LOADTEST_* secrets). */
+const LOCAL_LOADTEST_USER = { username: 'loadtest@example.com', password: DEMO_PASSWORD };
 
 interface Args {
   scenario: string;
   stack: string;
   url?: string;
   out: string;
+  /** Shortens a constant-arrival-rate scenario (same rate, mix and thresholds), e.g. for a rehearsal. */
+  duration?: string;
 }
 
-function parseArgs(argv: readonly string[]): Args {
+/**
+ * Flags, or k6's environment (STACK, SCENARIO, API_URL, …): with API_URL set, the runner targets that stack
+ * and signs in exactly as k6's setup() does, so a gate can be rehearsed on a stack shaped like a deployed one.
+ */
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
   const value = (flag: string) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const scenario = value('--scenario') ?? 'smoke';
+  const scenario = value('--scenario') ?? env.SCENARIO ?? 'smoke';
   if (!CONFIG.scenarios[scenario]) throw new Error(`unknown scenario '${scenario}'; have: ${Object.keys(CONFIG.scenarios).join(', ')}`);
-  return { scenario, stack: value('--stack') ?? 'local', url: value('--url'), out: value('--out') ?? path.join(ROOT, 'loadtest/results') };
+  const duration = value('--duration');
+  return {
+    scenario,
+    stack: value('--stack') ?? env.STACK ?? 'local',
+    url: value('--url') ?? env.API_URL,
+    out: value('--out') ?? path.join(ROOT, 'loadtest/results'),
+    ...(duration ? { duration } : {}),
+  };
 }
 
 async function reachable(url: string) {
@@ -39,42 +61,84 @@ async function reachable(url: string) {
   }
 }
 
-/** The stack `npm start` runs (same PORT settings), or a fresh in-memory one on free ports. */
-async function targetStack(args: Args): Promise<{ url: string; tokens: string[]; stop(): Promise<void> }> {
-  const settings = localSettings();
+/** k6's setup() sign-in (lib/signIn.ts), over fetch. */
+async function signInAsK6(endpoint: string, clientId: string, username: string, password: string): Promise<string> {
+  const request = signInRequest(endpoint, clientId, username, password);
+  const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
+  const result = accessTokenOf(res.status, await res.text());
+  if ('error' in result) throw new Error(result.error);
+  return result.token;
+}
+
+/** A local stack gets what the pipeline's bootstrap gives a deployed one: the gate's user and products. */
+async function bootstrapLocal(dynamoEndpoint: string, cognito: { endpoint: string; client(): CognitoIdentityProviderClient }, tableName: string, clientId: string, userPoolId: string) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint }));
+  const client = cognito.client();
+  try {
+    await ensureLoadTestCatalog(db, tableName);
+    await ensureLoadTestUser(client, { userPoolId, clientId }, LOCAL_LOADTEST_USER);
+  } finally {
+    db.destroy();
+    client.destroy();
+  }
+  return signInAsK6(`${cognito.endpoint}/`, clientId, LOCAL_LOADTEST_USER.username, LOCAL_LOADTEST_USER.password);
+}
+
+/** The stack named by API_URL (as k6 sees it), the one `npm start` runs (same PORT settings), or a fresh one. */
+async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: string; token: string; stop(): Promise<void> }> {
+  if (env.API_URL) {
+    const token = await signInAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
+    console.log(`Using the stack at ${env.API_URL} (signed in as ${env.LOADTEST_USERNAME})`);
+    return { url: env.API_URL.replace(/\/$/, ''), token, stop: async () => undefined };
+  }
+  const settings = localSettings(env);
   const url = args.url ?? `http://localhost:${settings.apiPort}`;
   if (await reachable(url)) {
-    const cognito = `http://127.0.0.1:${settings.cognitoPort}`;
-    const pool = await findUserPool(cognito);
-    if (!pool) throw new Error(`${url} answers but no local Cognito pool was found at ${cognito}`);
-    const tokens = await Promise.all(['alice@example.com', 'bob@example.com'].map((u) => signIn(cognito, pool.clientId, u, DEMO_PASSWORD)));
+    const endpoint = `http://127.0.0.1:${settings.cognitoPort}`;
+    const pool = await findUserPool(endpoint);
+    if (!pool) throw new Error(`${url} answers but no local Cognito pool was found at ${endpoint}`);
+    const cognito = { endpoint, client: () => new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint }) };
+    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientId, pool.userPoolId);
     console.log(`Using the running stack at ${url}`);
-    return { url, tokens: tokens.map((t) => t.accessToken), stop: async () => undefined };
+    return { url, token, stop: async () => undefined };
   }
   console.log(`No stack at ${url}: starting one in memory…`);
   const stack: LocalStack = await startLocalStack(
     { ...settings, apiPort: await freePort(), dynamoPort: await freePort(), cognitoPort: await freePort(), dataDir: undefined },
     pino({ level: 'silent' }),
   );
-  const tokens = await Promise.all(['alice@example.com', 'bob@example.com'].map((u) => signIn(stack.cognito.endpoint, stack.pool.clientId, u, DEMO_PASSWORD)));
-  return { url: stack.apiUrl, tokens: tokens.map((t) => t.accessToken), stop: () => stack.stop() };
+  try {
+    const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientId, stack.pool.userPoolId);
+    return { url: stack.apiUrl, token, stop: () => stack.stop() };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+/** The scenario, shortened by --duration where asked. */
+function withDuration(scenario: ScenarioDefinition, duration: string | undefined): ScenarioDefinition {
+  if (!duration) return scenario;
+  if (scenario.executor !== 'constant-arrival-rate') throw new Error('--duration applies to constant-arrival-rate scenarios only');
+  return { ...scenario, duration };
 }
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const args = parseArgs(process.argv.slice(2));
-  const scenario = CONFIG.scenarios[args.scenario]!;
+  const args = parseArgs(process.argv.slice(2), process.env);
+  const scenario = withDuration(CONFIG.scenarios[args.scenario]!, args.duration);
   const thresholds = CONFIG.thresholds[args.stack];
   if (!thresholds) throw new Error(`no thresholds for stack '${args.stack}'`);
-  const target = await targetStack(args);
+  const target = await targetStack(args, process.env);
   try {
-    const auth = (i: number) => `Bearer ${target.tokens[i % target.tokens.length]}`; // one customer: it reads its own orders
+    const auth = `Bearer ${target.token}`; // one customer (the load-test user): it reads its own orders
     // A few orders to read, as k6's setup() does.
     const seeded: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${target.url}/v1/orders`, { method: 'POST', headers: { Authorization: auth(0), 'Content-Type': 'application/json' }, body: orderBody(i / 5) });
-      seeded.push(((await res.json()) as { orderId: string }).orderId);
+      const res = await fetch(`${target.url}/v1/orders`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: orderBody(i / 5) });
+      if (res.status === 202) seeded.push(((await res.json()) as { orderId: string }).orderId);
     }
+    if (seeded.length === 0) throw new Error('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
 
     const samples: Sample[] = [];
     const created: string[] = [];
@@ -101,7 +165,7 @@ async function main() {
                   setupRequest: (req: autocannon.Request): autocannon.Request => {
                     const operation = pickOperation(scenario.mix, Math.random());
                     n++;
-                    const headers = { Authorization: auth(0), 'Content-Type': 'application/json' };
+                    const headers = { Authorization: auth, 'Content-Type': 'application/json' };
                     if (operation === 'create') return { ...req, method: 'POST', path: '/v1/orders', headers, body: orderBody(Math.random()) };
                     if (operation === 'get') return { ...req, method: 'GET', path: `/v1/orders/${seeded[n % seeded.length]}`, headers };
                     return { ...req, method: 'GET', path: '/v1/orders?limit=20', headers };
@@ -134,7 +198,7 @@ async function main() {
       for (let i = 0; i < pending.length; i += 20) {
         await Promise.all(
           pending.slice(i, i + 20).map(async (id) => {
-            const res = await fetch(`${target.url}/v1/orders/${id}`, { headers: { Authorization: auth(0) } });
+            const res = await fetch(`${target.url}/v1/orders/${id}`, { headers: { Authorization: auth } });
             if (res.status !== 200) return;
             const ms = endToEndMs((await res.json()) as OrderTimes);
             if (ms !== undefined) e2e.set(id, ms);

@@ -23,7 +23,9 @@ async function main() {
     logger.info({ signal }, 'signal received');
     void running
       .shutdown()
+      // A span flush that fails (the collector sidecar is gone or never came up) must not fail the stop.
       .then(() => stopTracing?.())
+      .catch((err: unknown) => logger.warn({ err }, 'could not flush traces on shutdown'))
       .then(() => {
         db.destroy();
         process.exit(0);

@@ -88,7 +88,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
         architectures: ['arm64'],
         handler: 'index.handler',
         memorySize: expected.processor.memoryMb,
-        reservedConcurrentExecutions: expected.processor.reservedConcurrency,
+        // 0 in config means no reservation, which the provider spells -1 (0 would throttle every invocation).
+        reservedConcurrentExecutions: expected.processor.reservedConcurrency > 0 ? expected.processor.reservedConcurrency : -1,
         tracingConfig: { mode: 'Active' },
       });
       expect(fn.environment.variables.TABLE_NAME).toBe(run.outputs.tableName);

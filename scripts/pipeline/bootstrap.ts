@@ -1,0 +1,112 @@
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  InitiateAuthCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { productToItem } from '../../core/store/items';
+import { userPoolShape } from '../../core/userpool';
+import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
+
+/**
+ * What a freshly deployed stack lacks before its gate can run: a load-test user that can sign in, and the gate's
+ * own products. Each step is idempotent and says what it changed, so running it twice changes nothing.
+ */
+export type Change = { what: string; action: 'created' | 'updated' | 'unchanged'; detail?: string };
+
+const nameOf = (err: unknown) => (err as { name?: string }).name;
+
+/** Why a password would be refused by the pool's policy (core/userpool.ts), or undefined. */
+export function passwordProblem(password: string): string | undefined {
+  const policy = userPoolShape.passwordPolicy;
+  if (password.length < policy.minimumLength) return `at least ${policy.minimumLength} characters`;
+  if (policy.requireLowercase && !/[a-z]/.test(password)) return 'a lower-case letter';
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) return 'an upper-case letter';
+  if (policy.requireNumbers && !/[0-9]/.test(password)) return 'a digit';
+  return undefined;
+}
+
+/**
+ * The load-test user, signed in with USER_PASSWORD_AUTH as k6 does. AdminCreateUser alone leaves it in
+ * FORCE_CHANGE_PASSWORD (sign-in answers NEW_PASSWORD_REQUIRED, no tokens): the password is set Permanent.
+ * An existing user whose sign-in fails (a rotated secret) gets the password again.
+ */
+export async function ensureLoadTestUser(
+  cognito: CognitoIdentityProviderClient,
+  pool: { userPoolId: string; clientId: string },
+  credentials: { username: string; password: string },
+): Promise<Change> {
+  const { username, password } = credentials;
+  const what = `load-test user ${username}`;
+  if (!/^[^@\s]+@[^@\s]+$/.test(username)) throw new Error(`LOADTEST_USERNAME must be an e-mail address (the pool signs in by e-mail), got '${username}'`);
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(`LOADTEST_PASSWORD does not meet the pool's password policy: it needs ${problem}`);
+
+  const setPassword = () => cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: username, Password: password, Permanent: true }));
+  let status: string | undefined;
+  try {
+    status = (await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: username }))).UserStatus;
+  } catch (err) {
+    if (nameOf(err) !== 'UserNotFoundException') throw err;
+  }
+  if (status === undefined) {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool.userPoolId,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: username },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+    await setPassword();
+    return { what, action: 'created' };
+  }
+  if (status !== 'CONFIRMED') {
+    await setPassword();
+    return { what, action: 'updated', detail: `was ${status}, password set permanent` };
+  }
+  try {
+    const signedIn = await cognito.send(
+      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    );
+    if (signedIn.AuthenticationResult?.AccessToken) return { what, action: 'unchanged' };
+  } catch (err) {
+    if (nameOf(err) !== 'NotAuthorizedException') throw err;
+  }
+  await setPassword();
+  return { what, action: 'updated', detail: 'sign-in failed, password set again' };
+}
+
+/**
+ * The gate's products (loadtest/lib/catalog.ts): created with LOADTEST_STOCK.refillTo units, refilled once
+ * they fall under refillBelow or differ from their definition, otherwise left alone (one conditional put).
+ */
+export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<Change[]> {
+  const changes: Change[] = [];
+  for (const product of LOADTEST_PRODUCTS) {
+    const what = `product ${product.sku}`;
+    try {
+      const replaced = await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: productToItem({ ...product, stock: LOADTEST_STOCK.refillTo, updatedAt: now.toISOString() }),
+          ConditionExpression: 'attribute_not_exists(PK) OR stock < :refillBelow OR price <> :price OR currency <> :currency OR #name <> :name',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':refillBelow': LOADTEST_STOCK.refillBelow, ':price': product.price, ':currency': product.currency, ':name': product.name },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = replaced.Attributes;
+      changes.push(before ? { what, action: 'updated', detail: `stock ${String(before.stock)} → ${LOADTEST_STOCK.refillTo}` } : { what, action: 'created' });
+    } catch (err) {
+      if (nameOf(err) !== 'ConditionalCheckFailedException') throw err;
+      changes.push({ what, action: 'unchanged' });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,15 @@
+import { requireFlag, run, stackFlag } from './cli';
+import { smoke } from './smoke';
+import { readStackOutputs } from './stackOutputs';
+
+/** `npm run stack:smoke -- --stack <name> --outputs <file>`: the read-only post-deploy checks (scripts/pipeline/smoke.ts). */
+run(async () => {
+  const argv = process.argv.slice(2);
+  const stack = stackFlag(argv);
+  const { apiUrl } = readStackOutputs(requireFlag(argv, 'outputs'));
+  const results = await smoke(apiUrl, { healthWaitMs: Number(process.env.SMOKE_HEALTH_WAIT_MS ?? 120_000) });
+  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.check} (${r.detail})`);
+  const failed = results.filter((r) => !r.ok).length;
+  if (failed > 0) throw new Error(`${stack}: ${failed} smoke check(s) failed at ${apiUrl}`);
+  console.log(`${stack}: smoke passed at ${apiUrl}`);
+});

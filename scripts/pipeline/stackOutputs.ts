@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { readJson } from './cli';
+
+/**
+ * What the pipeline scripts read from `pulumi stack output --json --stack <name>` (infra/index.ts exports
+ * these names; a test checks them against the program's exports under mocks). Other outputs pass through.
+ */
+export const StackOutputs = z.looseObject({
+  apiUrl: z.url(),
+  userPoolId: z.string().min(1),
+  userPoolClientId: z.string().min(1),
+  tableName: z.string().min(1),
+  region: z.string().min(1),
+});
+export type StackOutputs = z.infer<typeof StackOutputs>;
+
+export function readStackOutputs(file: string): StackOutputs {
+  const parsed = StackOutputs.safeParse(readJson(file));
+  if (!parsed.success) {
+    throw new Error(`${file} is not the output of \`pulumi stack output --json\`: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -76,7 +76,8 @@ export async function ensureLoadTestUser(
     );
     if (signedIn.AuthenticationResult?.AccessToken) return { what, action: 'unchanged' };
   } catch (err) {
-    if (nameOf(err) !== 'NotAuthorizedException') throw err;
+    // Cognito answers a wrong password with NotAuthorizedException; cognito-local with InvalidPasswordException.
+    if (!['NotAuthorizedException', 'InvalidPasswordException'].includes(nameOf(err) ?? '')) throw err;
   }
   await setPassword();
   return { what, action: 'updated', detail: 'sign-in failed, password set again' };

@@ -10,6 +10,7 @@ import {
   type ResourceRecord,
   type Rule,
 } from '../../infra/policy/rules';
+import { ruleContext } from '../../infra/policy/stackConfig';
 import { runStack } from './harness';
 
 /** Each guard rule, shown to catch the violation it exists for on an otherwise clean graph (stack main). */
@@ -30,6 +31,15 @@ function withChange(type: string, change: (inputs: Json) => void, nameIncludes =
 }
 const without = (type: string, nameIncludes: string) => clean.filter((r) => !(r.type === type && r.name.includes(nameIncludes)));
 const caught = (rule: Rule, resources: ResourceRecord[], stack = 'main') => rule.check(resources, { stack }).map((v) => v.message);
+
+describe('the policy pack’s stack config', () => {
+  it('fails closed: no config, or an unknown stack, is an error that says how to pass one', () => {
+    expect(() => ruleContext(undefined)).toThrow(/--policy-pack-config from `npm run policy:config -- --stack/);
+    expect(() => ruleContext({})).toThrow(/no stack in the policy config/);
+    expect(() => ruleContext({ stack: 'prod' })).toThrow(/got "prod"/);
+    expect(ruleContext({ stack: 'stage' })).toEqual({ stack: 'stage' });
+  });
+});
 
 describe('guard rules', () => {
   it('pass on the real graph', () => {

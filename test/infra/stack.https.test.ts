@@ -6,12 +6,16 @@ import { runStack, type StackRun } from './harness';
 let run: StackRun;
 const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 beforeAll(async () => {
-  run = await runStack('main', { 'orders:domain': { hostname: 'orders.example.com', certificateArn } });
+  run = await runStack('main', { 'orders:domain': { hostname: 'orders.example.com', certificateArn }, 'orders:processor': { memoryMb: 1024, reservedConcurrency: 20 } });
 }, 60_000);
 
 const listener = (port: number) => run.ofType('aws:lb/listener:Listener').find((l: ResourceRecord) => l.inputs.port === port)!.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-describe('stack main with a certificate', () => {
+describe('stack main with a certificate and reserved processor concurrency', () => {
+  it('reserves the configured executions for the processor (0, the stack files’ default, reserves none)', () => {
+    expect(run.one('aws:lambda/function:Function').inputs.reservedConcurrentExecutions).toBe(20);
+  });
+
   it('serves HTTPS with a modern TLS policy and redirects HTTP', () => {
     expect(listener(443)).toMatchObject({ protocol: 'HTTPS', certificateArn, sslPolicy: expect.stringMatching(/TLS13/) });
     expect(listener(80).defaultActions).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]);

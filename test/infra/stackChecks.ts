@@ -5,6 +5,8 @@ import { orderTable } from '../../core/table';
 import { userPoolShape } from '../../core/userpool';
 import { DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
 import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
+import { StackOutputs } from '../../scripts/pipeline/stackOutputs';
+import { packViolations, policyConfigAsThePipelinePasses } from '../support/pipelinePolicy';
 import { runStack, type StackRun } from './harness';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,6 +33,16 @@ export function describeStack(stack: string, expected: StackExpectations) {
   describe(`stack ${stack}`, () => {
     it('passes every guard rule', () => {
       expect(evaluate(run.resources, { stack })).toEqual([]);
+    });
+
+    it('passes the policy pack with exactly the config the pipeline passes for this stack', () => {
+      const config = policyConfigAsThePipelinePasses(stack);
+      expect(Object.values(config)).toEqual(Object.values(config).map(() => ({ stack })));
+      expect(packViolations(run.resources, config)).toEqual([]);
+      // The config is what tells the pack the stack: a pack that ran as main would stop development and stage.
+      const asMain = packViolations(run.resources, policyConfigAsThePipelinePasses('main'));
+      if (stack === 'main' || expected.protect) expect(asMain).toEqual([]);
+      else expect(asMain.map((v) => v.rule)).toContain('pitr-on-protected-stacks');
     });
 
     it('builds the table from the shared definition', () => {
@@ -178,6 +190,12 @@ export function describeStack(stack: string, expected: StackExpectations) {
         expect(run.outputs[key]).toEqual(expect.any(String));
       }
       expect(run.outputs.docsUrl).toBe(`${String(run.outputs.apiUrl)}/order_docs`);
+    });
+
+    it('exports every output the pipeline scripts read from `pulumi stack output --json`', () => {
+      // JSON round trip: what `pulumi stack output --json` prints is the exports, serialised.
+      const parsed = StackOutputs.safeParse(JSON.parse(JSON.stringify(run.outputs)));
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
     });
   });
 }

@@ -63,6 +63,7 @@ const job = (name: string): Job => {
 const needsOf = (name: string) => [job(name).needs ?? []].flat();
 const stepRunning = (name: string, pattern: RegExp) => job(name).steps.find((step) => step.run && pattern.test(step.run));
 const pulumiSteps = (name: string, command: string) => job(name).steps.filter((step) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === command);
+const roleOf = (name: string) => job(name).steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
 /** A copy of the workflow with one deliberate mistake, as YAML. */
 const broken = (mutate: (copy: Workflow) => void) => {
   const copy = parse(source);
@@ -107,120 +108,203 @@ describe('.github/workflows/pipeline.yml', () => {
   });
 
   describe('flow', () => {
-    it('chains test → deploy → gate → promote, with preview and hotfix-pr after test', () => {
+    it('chains test → plan → deploy → gate → promote, with preview and hotfix-pr after test', () => {
       expect(needsOf('test')).toEqual([]);
       expect(needsOf('preview')).toEqual(['test']);
-      expect(needsOf('deploy')).toEqual(['test']);
+      expect(needsOf('plan')).toEqual(['test']);
+      expect(needsOf('deploy')).toEqual(['plan']);
       expect(needsOf('gate')).toEqual(['deploy']);
       expect(needsOf('promote')).toEqual(['gate']);
       expect(needsOf('hotfix-pr')).toEqual(['test']);
     });
 
-    it('tests with Node 22, Java 17 and .ci/run, and keeps any results', () => {
+    it('tests with Node 22, Java 17 and .ci/run (type check, lint, npm test), and keeps any results', () => {
       const { steps } = job('test');
       expect(steps.map((step) => step.uses?.replace(/@.*/, ''))).toEqual(expect.arrayContaining(['actions/checkout', 'actions/setup-node', 'actions/setup-java', 'actions/upload-artifact']));
       expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': 22, cache: 'npm' });
       expect(steps.find((step) => step.uses?.startsWith('actions/setup-java@'))?.with).toMatchObject({ distribution: 'temurin', 'java-version': '17' });
       expect(stepRunning('test', /bash \.ci\/run/)).toBeDefined();
+      const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
+      for (const command of ['npm run typecheck', 'npm run lint', 'npm test']) expect(ci).toContain(command);
       expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))).toMatchObject({ if: 'always()', with: { 'if-no-files-found': 'ignore' } });
     });
 
-    it('previews the target branch stack on pull requests, with the policy pack, commented on the PR', () => {
+    it('previews pull requests on the target stack with that stack’s policy config, read-only, commented on the PR', () => {
       const preview = job('preview');
       expect(preview.if).toContain("github.event_name == 'pull_request'");
+      expect(preview.environment).toBeUndefined();
       expect(preview.permissions).toEqual({ 'id-token': 'write', contents: 'read', 'pull-requests': 'write' });
       const [step, ...others] = pulumiSteps('preview', 'preview');
       expect(others).toEqual([]);
-      expect(step!.with).toMatchObject({ 'stack-name': '${{ github.base_ref }}', diff: true, policyPacks: 'infra/policy', 'comment-on-pr': true });
+      expect(step!.with).toMatchObject({ 'stack-name': '${{ github.base_ref }}', upsert: true, diff: true, policyPacks: 'infra/policy', 'comment-on-pr': true });
       expect(step!.env).toEqual({ PULUMI_ACCESS_TOKEN: '${{ secrets.PULUMI_ACCESS_TOKEN }}' });
-      expect(preview.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+      expect(roleOf('preview')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
     });
 
-    it('deploys only pushes to development, stage and main, one at a time per branch, in the branch environment', () => {
+    it('plans pushes before any approval: preview with the policy pack, saved as an update plan', () => {
+      const plan = job('plan');
+      expect(plan.if).toContain("github.event_name == 'push'");
+      for (const branch of ['development', 'stage', 'main']) expect(plan.if).toContain(`github.ref == 'refs/heads/${branch}'`);
+      expect(plan.if).not.toContain('hotfix');
+      expect(plan.environment).toBeUndefined();
+      expect(roleOf('plan')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
+      const [step] = pulumiSteps('plan', 'preview');
+      expect(step!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}', upsert: true, diff: true, policyPacks: 'infra/policy', plan: 'plan.json' });
+      const upload = plan.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+      expect(upload?.with).toMatchObject({ name: 'plan-${{ github.ref_name }}', path: 'plan.json', 'if-no-files-found': 'error' });
+      expect(plan.steps.indexOf(step!)).toBeLessThan(plan.steps.indexOf(upload!));
+    });
+
+    it('deploys exactly the approved plan in the branch environment, one at a time per branch, with the deploy role', () => {
       const deploy = job('deploy');
-      expect(deploy.if).toContain("github.event_name == 'push'");
-      for (const branch of ['development', 'stage', 'main']) expect(deploy.if).toContain(`github.ref == 'refs/heads/${branch}'`);
-      expect(deploy.if).not.toContain('hotfix');
       expect(deploy.environment).toMatchObject({ name: '${{ github.ref_name }}' });
       expect(deploy.concurrency).toEqual({ group: 'deploy-${{ github.ref_name }}', 'cancel-in-progress': false });
       expect(deploy.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
-      const uses = deploy.steps.map((step) => step.uses?.replace(/@.*/, ''));
-      expect(uses).toEqual(expect.arrayContaining(['docker/setup-buildx-action', 'docker/setup-qemu-action', 'aws-actions/configure-aws-credentials']));
-      expect(stepRunning('deploy', /^npm ci\b/)).toBeDefined();
+      expect(roleOf('deploy')).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+      const download = deploy.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+      expect(download?.with).toEqual({ name: job('plan').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with!.name });
+      const [up, ...more] = pulumiSteps('deploy', 'up');
+      expect(more).toEqual([]);
+      expect(up!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}', plan: pulumiSteps('plan', 'preview')[0]!.with!.plan });
+      expect(deploy.steps.indexOf(download!)).toBeLessThan(deploy.steps.indexOf(up!));
+      expect(pulumiSteps('deploy', 'preview')).toEqual([]);
     });
 
-    it('deploy previews with the policy pack, then runs pulumi up on the branch stack and exposes its outputs', () => {
+    it('after pulumi up: outputs as JSON, bootstrap, smoke, then what the gate needs, all npm scripts', () => {
       const { steps } = job('deploy');
-      const [preview] = pulumiSteps('deploy', 'preview');
       const [up] = pulumiSteps('deploy', 'up');
-      expect(preview!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}', diff: true, policyPacks: 'infra/policy' });
-      expect(up!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}' });
-      expect(up!.name).toMatch(/pulumi up --yes --stack/);
-      expect(steps.indexOf(preview!)).toBeLessThan(steps.indexOf(up!));
-      expect(steps.indexOf(steps.find((s) => s.uses?.startsWith('docker/setup-buildx-action@'))!)).toBeLessThan(steps.indexOf(up!));
-      expect(job('deploy').outputs).toEqual({
-        apiUrl: `\${{ steps.${up!.id}.outputs.apiUrl }}`,
-        userPoolClientId: `\${{ steps.${up!.id}.outputs.userPoolClientId }}`,
-        region: `\${{ steps.${up!.id}.outputs.region }}`,
-      });
+      const order = [/^pulumi stack output --json --stack "\$STACK" > stack-outputs\.json$/, /^npm run stack:bootstrap -- --stack "\$STACK" --outputs stack-outputs\.json$/, /^npm run stack:smoke -- --stack "\$STACK" --outputs stack-outputs\.json$/, /^npm run --silent gate:prepare -- --stack "\$STACK" --outputs stack-outputs\.json$/].map(
+        (pattern) => steps.findIndex((s) => pattern.test(s.run?.trim() ?? '')),
+      );
+      expect(order.every((at) => at > steps.indexOf(up!))).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      for (const at of order.slice(1)) expect(steps[at]!.env!.STACK).toBe('${{ github.ref_name }}');
+      expect(steps[order[1]!]!.env).toMatchObject({ LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}', LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}' });
+      const prepare = steps[order[3]!]!;
+      expect(job('deploy').outputs).toEqual(Object.fromEntries(['scenario', 'apiUrl', 'userPoolClientId', 'region'].map((key) => [key, `\${{ steps.${prepare.id}.outputs.${key} }}`])));
     });
 
-    it('gates on k6 against the deployed stack, keeping the results even when it fails', () => {
-      const { steps } = job('gate');
-      expect(steps.find((step) => step.uses?.startsWith('grafana/setup-k6-action@'))).toBeDefined();
+    it('gates with k6 only where gate:prepare named a scenario, secrets in the environment, results kept', () => {
+      const gate = job('gate');
+      expect(gate.if).toBe("needs.deploy.outputs.scenario != ''");
+      expect(gate.steps.find((step) => step.uses?.startsWith('grafana/setup-k6-action@'))?.with?.['k6-version']).toMatch(/^\d+\.\d+\.\d+$/);
       const k6 = stepRunning('gate', /k6 run/)!;
-      expect(k6.run!.trim()).toBe(
-        'k6 run -e STACK=${{ github.ref_name }} -e SCENARIO=gate -e API_URL=${{ needs.deploy.outputs.apiUrl }} ' +
-          '-e USER_POOL_CLIENT_ID=${{ needs.deploy.outputs.userPoolClientId }} -e AWS_REGION=${{ needs.deploy.outputs.region }} ' +
-          '-e LOADTEST_USERNAME=${{ secrets.LOADTEST_USERNAME }} -e LOADTEST_PASSWORD=${{ secrets.LOADTEST_PASSWORD }} loadtest/k6/orders.ts',
-      );
-      expect(k6.run).toContain('SCENARIO=gate');
-      expect(k6.run).toContain('loadtest/k6/orders.ts');
+      expect(k6.run!.trim()).toBe('k6 run loadtest/k6/orders.ts');
+      expect(k6.env).toEqual({
+        STACK: '${{ github.ref_name }}',
+        SCENARIO: '${{ needs.deploy.outputs.scenario }}',
+        API_URL: '${{ needs.deploy.outputs.apiUrl }}',
+        USER_POOL_CLIENT_ID: '${{ needs.deploy.outputs.userPoolClientId }}',
+        AWS_REGION: '${{ needs.deploy.outputs.region }}',
+        LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}',
+        LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}',
+      });
       expect(k6).not.toHaveProperty('continue-on-error');
       // handleSummary writes into loadtest/results/, which a fresh checkout lacks (it is git-ignored).
-      expect(steps.indexOf(stepRunning('gate', /mkdir -p loadtest\/results/)!)).toBeLessThan(steps.indexOf(k6));
-      const after = steps.slice(steps.indexOf(k6) + 1);
+      expect(gate.steps.indexOf(stepRunning('gate', /mkdir -p loadtest\/results/)!)).toBeLessThan(gate.steps.indexOf(k6));
+      const after = gate.steps.slice(gate.steps.indexOf(k6) + 1);
       expect(after.find((step) => step.uses?.startsWith('actions/upload-artifact@'))).toMatchObject({ if: 'always()', with: { path: 'loadtest/results/' } });
       const summary = after.find((step) => step.run?.includes('GITHUB_STEP_SUMMARY'));
       expect(summary).toMatchObject({ if: 'always()' });
       expect(summary!.run).toContain('loadtest/results/junit.xml');
     });
 
-    it('promotes development → stage and stage → main by pull request, only for pushes to those branches', () => {
+    it('promotes development → stage → main, and hotfix branches to main, through npm run promote', () => {
       const promote = job('promote');
       expect(promote.if).toContain("github.event_name == 'push'");
       expect(promote.if).toContain("github.ref == 'refs/heads/development'");
       expect(promote.if).toContain("github.ref == 'refs/heads/stage'");
       expect(promote.if).not.toContain("'refs/heads/main'");
       expect(promote.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
-      const step = stepRunning('promote', /gh pr create/)!;
-      expect(step.run).toMatch(/--base "\$BASE" --head "\$HEAD"/);
-      expect(step.run).toContain('already exists');
-      expect(step.env).toMatchObject({ HEAD: '${{ github.ref_name }}', BASE: "${{ github.ref_name == 'development' && 'stage' || 'main' }}" });
-    });
-
-    it('opens a PR from hotfix branches to main once their tests pass', () => {
       const hotfix = job('hotfix-pr');
       expect(hotfix.if).toContain("startsWith(github.ref, 'refs/heads/hotfix/')");
       expect(hotfix.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
-      const step = stepRunning('hotfix-pr', /gh pr create/)!;
-      expect(step.run).toMatch(/--base main --head "\$HEAD"/);
-      expect(step.run).toContain('already exists');
+      for (const name of ['promote', 'hotfix-pr']) {
+        const step = stepRunning(name, /npm run promote/)!;
+        expect(step.run!.trim()).toBe('npm run promote -- --head "$HEAD"');
+        expect(step.env).toMatchObject({ HEAD: '${{ github.ref_name }}', GH_TOKEN: '${{ secrets.PROMOTION_TOKEN || github.token }}' });
+      }
+    });
+  });
+
+  describe('the seams a first run crosses', () => {
+    const allSteps = Object.entries(workflow.jobs).flatMap(([name, j]) => j.steps.map((step) => ({ job: name, step })));
+
+    it('creates missing stacks: every preview upserts, and up applies the plan of a stack the plan job created', () => {
+      const previews = allSteps.filter(({ step }) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === 'preview');
+      expect(previews.length).toBe(2);
+      for (const { step } of previews) expect(step.with?.upsert).toBe(true);
+    });
+
+    it('runs the policy pack with the config npm run policy:config wrote for the same stack', () => {
+      for (const name of ['preview', 'plan']) {
+        const [pulumiStep] = pulumiSteps(name, 'preview');
+        const config = stepRunning(name, /policy:config/)!;
+        expect(pulumiStep!.with!.policyPackConfigs).toBe('${{ runner.temp }}/policy-config.json');
+        expect(config.run!.trim()).toBe('npm run --silent policy:config -- --stack "$STACK" --out "$RUNNER_TEMP/policy-config.json"');
+        expect(config.env!.STACK).toBe(pulumiStep!.with!['stack-name']);
+        const { steps } = job(name);
+        expect(steps.indexOf(config)).toBeLessThan(steps.indexOf(pulumiStep!));
+      }
+    });
+
+    it('uses the environment-level deploy role only in jobs that have an environment', () => {
+      for (const [name, j] of Object.entries(workflow.jobs)) {
+        const uses = JSON.stringify(j.steps).includes('vars.AWS_DEPLOY_ROLE_ARN');
+        if (uses) expect({ name, environment: j.environment !== undefined }).toEqual({ name, environment: true });
+      }
+      expect(roleOf('deploy')).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+    });
+
+    it('never puts a secret on a command line', () => {
+      for (const { job: name, step } of allSteps) expect({ name, run: step.run?.includes('secrets.') ?? false }).toEqual({ name, run: false });
+    });
+
+    it('runs only npm scripts besides pulumi and k6 themselves (and two lines of plumbing)', () => {
+      const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      for (const { job: name, step } of allSteps.filter(({ step }) => step.run)) {
+        const command = step.run!.trim();
+        const npmScript = /^npm run (?:--silent )?([\w:]+)/.exec(command)?.[1];
+        const allowed = /^npm ci\b/.test(command) || command === 'bash .ci/run' || /^pulumi stack output /.test(command) || command === 'k6 run loadtest/k6/orders.ts' || command === 'mkdir -p loadtest/results' || command.includes('GITHUB_STEP_SUMMARY') || (npmScript !== undefined && npmScript in scripts);
+        expect({ name, command, allowed }).toEqual({ name, command, allowed: true });
+      }
+    });
+
+    it('builds the image natively: every job that runs the Pulumi program is on arm64, and nothing emulates', () => {
+      for (const name of ['preview', 'plan', 'deploy']) expect(job(name)['runs-on']).toMatch(/-arm$/);
+      expect(allSteps.filter(({ step }) => step.uses?.startsWith('docker/setup-qemu-action'))).toEqual([]);
+      expect((workflow as unknown as { env: Record<string, string> }).env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe('true');
     });
   });
 
   describe('hygiene', () => {
-    it('pins every action by major version tag', () => {
+    it('pins every action by major version tag, none older than its current major (checked 2026-11)', () => {
       const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((step) => step.uses).filter((u): u is string => !!u));
       expect(uses.length).toBeGreaterThan(10);
       expect(uses.filter((u) => !/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@v\d+$/.test(u))).toEqual([]);
+      const current: Record<string, number> = {
+        'actions/checkout': 7,
+        'actions/setup-node': 7,
+        'actions/setup-java': 5,
+        'actions/upload-artifact': 7,
+        'actions/download-artifact': 8,
+        'aws-actions/configure-aws-credentials': 6,
+        'docker/setup-buildx-action': 4,
+        'pulumi/actions': 7,
+        'grafana/setup-k6-action': 1,
+      };
+      for (const u of uses) {
+        const [action, version] = u.split('@v') as [string, string];
+        expect({ action, known: action in current, major: Number(version) }).toEqual({ action, known: true, major: expect.any(Number) });
+        expect({ action, major: Number(version) >= current[action]! }).toEqual({ action, major: true });
+      }
     });
 
     it('reads no more than contents by default and gives write access only where a job needs it', () => {
       expect((workflow as unknown as { permissions: unknown }).permissions).toEqual({ contents: 'read' });
       for (const [name, j] of Object.entries(workflow.jobs)) {
         const writes = Object.entries(j.permissions ?? {}).filter(([, level]) => level === 'write').map(([scope]) => scope);
-        const allowed = ({ preview: ['id-token', 'pull-requests'], deploy: ['id-token'], promote: ['pull-requests'], 'hotfix-pr': ['pull-requests'] } as Record<string, string[]>)[name] ?? [];
+        const allowed = ({ preview: ['id-token', 'pull-requests'], plan: ['id-token'], deploy: ['id-token'], promote: ['pull-requests'], 'hotfix-pr': ['pull-requests'] } as Record<string, string[]>)[name] ?? [];
         expect({ name, writes: writes.filter((scope) => !allowed.includes(scope)) }).toEqual({ name, writes: [] });
       }
     });

@@ -28,8 +28,10 @@ interface Args {
   stack: string;
   url?: string;
   out: string;
-  /** Shortens a constant-arrival-rate scenario (same rate, mix and thresholds), e.g. for a rehearsal. */
+  /** Shortens a constant-arrival-rate scenario (same rate and mix), e.g. for a rehearsal. */
   duration?: string;
+  /** Judge by another entry of `thresholds` than the stack's own (`--thresholds rehearsal`). */
+  thresholds: string;
 }
 
 /**
@@ -44,9 +46,11 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
   const scenario = value('--scenario') ?? env.SCENARIO ?? 'smoke';
   if (!CONFIG.scenarios[scenario]) throw new Error(`unknown scenario '${scenario}'; have: ${Object.keys(CONFIG.scenarios).join(', ')}`);
   const duration = value('--duration');
+  const stack = value('--stack') ?? env.STACK ?? 'local';
   return {
     scenario,
-    stack: value('--stack') ?? env.STACK ?? 'local',
+    stack,
+    thresholds: value('--thresholds') ?? stack,
     url: value('--url') ?? env.API_URL,
     out: value('--out') ?? path.join(ROOT, 'loadtest/results'),
     ...(duration ? { duration } : {}),
@@ -127,8 +131,8 @@ async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArgs(process.argv.slice(2), process.env);
   const scenario = withDuration(CONFIG.scenarios[args.scenario]!, args.duration);
-  const thresholds = CONFIG.thresholds[args.stack];
-  if (!thresholds) throw new Error(`no thresholds for stack '${args.stack}'`);
+  const thresholds = CONFIG.thresholds[args.thresholds];
+  if (!thresholds) throw new Error(`no thresholds named '${args.thresholds}' in loadtest/scenarios.json`);
   const target = await targetStack(args, process.env);
   try {
     const auth = `Bearer ${target.token}`; // one customer (the load-test user): it reads its own orders

@@ -3,21 +3,28 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { statefulResourceOptions } from '../../infra/components/protection';
 import { serviceBundle } from '../../scripts/bundles';
+import { parseDockerfile } from '../../scripts/image/dockerfile';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 describe('deployment artifacts', () => {
-  it('builds the API image in two node:22 stages, production deps only, as a non-root user', () => {
-    const dockerfile = read('service/Dockerfile');
-    const stages = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    expect(stages).toEqual(['node:22-bookworm-slim', 'node:22-bookworm-slim']);
-    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
-    expect(runtime).toMatch(/npm ci --omit=dev/);
-    expect(runtime).toMatch(/^USER node$/m);
-    const entry = /CMD \["node", "([^"]+)"\]/.exec(runtime)?.[1];
-    expect(path.join(ROOT, entry!)).toBe(serviceBundle.outfile);
-    expect(read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.git']));
+  it('builds the API image in two node:22 stages: production deps only, the prebuilt bundle, a non-root user', () => {
+    const [deps, runtime, ...more] = parseDockerfile(read('service/Dockerfile'));
+    expect(more).toEqual([]);
+    expect([deps!.image, runtime!.image]).toEqual(['node:22-bookworm-slim', 'node:22-bookworm-slim']);
+    expect(deps!.instructions).toContainEqual({ op: 'RUN', command: expect.stringMatching(/^npm ci --omit=dev\b/) });
+    // The bundle comes from scripts/bundles.ts (one definition): no stage bundles, installs esbuild or dev deps.
+    for (const stage of [deps!, runtime!]) {
+      for (const step of stage.instructions) if (step.op === 'RUN') expect(step.command).not.toMatch(/esbuild|tsx|--include=dev|npm (i|install)\b/);
+    }
+    expect(runtime!.instructions).toContainEqual({ op: 'COPY', from: 'deps', sources: ['/app/node_modules'], dest: './node_modules' });
+    const bundleDir = path.relative(ROOT, path.dirname(serviceBundle.outfile!));
+    expect(runtime!.instructions).toContainEqual({ op: 'COPY', sources: [bundleDir], dest: `./${bundleDir}` });
+    expect(runtime!.user).toBe('node');
+    expect(path.join(ROOT, runtime!.cmd![1]!)).toBe(serviceBundle.outfile);
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git', 'dist/*', `!${bundleDir}`]));
   });
 
   it('declares a TypeScript Pulumi project whose program is infra/, with a file per branch stack', () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { endToEndMs, k6Options, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
+import { LOADTEST_PRODUCTS } from '../../loadtest/lib/catalog';
+import { endToEndMs, gateScenario, k6Options, orderBody, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
+import { accessTokenOf, cognitoEndpoint, signInRequest } from '../../loadtest/lib/signIn';
 import { evaluateThresholds, junitXml, k6ThresholdResults, percentile } from '../../loadtest/lib/stats';
 import { htmlReport, summarise } from '../../loadtest/local/report';
 
@@ -26,9 +28,40 @@ describe('scenario data', () => {
     expect(stage!.httpReqFailedRate).toBeGreaterThanOrEqual(main!.httpReqFailedRate);
   });
 
+  it('gates development and stage, and never main (no synthetic load on production)', () => {
+    expect(gateScenario(config, 'development')).toBe('gate');
+    expect(gateScenario(config, 'stage')).toBe('gate');
+    expect(gateScenario(config, 'main')).toBeUndefined();
+    expect(gateScenario(config, '$comment')).toBeUndefined();
+    expect(() => gateScenario({ ...config, gates: { stage: 'nope' } }, 'stage')).toThrow("gates.stage names unknown scenario 'nope'");
+  });
+
+  it('orders only the gate’s own products', () => {
+    const skus = new Set(Array.from({ length: 30 }, (_, i) => (JSON.parse(orderBody(i / 30)) as { items: Array<{ sku: string }> }).items[0]!.sku));
+    expect([...skus].sort()).toEqual(LOADTEST_PRODUCTS.map((p) => p.sku).sort());
+    expect(JSON.parse(orderBody(0.9999999))).toEqual({ items: [{ sku: LOADTEST_PRODUCTS[LOADTEST_PRODUCTS.length - 1]!.sku, quantity: 1 }] });
+  });
+
   it('refuses unknown scenarios and stacks', () => {
     expect(() => k6Options(config, 'nope', 'main')).toThrow("unknown scenario 'nope'");
     expect(() => k6Options(config, 'smoke', 'prod')).toThrow("no thresholds for stack 'prod'");
+  });
+});
+
+describe('the k6 sign-in request', () => {
+  it('is Cognito’s InitiateAuth with USER_PASSWORD_AUTH, at the region’s endpoint unless overridden', () => {
+    expect(cognitoEndpoint('eu-west-1')).toBe('https://cognito-idp.eu-west-1.amazonaws.com/');
+    expect(cognitoEndpoint('eu-west-1', 'http://127.0.0.1:9229/')).toBe('http://127.0.0.1:9229/');
+    const request = signInRequest('https://cognito-idp.eu-west-1.amazonaws.com/', 'client', 'u@example.com', 'pw');
+    expect(request.headers).toEqual({ 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' });
+    expect(JSON.parse(request.body)).toEqual({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client', AuthParameters: { USERNAME: 'u@example.com', PASSWORD: 'pw' } });
+  });
+
+  it('reads a token, and names a challenge or an error instead of passing on an empty token', () => {
+    expect(accessTokenOf(200, JSON.stringify({ AuthenticationResult: { AccessToken: 'abc' } }))).toEqual({ token: 'abc' });
+    expect(accessTokenOf(200, JSON.stringify({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }))).toEqual({ error: expect.stringContaining('NEW_PASSWORD_REQUIRED') });
+    expect(accessTokenOf(400, JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }))).toEqual({ error: 'sign-in failed: 400 NotAuthorizedException Incorrect username or password.' });
+    expect(accessTokenOf(502, '<html>bad gateway</html>')).toEqual({ error: 'sign-in failed: 502 <html>bad gateway</html>' });
   });
 });
 

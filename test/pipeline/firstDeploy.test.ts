@@ -136,6 +136,15 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     expect(await scanTable(db, TABLE)).toEqual(before);
   }, 60_000);
 
+  it('stack:smoke fails, naming each check, when the API does not answer', async () => {
+    const gone = path.join(scratch, 'gone-outputs.json');
+    writeFileSync(gone, JSON.stringify({ ...JSON.parse(readFileSync(outputsFile, 'utf8')), apiUrl: `http://127.0.0.1:${await freePort()}` }));
+    const smoke = await npmRun('stack:smoke', ['--stack', 'development', '--outputs', gone], { SMOKE_HEALTH_WAIT_MS: '0' });
+    expect(smoke.code).toBe(1);
+    expect(smoke.output).toContain('FAIL health: the task answers and reaches its table');
+    expect(smoke.output).toContain('development: 5 smoke check(s) failed');
+  }, 60_000);
+
   it('gate:prepare hands the gate its scenario, then the gate scenario signs in as k6 does and passes', async () => {
     const githubOutput = path.join(scratch, 'development-output');
     expect(await npmRun('gate:prepare', ['--stack', 'development', '--outputs', outputsFile], { GITHUB_OUTPUT: githubOutput })).toMatchObject({ code: 0 });
@@ -143,8 +152,10 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     expect(outputs).toEqual({ stack: 'development', scenario: 'gate', apiUrl: apiUrl(), userPoolClientId: pool.clientId, region: 'eu-west-1' });
 
     // The k6 step's environment (pipeline.yml), plus the one thing k6 would not need in AWS: Cognito's address.
+    // Judged by the `rehearsal` thresholds: no failed request and every order decided, with latency bounds
+    // only against a hang (this machine runs other test files meanwhile; speed is `npm run bench`'s job).
     const out = path.join(scratch, 'gate');
-    const gate = await npmRun('loadtest', ['--duration', '15s', '--out', out], {
+    const gate = await npmRun('loadtest', ['--duration', '15s', '--thresholds', 'rehearsal', '--out', out], {
       STACK: outputs.stack,
       SCENARIO: outputs.scenario,
       API_URL: outputs.apiUrl,

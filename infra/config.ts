@@ -30,12 +30,18 @@ const AlarmConfig = z.strictObject({
   throttledRequests: z.number().int().min(1),
 });
 
+const NotifyConfig = z.strictObject({
+  emails: z.array(z.email()).default([]),
+  httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
+});
+
 const DomainConfig = z.strictObject({ hostname: z.string().min(1), certificateArn: z.string().startsWith('arn:aws:acm:') });
 
 export type ApiConfig = z.infer<typeof ApiConfig>;
 export type ProcessorConfig = z.infer<typeof ProcessorConfig>;
 export type AlarmConfig = z.infer<typeof AlarmConfig>;
 export type DomainConfig = z.infer<typeof DomainConfig>;
+export type NotifyConfig = z.infer<typeof NotifyConfig>;
 
 export interface StackConfig {
   stack: string;
@@ -48,6 +54,8 @@ export interface StackConfig {
   api: ApiConfig;
   processor: ProcessorConfig;
   alarms: AlarmConfig;
+  /** Who receives alarms (`orders:alarmNotifications`); stage and main need at least one. */
+  notify: NotifyConfig;
   domain?: DomainConfig;
 }
 
@@ -72,6 +80,7 @@ export function readConfig(): StackConfig {
     api,
     processor: parse('processor', ProcessorConfig, config.requireObject('processor')),
     alarms: parse('alarms', AlarmConfig, config.requireObject('alarms')),
+    notify: parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {}),
     ...(domain ? { domain: parse('domain', DomainConfig, domain) } : {}),
   };
 }

@@ -1,4 +1,6 @@
+import * as aws from '@pulumi/aws';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
+import { orderTable } from '../core/table';
 import { ApiService } from './components/api';
 import { OrderData } from './components/data';
 import { Identity } from './components/identity';
@@ -49,7 +51,11 @@ const processor = new OrderProcessor(name, {
 const observability = new Observability(name, {
   stack: config.stack,
   region: config.region,
+  accountId: aws.getCallerIdentityOutput({}).accountId,
   thresholds: config.alarms,
+  notify: config.notify,
+  minHealthyTasks: config.api.minCount,
+  indexNames: orderTable.globalSecondaryIndexes.map((index) => index.name),
   loadBalancerArnSuffix: api.loadBalancer.arnSuffix,
   targetGroupArnSuffix: api.targetGroup.arnSuffix,
   functionName: processor.function.name,

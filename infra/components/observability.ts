@@ -5,7 +5,14 @@ import type { AlarmConfig } from '../config';
 export interface ObservabilityArgs {
   stack: string;
   region: string;
+  accountId: pulumi.Input<string>;
   thresholds: AlarmConfig;
+  /** Who hears about alarms: e-mail addresses and HTTPS endpoints (e.g. a chat or paging webhook). */
+  notify: { emails: string[]; httpsEndpoints: string[] };
+  /** The API's minimum task count: fewer healthy targets than this is an outage in the making. */
+  minHealthyTasks: number;
+  /** Index names of the table, whose throttles count as the table's. */
+  indexNames: readonly string[];
   loadBalancerArnSuffix: pulumi.Input<string>;
   targetGroupArnSuffix: pulumi.Input<string>;
   functionName: pulumi.Input<string>;
@@ -17,6 +24,7 @@ export interface ObservabilityArgs {
 
 /** The alarms every stack has (each a symptom a user would feel or a loss in the making), and one dashboard. */
 export class Observability extends pulumi.ComponentResource {
+  readonly alarmKey: aws.kms.Key;
   readonly alarmTopic: aws.sns.Topic;
   readonly dashboard: aws.cloudwatch.Dashboard;
 
@@ -24,23 +32,61 @@ export class Observability extends pulumi.ComponentResource {
     super('orders:observability:Observability', name, {}, opts);
     const parent = { parent: this };
     const t = args.thresholds;
-    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: 'alias/aws/sns' }, parent);
+    // A customer-managed key: the AWS-managed alias/aws/sns key's policy cannot let CloudWatch publish, so
+    // alarms on a topic encrypted with it are dropped silently.
+    this.alarmKey = new aws.kms.Key(
+      `${name}-alarms`,
+      {
+        description: `orders ${args.stack}: encrypts the alarm topic; CloudWatch may use it to publish`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+            {
+              Sid: 'CloudWatchPublishesAlarms',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': args.accountId } },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.alarmKey.arn }, parent);
+    args.notify.emails.forEach((email, i) => new aws.sns.TopicSubscription(`${name}-alarms-email-${i}`, { topic: this.alarmTopic.arn, protocol: 'email', endpoint: email }, parent));
+    args.notify.httpsEndpoints.forEach(
+      (url, i) => new aws.sns.TopicSubscription(`${name}-alarms-https-${i}`, { topic: this.alarmTopic.arn, protocol: 'https', endpoint: url, endpointAutoConfirms: false }, parent),
+    );
     const common = { alarmActions: [this.alarmTopic.arn], okActions: [this.alarmTopic.arn], treatMissingData: 'notBreaching' as const };
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
+    const targets = { LoadBalancer: args.loadBalancerArnSuffix, TargetGroup: args.targetGroupArnSuffix };
 
     new aws.cloudwatch.MetricAlarm(
       `${name}-api-5xx-rate`,
       {
         ...common,
-        alarmDescription: `More than ${t.http5xxRatePercent}% of API requests answered 5xx`,
+        alarmDescription: `More than ${t.http5xxRatePercent}% of API requests answered 5xx, by the tasks or by the load balancer itself`,
         comparisonOperator: 'GreaterThanThreshold',
         threshold: t.http5xxRatePercent,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
+        // With no healthy target the ALB answers 502/503 itself: those land in HTTPCode_ELB_5XX_Count, not in the
+        // targets' count, and RequestCount may not see them. Missing series count as 0.
         metricQueries: [
-          { id: 'errors', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: alb, period: 60, stat: 'Sum' } },
+          { id: 'target5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: alb, period: 60, stat: 'Sum' } },
+          { id: 'elb5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', dimensions: alb, period: 60, stat: 'Sum' } },
           { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: alb, period: 60, stat: 'Sum' } },
-          { id: 'rate', expression: '100 * errors / MAX([requests, 1])', label: '5xx %', returnData: true },
+          {
+            id: 'rate',
+            expression: '100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / MAX([FILL(requests, 0) + FILL(elb5xx, 0), 1])',
+            label: '5xx %',
+            returnData: true,
+          },
         ],
       },
       parent,
@@ -52,7 +98,7 @@ export class Observability extends pulumi.ComponentResource {
         alarmDescription: `API p99 latency above ${t.p99LatencyMs} ms`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'TargetResponseTime',
-        dimensions: { LoadBalancer: args.loadBalancerArnSuffix, TargetGroup: args.targetGroupArnSuffix },
+        dimensions: targets,
         extendedStatistic: 'p99',
         period: 60,
         evaluationPeriods: 5,
@@ -71,7 +117,48 @@ export class Observability extends pulumi.ComponentResource {
     simple('processor-errors', 'Order processor invocations failing', 'AWS/Lambda', 'Errors', { FunctionName: args.functionName }, 'Sum', t.lambdaErrors);
     simple('processor-iterator-age', 'Orders are waiting in the stream (processor falling behind)', 'AWS/Lambda', 'IteratorAge', { FunctionName: args.functionName }, 'Maximum', t.iteratorAgeMs);
     simple('dead-letters', 'Stream batches exhausted their retries: orders need a redrive', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: args.deadLetterQueueName }, 'Maximum', t.dlqDepth);
-    simple('table-throttles', 'DynamoDB is throttling the order table', 'AWS/DynamoDB', 'ThrottledRequests', { TableName: args.tableName }, 'Sum', t.throttledRequests);
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-healthy-tasks`,
+      {
+        ...common,
+        alarmDescription: `Fewer than ${args.minHealthyTasks} healthy API tasks behind the load balancer`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HealthyHostCount',
+        dimensions: targets,
+        statistic: 'Minimum',
+        period: 60,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        comparisonOperator: 'LessThanThreshold',
+        threshold: args.minHealthyTasks,
+        // No data means no target reported healthy at all.
+        treatMissingData: 'breaching',
+      },
+      parent,
+    );
+    // DynamoDB publishes ThrottledRequests per TableName *and* Operation, so a TableName-only alarm on it watches
+    // nothing; Read/WriteThrottleEvents exist per table and per index.
+    const throttleSeries = [undefined, ...args.indexNames].flatMap((index) =>
+      (['ReadThrottleEvents', 'WriteThrottleEvents'] as const).map((metricName) => ({
+        metricName,
+        dimensions: (index ? { TableName: args.tableName, GlobalSecondaryIndexName: index } : { TableName: args.tableName }) as Record<string, pulumi.Input<string>>,
+      })),
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-table-throttles`,
+      {
+        ...common,
+        alarmDescription: 'DynamoDB is throttling reads or writes of the order table or its indexes',
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        threshold: t.throttledRequests,
+        evaluationPeriods: 1,
+        metricQueries: [
+          ...throttleSeries.map((series, i) => ({ id: `t${i}`, metric: { namespace: 'AWS/DynamoDB', ...series, period: 60, stat: 'Sum' } })),
+          { id: 'throttles', expression: `SUM([${throttleSeries.map((_, i) => `FILL(t${i}, 0)`).join(', ')}])`, label: 'throttle events', returnData: true },
+        ],
+      },
+      parent,
+    );
 
     this.dashboard = new aws.cloudwatch.Dashboard(
       name,
@@ -82,6 +169,7 @@ export class Observability extends pulumi.ComponentResource {
             widget(0, 'API requests and 5xx', [
               ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
               ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+              ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
             ], args.region),
             widget(1, 'API latency p50 / p99 (s)', [
               ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', args.loadBalancerArnSuffix, 'TargetGroup', args.targetGroupArnSuffix, { stat: 'p50' }],
@@ -102,7 +190,8 @@ export class Observability extends pulumi.ComponentResource {
             ], args.region),
             widget(5, 'Dead letters, throttles, API tasks', [
               ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', args.deadLetterQueueName, { stat: 'Maximum' }],
-              ['AWS/DynamoDB', 'ThrottledRequests', 'TableName', args.tableName, { stat: 'Sum' }],
+              ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+              ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
               ['ECS/ContainerInsights', 'RunningTaskCount', 'ClusterName', args.clusterName, 'ServiceName', args.serviceName, { stat: 'Average', yAxis: 'right' }],
             ], args.region),
           ],

@@ -129,33 +129,78 @@ export const logRetention: Rule = {
 /** The alarms every stack must have: namespace/metric pairs (or metric-math sources). */
 export const REQUIRED_ALARMS: ReadonlyArray<[string, string]> = [
   ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count'],
+  ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count'],
+  ['AWS/ApplicationELB', 'HealthyHostCount'],
   ['AWS/ApplicationELB', 'TargetResponseTime'],
   ['AWS/Lambda', 'Errors'],
   ['AWS/Lambda', 'IteratorAge'],
   ['AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
-  ['AWS/DynamoDB', 'ThrottledRequests'],
+  ['AWS/DynamoDB', 'ReadThrottleEvents'],
+  ['AWS/DynamoDB', 'WriteThrottleEvents'],
 ];
+
+/**
+ * The dimension sets AWS publishes some metrics with: an alarm on any other set watches a series that does
+ * not exist and never fires (ThrottledRequests has no TableName-only series).
+ */
+export const PUBLISHED_DIMENSIONS: Record<string, string[][]> = {
+  'AWS/DynamoDB ThrottledRequests': [['Operation', 'TableName']],
+  'AWS/DynamoDB ReadThrottleEvents': [['TableName'], ['GlobalSecondaryIndexName', 'TableName']],
+  'AWS/DynamoDB WriteThrottleEvents': [['TableName'], ['GlobalSecondaryIndexName', 'TableName']],
+  'AWS/ApplicationELB HTTPCode_ELB_5XX_Count': [['LoadBalancer'], ['AvailabilityZone', 'LoadBalancer']],
+  'AWS/ApplicationELB HealthyHostCount': [['LoadBalancer', 'TargetGroup'], ['AvailabilityZone', 'LoadBalancer', 'TargetGroup']],
+  'AWS/ApplicationELB UnHealthyHostCount': [['LoadBalancer', 'TargetGroup'], ['AvailabilityZone', 'LoadBalancer', 'TargetGroup']],
+};
+
+/** Every metric an alarm watches: its own, or each of its metric-math sources. */
+function watchedMetrics(alarm: ResourceRecord): Array<{ key: string; dimensions: string[] }> {
+  const direct = alarm.inputs.metricName ? [{ key: `${String(alarm.inputs.namespace)} ${String(alarm.inputs.metricName)}`, dimensions: Object.keys((alarm.inputs.dimensions as object | undefined) ?? {}) }] : [];
+  const queries = asArray(alarm.inputs.metricQueries as Array<{ metric?: { namespace: string; metricName: string; dimensions?: object } }>)
+    .filter((q) => q.metric)
+    .map((q) => ({ key: `${q.metric!.namespace} ${q.metric!.metricName}`, dimensions: Object.keys(q.metric!.dimensions ?? {}) }));
+  return [...direct, ...queries];
+}
 
 export const requiredAlarms: Rule = {
   id: 'required-alarms',
-  description: 'The stack alarms on API 5xx and latency, processor errors and lag, dead letters and throttles, and notifies someone',
-  check: (resources) => {
+  description: 'The stack alarms on API 5xx (targets and load balancer), healthy tasks and latency, processor errors and lag, dead letters and throttles, on series AWS publishes, and notifies someone',
+  check: (resources, { stack }) => {
     const alarms = ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm');
-    const watched = new Set(
-      alarms.flatMap((a) => {
-        const direct = a.inputs.metricName ? [`${String(a.inputs.namespace)} ${String(a.inputs.metricName)}`] : [];
-        const queries = asArray(a.inputs.metricQueries as Array<{ metric?: { namespace: string; metricName: string } }>)
-          .filter((q) => q.metric)
-          .map((q) => `${q.metric!.namespace} ${q.metric!.metricName}`);
-        return [...direct, ...queries];
+    const watched = alarms.flatMap((a) => watchedMetrics(a).map((m) => ({ alarm: a, ...m })));
+    const keys = new Set(watched.map((w) => w.key));
+    const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+    const subscriptions = ofType(resources, 'aws:sns/topicSubscription:TopicSubscription');
+    return [
+      ...REQUIRED_ALARMS.filter(([ns, metric]) => !keys.has(`${ns} ${metric}`)).map(([ns, metric]) => violation('required-alarms', 'stack', `no alarm on ${ns} ${metric}`)),
+      ...watched
+        .filter((w) => PUBLISHED_DIMENSIONS[w.key] && !PUBLISHED_DIMENSIONS[w.key]!.some((set) => sameSet(set, w.dimensions)))
+        .map((w) => violation('required-alarms', w.alarm, `${w.key} is not published with the dimensions [${w.dimensions.join(', ')}]: the alarm watches nothing`)),
+      ...alarms.filter((a) => asArray(a.inputs.alarmActions as string[]).length === 0).map((a) => violation('required-alarms', a, 'alarm notifies nobody')),
+      ...(PROTECTED_STACKS.includes(stack) && subscriptions.length === 0 ? [violation('required-alarms', 'stack', `no one is subscribed to the alarms in ${stack}`)] : []),
+    ];
+  },
+};
+
+/** KMS key policies as documents. */
+const keyPolicies = (resources: readonly ResourceRecord[]) =>
+  ofType(resources, 'aws:kms/key:Key').map((k) => ({ key: k, document: parseJson(k.inputs.policy) as { Statement?: Array<{ Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[] }> } | undefined }));
+
+export const alarmTopicDeliverable: Rule = {
+  id: 'alarm-topic-deliverable',
+  description: 'Topics that alarms publish to use a customer-managed key whose policy lets CloudWatch encrypt for them',
+  check: (resources) => {
+    const cloudWatchCanPublish = keyPolicies(resources).some(({ document }) =>
+      (document?.Statement ?? []).some((s) => {
+        const actions = asArray(s.Action);
+        return s.Effect === 'Allow' && asArray(s.Principal?.Service).includes('cloudwatch.amazonaws.com') && actions.includes('kms:Decrypt') && actions.some((a) => a === 'kms:GenerateDataKey*' || a === 'kms:GenerateDataKey');
       }),
     );
-    return [
-      ...REQUIRED_ALARMS.filter(([ns, metric]) => !watched.has(`${ns} ${metric}`)).map(([ns, metric]) =>
-        violation('required-alarms', 'stack', `no alarm on ${ns} ${metric}`),
-      ),
-      ...alarms.filter((a) => asArray(a.inputs.alarmActions as string[]).length === 0).map((a) => violation('required-alarms', a, 'alarm notifies nobody')),
-    ];
+    return ofType(resources, 'aws:sns/topic:Topic').flatMap((t) => {
+      const key = String(t.inputs.kmsMasterKeyId ?? '');
+      if (key.startsWith('alias/aws/')) return [violation('alarm-topic-deliverable', t, `${key} is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped`)];
+      if (!cloudWatchCanPublish) return [violation('alarm-topic-deliverable', t, 'no KMS key in the stack lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*')];
+      return [];
+    });
   },
 };
 
@@ -196,6 +241,6 @@ export const leastPrivilegeIam: Rule = {
     }),
 };
 
-export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, pitrOnProtectedStacks, leastPrivilegeIam];
+export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, leastPrivilegeIam];
 
 export const evaluate = (resources: readonly ResourceRecord[], context: RuleContext): Violation[] => rules.flatMap((rule) => rule.check(resources, context));

@@ -15,8 +15,8 @@ const problemJson = (res: Response) => (res.headers.get('content-type') ?? '').s
 
 const PROBES: Probe[] = [
   {
-    check: 'health: the task answers and reaches its table',
-    path: '/v1/health',
+    check: 'readiness: the task answers and reaches its table',
+    path: '/v1/health/ready',
     expect: (res, body) => (res.status === 200 && (JSON.parse(body) as { status?: string }).status === 'ok' ? undefined : `want 200 {"status":"ok"}`),
   },
   {
@@ -42,7 +42,7 @@ const PROBES: Probe[] = [
   },
 ];
 
-/** Runs every probe once; health is retried for `healthWaitMs` (new tasks may still be registering). */
+/** Runs every probe once; readiness is retried for `healthWaitMs` (new tasks may still be registering). */
 export async function smoke(apiUrl: string, options: { healthWaitMs?: number; timeoutMs?: number } = {}): Promise<SmokeResult[]> {
   const base = apiUrl.replace(/\/$/, '');
   const deadline = Date.now() + (options.healthWaitMs ?? 0);
@@ -63,7 +63,7 @@ export async function smoke(apiUrl: string, options: { healthWaitMs?: number; ti
       } catch (err) {
         result = { check: probe.check, ok: false, detail: (err as Error).message };
       }
-      if (result.ok || probe.path !== '/v1/health' || Date.now() >= deadline) break;
+      if (result.ok || probe.path !== '/v1/health/ready' || Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
     results.push(result);

@@ -92,8 +92,14 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/health',
-    summary: 'Liveness and store reachability (no auth)',
-    responses: { 200: json('Healthy', s.Health), 503: json('Store unreachable or draining', s.Health) },
+    summary: 'Liveness (no auth): the task serves and is not draining. The load balancer checks this.',
+    responses: { 200: json('Alive', s.Health), 503: problem('Draining: this task is shutting down') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/health/ready',
+    summary: 'Readiness (no auth): liveness, and the order table answers with the task role',
+    responses: { 200: json('Ready', s.Readiness), 503: json('Store unreachable (while draining: a problem+json)', s.Readiness) },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -106,9 +106,11 @@ export const Product = z
 
 export const ProductList = z.object({ items: z.array(Product) }).meta({ id: 'ProductList' });
 
-export const Health = z
+export const Health = z.object({ status: z.enum(['ok']) }).meta({ id: 'Health' });
+
+export const Readiness = z
   .object({ status: z.enum(['ok', 'unavailable']), store: z.enum(['reachable', 'unreachable']) })
-  .meta({ id: 'Health' });
+  .meta({ id: 'Readiness' });
 
 export const Problem = z
   .object({

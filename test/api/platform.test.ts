@@ -13,18 +13,22 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('health', () => {
-  it('answers without a token when the store is reachable', async () => {
+  it('answers liveness and readiness without a token when the store is reachable', async () => {
     const res = await api.http.get('/v1/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', store: 'reachable' });
+    expect(res.body).toEqual({ status: 'ok' });
+    const ready = await api.http.get('/v1/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', store: 'reachable' });
   });
 
-  it('answers 503 with Retry-After when the store is unreachable, and API calls get a 503 problem', async () => {
+  it('stays alive when the store is unreachable (the load balancer keeps the task), while readiness and API calls answer 503', async () => {
     const deadPort = await freePort();
     const db = documentClient({ ...LOCAL_AWS, endpoint: `http://127.0.0.1:${deadPort}`, maxAttempts: 1 });
     const app = createApp({ db, tableName: 'nowhere', verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) }, logger: pino({ level: 'silent' }) });
     const http = supertest(app.callback());
-    const health = await http.get('/v1/health');
+    expect((await http.get('/v1/health')).status).toBe(200);
+    const health = await http.get('/v1/health/ready');
     expect(health.status).toBe(503);
     expect(health.headers['retry-after']).toBe('1');
     expect(health.body.store).toBe('unreachable');
@@ -38,9 +42,11 @@ describe('health', () => {
 
   it('fails health while shutting down so the load balancer stops routing here', async () => {
     const app = createApp({ db: api.table.db, tableName: api.table.tableName, verifier: { verify: async () => { throw new Error(); } }, logger: pino({ level: 'silent' }), isShuttingDown: () => true });
-    const res = await supertest(app.callback()).get('/v1/health');
-    expect(res.status).toBe(503);
-    expect(res.headers.connection).toBe('close');
+    for (const path of ['/v1/health', '/v1/health/ready']) {
+      const res = await supertest(app.callback()).get(path);
+      expect(res.status).toBe(503);
+      expect(res.headers.connection).toBe('close');
+    }
   });
 });
 
@@ -55,7 +61,7 @@ describe('OpenAPI and Swagger UI', () => {
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(Object.keys(res.body.paths).sort()).toEqual(
-      ['/v1/health', '/v1/orders', '/v1/orders/{orderId}', '/v1/orders/{orderId}/cancel', '/v1/products', '/v1/products/{sku}'].sort(),
+      ['/v1/health', '/v1/health/ready', '/v1/orders', '/v1/orders/{orderId}', '/v1/orders/{orderId}/cancel', '/v1/products', '/v1/products/{sku}'].sort(),
     );
     // The request schema is the validating one: its limits appear in the document.
     const line = res.body.components.schemas.OrderLineRequest;

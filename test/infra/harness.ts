@@ -71,7 +71,11 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
         resources.push({ type: args.type, name: args.name, id, inputs: args.inputs });
         return { id, state: { ...args.inputs, ...outputsFor(args.type, args.name, args.inputs) } };
       },
-      call: (args) => args.inputs,
+      // Invokes the program makes, answered as AWS would for this account; anything else echoes its inputs.
+      call: (args) =>
+        args.token === 'aws:index/getCallerIdentity:getCallerIdentity'
+          ? { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: 'AIDEXAMPLE', id: ACCOUNT }
+          : args.inputs,
     },
     'orders',
     stack,

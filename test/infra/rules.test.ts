@@ -1,4 +1,5 @@
 import {
+  alarmTopicDeliverable,
   encryptedData,
   evaluate,
   leastPrivilegeIam,
@@ -76,6 +77,35 @@ describe('guard rules', () => {
   it('required-alarms catches a missing alarm and a silent one', () => {
     expect(caught(requiredAlarms, without('aws:cloudwatch/metricAlarm:MetricAlarm', 'iterator-age'))).toEqual(['no alarm on AWS/Lambda IteratorAge']);
     expect(caught(requiredAlarms, withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => (i.alarmActions = []), 'dead-letters'))).toEqual(['alarm notifies nobody']);
+  });
+
+  it('required-alarms catches an alarm on a series AWS does not publish (ThrottledRequests by TableName alone)', () => {
+    const tableOnly = withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => {
+      i.metricQueries[0].metric.metricName = 'ThrottledRequests';
+    }, 'table-throttles');
+    expect(caught(requiredAlarms, tableOnly)).toEqual(['AWS/DynamoDB ThrottledRequests is not published with the dimensions [TableName]: the alarm watches nothing']);
+  });
+
+  it('required-alarms catches a 5xx alarm blind to the load balancer’s own errors, and nobody subscribed on stage/main', () => {
+    const targetOnly = withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => {
+      i.metricQueries = i.metricQueries.filter((q: Json) => q.id !== 'elb5xx');
+    }, 'api-5xx-rate');
+    expect(caught(requiredAlarms, targetOnly)).toEqual(['no alarm on AWS/ApplicationELB HTTPCode_ELB_5XX_Count']);
+    const nobody = clean.filter((r) => r.type !== 'aws:sns/topicSubscription:TopicSubscription');
+    expect(caught(requiredAlarms, nobody, 'stage')).toEqual(['no one is subscribed to the alarms in stage']);
+    expect(caught(requiredAlarms, nobody, 'development')).toEqual([]);
+  });
+
+  it('alarm-topic-deliverable catches the AWS-managed SNS key, and a key CloudWatch may not use', () => {
+    expect(caught(alarmTopicDeliverable, withChange('aws:sns/topic:Topic', (i) => (i.kmsMasterKeyId = 'alias/aws/sns')))).toEqual([
+      'alias/aws/sns is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped',
+    ]);
+    const noGrant = withChange('aws:kms/key:Key', (i) => {
+      const doc = JSON.parse(i.policy);
+      doc.Statement = doc.Statement.filter((s: Json) => s.Principal?.Service !== 'cloudwatch.amazonaws.com');
+      i.policy = JSON.stringify(doc);
+    }, 'alarms');
+    expect(caught(alarmTopicDeliverable, noGrant)).toEqual(['no KMS key in the stack lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*']);
   });
 
   it('pitr-on-protected-stacks catches a stage/main table without PITR, and main without deletion protection', () => {

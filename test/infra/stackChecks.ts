@@ -7,7 +7,11 @@ import { DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS }
 import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
 import { StackOutputs } from '../../scripts/pipeline/stackOutputs';
 import { packViolations, policyConfigAsThePipelinePasses } from '../support/pipelinePolicy';
-import { runStack, type StackRun } from './harness';
+import pino from 'pino';
+import supertest from 'supertest';
+import { createApp } from '../../service/src/app';
+import { documentClient } from '../../service/src/clients';
+import { ACCOUNT, runStack, type StackRun } from './harness';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -158,6 +162,19 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(api.image).toContain('.dkr.ecr.');
     });
 
+    it('checks liveness only: the target group’s path answers 200 while the table is unreachable', async () => {
+      const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
+      const db = documentClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+      const app = createApp({ db, tableName: 'unreachable', verifier: { verify: async () => Promise.reject(new Error('no')) }, logger: pino({ level: 'silent' }) });
+      try {
+        const res = await supertest(app.callback()).get(tg.healthCheck.path);
+        expect(res.status).toBe(Number(tg.healthCheck.matcher));
+        expect((await supertest(app.callback()).get('/v1/health/ready')).status).toBe(503);
+      } finally {
+        db.destroy();
+      }
+    });
+
     it('sizes and scales the API per stack', () => {
       const task = run.one('aws:ecs/taskDefinition:TaskDefinition').inputs as Json;
       expect(task).toMatchObject({ cpu: String(expected.api.cpu), memory: String(expected.api.memory), runtimePlatform: { cpuArchitecture: 'ARM64' } });
@@ -177,12 +194,44 @@ export function describeStack(stack: string, expected: StackExpectations) {
     it('has the alarms and dashboard, notifying the alarm topic', () => {
       const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
       expect(alarms.map((a) => a.name.replace(`orders-${stack}-`, '')).sort()).toEqual(
-        ['api-5xx-rate', 'api-p99-latency', 'dead-letters', 'processor-errors', 'processor-iterator-age', 'table-throttles'],
+        ['api-5xx-rate', 'api-p99-latency', 'dead-letters', 'healthy-tasks', 'processor-errors', 'processor-iterator-age', 'table-throttles'],
       );
       const thresholds = run.config['orders:alarms'] as Json;
       expect(alarms.find((a) => a.name.endsWith('api-p99-latency'))!.inputs.threshold).toBe(thresholds.p99LatencyMs / 1000);
       const dashboard = JSON.parse(run.one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody as string);
       expect(dashboard.widgets.length).toBeGreaterThanOrEqual(6);
+      expect(JSON.stringify(dashboard)).not.toContain('ThrottledRequests');
+    });
+
+    it('delivers alarms: a customer-managed key CloudWatch may use, and the subscribers from config', () => {
+      const key = run.one('aws:kms/key:Key', 'alarms').inputs as Json;
+      expect(key.enableKeyRotation).toBe(true);
+      const grant = JSON.parse(key.policy).Statement.find((s: Json) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+      expect(grant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } });
+      const topic = run.one('aws:sns/topic:Topic').inputs as Json;
+      expect(topic.kmsMasterKeyId).toMatch(/^arn:aws:kms:/);
+      const notify = (run.config['orders:alarmNotifications'] ?? { emails: [], httpsEndpoints: [] }) as Json;
+      const subscriptions = run.ofType('aws:sns/topicSubscription:TopicSubscription').map((s) => [s.inputs.protocol, s.inputs.endpoint]);
+      expect(subscriptions.sort()).toEqual([...notify.emails.map((e: string) => ['email', e]), ...notify.httpsEndpoints.map((u: string) => ['https', u])].sort());
+      if (stack !== 'development') expect(subscriptions.length).toBeGreaterThan(0);
+    });
+
+    it('sees a total outage: 5xx from the load balancer itself count, and too few healthy tasks alarm', () => {
+      const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
+      const rate = alarms.find((a) => a.name.endsWith('api-5xx-rate'))!.inputs as Json;
+      expect(rate.metricQueries.map((q: Json) => q.metric?.metricName).filter(Boolean).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
+      expect(rate.metricQueries.find((q: Json) => q.returnData).expression).toMatch(/FILL\(elb5xx, 0\)/);
+      const healthy = alarms.find((a) => a.name.endsWith('healthy-tasks'))!.inputs as Json;
+      expect(healthy).toMatchObject({ metricName: 'HealthyHostCount', comparisonOperator: 'LessThanThreshold', threshold: expected.api.minCount, treatMissingData: 'breaching' });
+      expect(Object.keys(healthy.dimensions).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+    });
+
+    it('watches throttles on series DynamoDB publishes: reads and writes of the table and each index', () => {
+      const throttles = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').find((a) => a.name.endsWith('table-throttles'))!.inputs as Json;
+      const series = throttles.metricQueries.filter((q: Json) => q.metric).map((q: Json) => `${q.metric.metricName} ${Object.keys(q.metric.dimensions).sort().join('+')}`);
+      expect(series.sort()).toEqual(
+        ['ReadThrottleEvents TableName', 'WriteThrottleEvents TableName', ...orderTable.globalSecondaryIndexes.flatMap(() => ['ReadThrottleEvents GlobalSecondaryIndexName+TableName', 'WriteThrottleEvents GlobalSecondaryIndexName+TableName'])].sort(),
+      );
     });
 
     it('exports what users and the k6 gate need', () => {

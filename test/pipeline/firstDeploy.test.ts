@@ -141,7 +141,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     writeFileSync(gone, JSON.stringify({ ...JSON.parse(readFileSync(outputsFile, 'utf8')), apiUrl: `http://127.0.0.1:${await freePort()}` }));
     const smoke = await npmRun('stack:smoke', ['--stack', 'development', '--outputs', gone], { SMOKE_HEALTH_WAIT_MS: '0' });
     expect(smoke.code).toBe(1);
-    expect(smoke.output).toContain('FAIL health: the task answers and reaches its table');
+    expect(smoke.output).toContain('FAIL readiness: the task answers and reaches its table');
     expect(smoke.output).toContain('development: 5 smoke check(s) failed');
   }, 60_000);
 

@@ -57,7 +57,7 @@ describe('the API image, staged and run under its task constraints', () => {
     expect(staged.stage.stopSignal).toBe('SIGTERM');
   });
 
-  it('answers /v1/health, accepts an order, and exits 0 on SIGTERM', async () => {
+  it('answers /v1/health and /v1/health/ready, accepts an order, and exits 0 on SIGTERM', async () => {
     const { dynamoEndpoint, pool } = standIns();
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -89,7 +89,7 @@ describe('the API image, staged and run under its task constraints', () => {
     const api = `http://127.0.0.1:${port}`;
     try {
       await waitFor(async () => (await fetch(`${api}/v1/health`)).status === 200, 30_000, 'the sandboxed API', Object.assign(sandbox, { output: () => output }));
-      expect(await (await fetch(`${api}/v1/health`)).json()).toEqual({ status: 'ok', store: 'reachable' });
+      expect(await (await fetch(`${api}/v1/health/ready`)).json()).toEqual({ status: 'ok', store: 'reachable' });
 
       const created = await fetch(`${api}/v1/orders`, {
         method: 'POST',

@@ -11,13 +11,27 @@ export interface HealthDeps {
 
 const PROBE_TIMEOUT_MS = 2000;
 
-/** Unauthenticated ping for the ALB: 200 while the store answers, 503 when it does not or we are draining. */
+/**
+ * Unauthenticated health, in two depths:
+ * - `/v1/health`, liveness: the process serves HTTP and is not draining. The ALB's target group checks this,
+ *   so a DynamoDB blip never marks every task unhealthy at once (ECS would replace them all, and a deploy's
+ *   circuit breaker could roll back a good release).
+ * - `/v1/health/ready`, readiness: also proves the table answers with the task role's own rights (smoke
+ *   checks, operators).
+ */
 export function healthRoutes({ db, tableName, isShuttingDown }: HealthDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.get('/v1/health', async (ctx) => {
+  const refuseWhileDraining = () => {
     if (isShuttingDown()) {
       throw new ProblemError(503, 'shutting-down', 'Shutting down', 'This task is draining.', undefined, { 'Retry-After': '1' });
     }
+  };
+  router.get('/v1/health', (ctx) => {
+    refuseWhileDraining();
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/v1/health/ready', async (ctx) => {
+    refuseWhileDraining();
     let reachable = true;
     try {
       // A GetItem of a key that never exists: proves the table answers with the task role's own rights.

@@ -35,6 +35,8 @@ const NotifyConfig = z.strictObject({
   httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
 });
 
+const FirewallConfig = z.strictObject({ requestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000) });
+
 const DomainConfig = z.strictObject({ hostname: z.string().min(1), certificateArn: z.string().startsWith('arn:aws:acm:') });
 
 export type ApiConfig = z.infer<typeof ApiConfig>;
@@ -42,6 +44,7 @@ export type ProcessorConfig = z.infer<typeof ProcessorConfig>;
 export type AlarmConfig = z.infer<typeof AlarmConfig>;
 export type DomainConfig = z.infer<typeof DomainConfig>;
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
+export type FirewallConfig = z.infer<typeof FirewallConfig>;
 
 export interface StackConfig {
   stack: string;
@@ -56,6 +59,10 @@ export interface StackConfig {
   alarms: AlarmConfig;
   /** Who receives alarms (`orders:alarmNotifications`); stage and main need at least one. */
   notify: NotifyConfig;
+  /** ALB access logs and VPC flow logs (`orders:auditLogs`; on for stage and main). */
+  auditLogs: boolean;
+  /** A WAF web ACL on the ALB (`orders:firewall`; main). */
+  firewall?: FirewallConfig;
   domain?: DomainConfig;
 }
 
@@ -70,6 +77,7 @@ export function readConfig(): StackConfig {
   const api = parse('api', ApiConfig, config.requireObject('api'));
   if (api.minCount > api.desiredCount || api.desiredCount > api.maxCount) throw new Error('config orders:api: need minCount ≤ desiredCount ≤ maxCount');
   const domain = config.getObject('domain');
+  const firewall = config.getObject('firewall');
   return {
     stack: pulumi.getStack(),
     region: new pulumi.Config('aws').require('region'),
@@ -81,6 +89,8 @@ export function readConfig(): StackConfig {
     processor: parse('processor', ProcessorConfig, config.requireObject('processor')),
     alarms: parse('alarms', AlarmConfig, config.requireObject('alarms')),
     notify: parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {}),
+    auditLogs: config.getBoolean('auditLogs') ?? false,
+    ...(firewall ? { firewall: parse('firewall', FirewallConfig, firewall) } : {}),
     ...(domain ? { domain: parse('domain', DomainConfig, domain) } : {}),
   };
 }

@@ -2,7 +2,9 @@ import * as aws from '@pulumi/aws';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
 import { orderTable } from '../core/table';
 import { ApiService } from './components/api';
+import { AuditLogs } from './components/auditLogs';
 import { OrderData } from './components/data';
+import { Firewall } from './components/firewall';
 import { Identity } from './components/identity';
 import { Network } from './components/network';
 import { Observability } from './components/observability';
@@ -11,16 +13,21 @@ import { readConfig } from './config';
 
 /**
  * The orders stack: `pulumi up --stack development|stage|main`.
- *   identity → data → network → api → processor → observability
+ *   identity → data → network (→ audit logs) → api (→ firewall) → processor → observability
  */
 const config = readConfig();
 const name = `orders-${config.stack}`;
+const accountId = aws.getCallerIdentityOutput({}).accountId;
 
 const identity = new Identity(name, { protect: config.protect });
 
 const data = new OrderData(name, { pointInTimeRecovery: config.pointInTimeRecovery, protect: config.protect });
 
-const network = new Network(name, { natGateways: config.natGateways });
+const network = new Network(name, { region: config.region, natGateways: config.natGateways });
+
+const audit = config.auditLogs
+  ? new AuditLogs(name, { stack: config.stack, accountId, vpcId: network.vpcId, retentionDays: config.logRetentionDays, protect: config.protect })
+  : undefined;
 
 const api = new ApiService(name, {
   stack: config.stack,
@@ -36,7 +43,10 @@ const api = new ApiService(name, {
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
   clientId: identity.client.id,
+  ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix } } : {}),
 });
+
+if (config.firewall) new Firewall(name, { stack: config.stack, loadBalancerArn: api.loadBalancer.arn, config: config.firewall });
 
 const processor = new OrderProcessor(name, {
   stack: config.stack,
@@ -51,7 +61,7 @@ const processor = new OrderProcessor(name, {
 const observability = new Observability(name, {
   stack: config.stack,
   region: config.region,
-  accountId: aws.getCallerIdentityOutput({}).accountId,
+  accountId,
   thresholds: config.alarms,
   notify: config.notify,
   minHealthyTasks: config.api.minCount,

@@ -27,6 +27,8 @@ export interface ApiServiceArgs {
   tableArn: pulumi.Input<string>;
   userPoolId: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
+  /** Where the ALB writes its access logs, when the stack keeps them. */
+  accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
 }
 
 /**
@@ -51,7 +53,8 @@ export class ApiService extends pulumi.ComponentResource {
       name,
       {
         imageScanningConfiguration: { scanOnPush: true },
-        imageTagMutability: 'MUTABLE',
+        // Every build pushes a new tag (awsx picks a random one); a tag never moves to other bits.
+        imageTagMutability: 'IMMUTABLE',
         encryptionConfigurations: [{ encryptionType: 'AES256' }],
         forceDelete: !args.protect,
       },
@@ -113,6 +116,7 @@ export class ApiService extends pulumi.ComponentResource {
         dropInvalidHeaderFields: true,
         idleTimeout: 60,
         enableDeletionProtection: args.protect,
+        ...(args.accessLogs ? { accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true } } : {}),
       },
       parent,
     );
@@ -209,6 +213,7 @@ export class ApiService extends pulumi.ComponentResource {
             name: 'otel-collector',
             image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3',
             essential: false,
+            readonlyRootFilesystem: true,
             command: ['--config=/etc/ecs/ecs-xray.yaml'],
             logConfiguration: logOptions('otel'),
           },

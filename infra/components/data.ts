@@ -21,10 +21,13 @@ export class OrderData extends pulumi.ComponentResource {
         hashKey: orderTable.hashKey,
         rangeKey: orderTable.rangeKey,
         attributes: orderTable.attributes.map((a) => ({ name: a.name, type: a.type })),
+        // keySchemas: the hashKey/rangeKey form is deprecated in @pulumi/aws 7 and warns at every preview.
         globalSecondaryIndexes: orderTable.globalSecondaryIndexes.map((index) => ({
           name: index.name,
-          hashKey: index.hashKey,
-          rangeKey: index.rangeKey,
+          keySchemas: [
+            { attributeName: index.hashKey, keyType: 'HASH' },
+            ...(index.rangeKey ? [{ attributeName: index.rangeKey, keyType: 'RANGE' }] : []),
+          ],
           projectionType: index.projectionType,
         })),
         streamEnabled: true,

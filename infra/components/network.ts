@@ -2,6 +2,7 @@ import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface NetworkArgs {
+  region: string;
   /** NAT per AZ for availability (stage, main), one for cost (development). */
   natGateways: 'None' | 'Single' | 'OnePerAz';
 }
@@ -21,6 +22,9 @@ export class Network extends pulumi.ComponentResource {
         natGateways: { strategy: args.natGateways },
         subnetStrategy: 'Auto',
         enableDnsHostnames: true,
+        // Task traffic to DynamoDB stays on AWS's network and does not pay for NAT (routes filled in by awsx).
+        vpcEndpointSpecs: [{ serviceName: `com.amazonaws.${args.region}.dynamodb`, vpcEndpointType: 'Gateway' }],
+        vpcEndpointStrategy: 'Auto',
       },
       { parent: this },
     );

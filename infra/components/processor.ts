@@ -40,7 +40,8 @@ export class OrderProcessor extends pulumi.ComponentResource {
       [
         {
           sid: 'ReadThisStream',
-          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          // (No dynamodb:ListStreams: it is not scoped to a stream and Lambda's poller does not need it.)
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
           resources: [args.streamArn],
         },
         // Reservation and release are TransactWriteItems of Updates on products and the order.

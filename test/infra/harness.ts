@@ -43,6 +43,10 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
       return { ...base, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${resourceName}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${resourceName}` };
     case 'aws:ecr/repository:Repository':
       return { ...base, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${resourceName}` };
+    case 'aws:s3/bucket:Bucket':
+      return { ...base, bucket: `${name}-bucket`, arn: `arn:aws:s3:::${name}-bucket` };
+    case 'aws:kms/key:Key':
+      return { ...base, arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${name}` };
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { ...base, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${resourceName}` };
     case 'aws:lambda/function:Function':
@@ -75,7 +79,9 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
       call: (args) =>
         args.token === 'aws:index/getCallerIdentity:getCallerIdentity'
           ? { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: 'AIDEXAMPLE', id: ACCOUNT }
-          : args.inputs,
+          : args.token === 'aws:elb/getServiceAccount:getServiceAccount'
+            ? { arn: 'arn:aws:iam::156460612806:root', id: '156460612806' }
+            : args.inputs,
     },
     'orders',
     stack,

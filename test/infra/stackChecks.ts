@@ -56,7 +56,14 @@ export function describeStack(stack: string, expected: StackExpectations) {
         hashKey: orderTable.hashKey,
         rangeKey: orderTable.rangeKey,
         attributes: orderTable.attributes.map((a) => ({ name: a.name, type: a.type })),
-        globalSecondaryIndexes: orderTable.globalSecondaryIndexes.map((i) => ({ name: i.name, hashKey: i.hashKey, rangeKey: i.rangeKey, projectionType: i.projectionType })),
+        globalSecondaryIndexes: orderTable.globalSecondaryIndexes.map((i) => ({
+          name: i.name,
+          keySchemas: [
+            { attributeName: i.hashKey, keyType: 'HASH' },
+            { attributeName: i.rangeKey, keyType: 'RANGE' },
+          ],
+          projectionType: i.projectionType,
+        })),
         streamEnabled: true,
         streamViewType: 'NEW_AND_OLD_IMAGES',
         ttl: { attributeName: orderTable.ttlAttribute, enabled: true },
@@ -64,6 +71,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
         pointInTimeRecovery: { enabled: expected.pointInTimeRecovery },
         deletionProtectionEnabled: expected.protect,
       });
+      // Only the keySchemas form: hashKey/rangeKey on an index is deprecated and warns at every preview.
+      expect(table.globalSecondaryIndexes.flatMap((i: Json) => Object.keys(i).filter((k) => k === 'hashKey' || k === 'rangeKey'))).toEqual([]);
     });
 
     it('builds the user pool from the shared shape', () => {
@@ -118,6 +127,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
       const statements = policyOf(run, `orders-${stack}-processor`);
       const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
       expect(bySid.ReadThisStream!.Resource).toEqual([run.outputs.streamArn]);
+      // ListStreams is not scoped to a stream: granting it on one grants nothing the poller needs.
+      expect(bySid.ReadThisStream!.Action).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
       expect(bySid.ReserveAndReleaseStock).toEqual(expect.objectContaining({ Action: ['dynamodb:UpdateItem'], Resource: [expect.stringMatching(/:table\/orders-/)] }));
       expect(bySid.ReportExhaustedBatches!.Resource).toEqual([expect.stringContaining(':sqs:')]);
     });
@@ -162,6 +173,56 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(api.image).toContain('.dkr.ecr.');
     });
 
+    it('tags every resource through the provider: stack, service and cost centre', () => {
+      const tags = (run.config['aws:defaultTags'] as { tags: Record<string, string> }).tags;
+      expect(tags).toEqual({ stack, service: 'orders', costCentre: expect.stringMatching(/\S/) });
+    });
+
+    it('hardens the image and its sidecar: immutable tags with a lifecycle, read-only roots', () => {
+      expect(run.one('aws:ecr/repository:Repository').inputs.imageTagMutability).toBe('IMMUTABLE');
+      expect(JSON.parse(run.one('aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy as string).rules[0].action.type).toBe('expire');
+      const containers = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
+      expect(containers.map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([['api', true], ['otel-collector', true]]);
+    });
+
+    it('keeps task traffic to DynamoDB off the NAT: a gateway endpoint in the VPC', () => {
+      const vpc = run.one('awsx:ec2:Vpc').inputs as Json;
+      expect(vpc.vpcEndpointSpecs).toEqual([{ serviceName: 'com.amazonaws.eu-west-1.dynamodb', vpcEndpointType: 'Gateway' }]);
+      expect(vpc.vpcEndpointStrategy).toBe('Auto');
+    });
+
+    it('keeps ALB access logs and VPC flow logs where the stack asks for them', () => {
+      const wanted = run.config['orders:auditLogs'] === true;
+      expect(wanted).toBe(stack !== 'development');
+      const lb = run.one('aws:lb/loadBalancer:LoadBalancer').inputs as Json;
+      const flow = run.ofType('aws:ec2/flowLog:FlowLog');
+      if (!wanted) {
+        expect([lb.accessLogs, flow.length]).toEqual([undefined, 0]);
+        return;
+      }
+      const bucket = run.one('aws:s3/bucket:Bucket', 'access-logs');
+      expect(lb.accessLogs).toEqual({ bucket: `${bucket.name}-bucket`, prefix: 'alb', enabled: true });
+      expect(run.one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      expect(run.one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
+      expect((run.one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs as Json).rules[0].expiration.days).toBe(expected.logRetentionDays);
+      const policy = JSON.parse(run.one('aws:s3/bucketPolicy:BucketPolicy').inputs.policy as string);
+      expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket.name}-bucket/alb/AWSLogs/${ACCOUNT}/*` });
+      expect(policy.Statement[1]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+      expect(flow.map((f) => f.inputs)).toEqual([expect.objectContaining({ vpcId: 'vpc-123', trafficType: 'ALL', logDestinationType: 'cloud-watch-logs' })]);
+    });
+
+    it('puts a rate-limiting WAF on main’s load balancer only, with the configured limit', () => {
+      const acls = run.ofType('aws:wafv2/webAcl:WebAcl');
+      if (stack !== 'main') {
+        expect(acls).toEqual([]);
+        return;
+      }
+      const limit = (run.config['orders:firewall'] as Json).requestsPerIpPer5Minutes;
+      expect(acls[0]!.inputs).toMatchObject({ scope: 'REGIONAL', defaultAction: { allow: {} }, rules: [{ action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } } }] });
+      const association = run.one('aws:wafv2/webAclAssociation:WebAclAssociation').inputs as Json;
+      expect(association.resourceArn).toBe(`arn:aws:lb:eu-west-1:${ACCOUNT}:lb/orders-main`); // the mocks' ARN of the ALB
+    });
+
     it('checks liveness only: the target group’s path answers 200 while the table is unreachable', async () => {
       const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
       const db = documentClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
@@ -187,7 +248,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('keeps logs for the stack’s retention', () => {
       const groups = run.ofType('aws:cloudwatch/logGroup:LogGroup');
-      expect(groups.map((g) => g.inputs.name).sort()).toEqual([`/aws/lambda/orders-processor-${stack}`, `/ecs/orders-api-${stack}`]);
+      const flowLogs = run.config['orders:auditLogs'] === true ? [`/vpc/orders-${stack}/flow-logs`] : [];
+      expect(groups.map((g) => g.inputs.name).sort()).toEqual([`/aws/lambda/orders-processor-${stack}`, `/ecs/orders-api-${stack}`, ...flowLogs].sort());
       expect(groups.every((g) => g.inputs.retentionInDays === expected.logRetentionDays)).toBe(true);
     });
 

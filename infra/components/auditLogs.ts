@@ -1,0 +1,72 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { serviceRole } from './iam';
+
+export interface AuditLogsArgs {
+  stack: string;
+  accountId: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  retentionDays: number;
+  protect: boolean;
+}
+
+/**
+ * What crossed the network and the load balancer (stage and main): a private, encrypted bucket the ALB writes
+ * its access logs to, and VPC flow logs in a log group with the stack's retention.
+ */
+export class AuditLogs extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  /** Where the ALB writes, inside the bucket. */
+  readonly albPrefix = 'alb';
+
+  constructor(name: string, args: AuditLogsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('orders:audit:AuditLogs', name, {}, opts);
+    const parent = { parent: this };
+    this.bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, parent);
+    new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
+    // ALB access logs accept SSE-S3 only (not SSE-KMS).
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }, parent);
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-access-logs`,
+      { bucket: this.bucket.id, rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: args.retentionDays } }] },
+      parent,
+    );
+    // Regions older than August 2022 deliver from the regional ELB account, newer ones from the service principal.
+    const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
+    new aws.s3.BucketPolicy(
+      `${name}-access-logs`,
+      {
+        bucket: this.bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'LoadBalancerWritesAccessLogs',
+              Effect: 'Allow',
+              Principal: { AWS: elbAccount.arn, Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: pulumi.interpolate`${this.bucket.arn}/${this.albPrefix}/AWSLogs/${args.accountId}/*`,
+            },
+            { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          ],
+        }),
+      },
+      parent,
+    );
+
+    const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/vpc/orders-${args.stack}/flow-logs`, retentionInDays: args.retentionDays }, parent);
+    const { role, policy } = serviceRole(
+      `${name}-flow-logs`,
+      'vpc-flow-logs.amazonaws.com',
+      [{ sid: 'WriteFlowLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [pulumi.interpolate`${flowLogGroup.arn}:*`] }],
+      this,
+    );
+    new aws.ec2.FlowLog(
+      `${name}-vpc`,
+      { vpcId: args.vpcId, trafficType: 'ALL', logDestinationType: 'cloud-watch-logs', logDestination: flowLogGroup.arn, iamRoleArn: role.arn, maxAggregationInterval: 60 },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.registerOutputs({ bucket: this.bucket.bucket });
+  }
+}

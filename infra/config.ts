@@ -10,6 +10,8 @@ const ApiConfig = z.strictObject({
   maxCount: z.number().int().min(1),
   cpuTargetPercent: z.number().min(10).max(90),
   requestsPerTargetPerMinute: z.number().int().positive(),
+  /** Origins whose pages may call the API (CORS); none by default. */
+  corsOrigins: z.array(z.url().refine((o) => new URL(o).origin === o, 'must be an origin: scheme://host[:port]')).default([]),
 });
 
 const ProcessorConfig = z.strictObject({
@@ -37,7 +39,12 @@ const NotifyConfig = z.strictObject({
 
 const FirewallConfig = z.strictObject({ requestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000) });
 
-const DomainConfig = z.strictObject({ hostname: z.string().min(1), certificateArn: z.string().startsWith('arn:aws:acm:') });
+const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name such as orders.example.com');
+/** HTTPS: an existing ACM certificate, or a Route 53 zone in which to request, validate and point one. */
+const DomainConfig = z.union([
+  z.strictObject({ hostname: Hostname, certificateArn: z.string().startsWith('arn:aws:acm:') }),
+  z.strictObject({ hostname: Hostname, hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id') }),
+]);
 
 export type ApiConfig = z.infer<typeof ApiConfig>;
 export type ProcessorConfig = z.infer<typeof ProcessorConfig>;

@@ -4,6 +4,7 @@ import { orderTable } from '../core/table';
 import { ApiService } from './components/api';
 import { AuditLogs } from './components/auditLogs';
 import { OrderData } from './components/data';
+import { ApiDomain } from './components/domain';
 import { Firewall } from './components/firewall';
 import { Identity } from './components/identity';
 import { Network } from './components/network';
@@ -33,7 +34,7 @@ const api = new ApiService(name, {
   stack: config.stack,
   region: config.region,
   config: config.api,
-  ...(config.domain ? { domain: config.domain } : {}),
+  ...(config.domain ? { domain: new ApiDomain(name, config.domain) } : {}),
   protect: config.protect,
   logRetentionDays: config.logRetentionDays,
   vpcId: network.vpcId,

@@ -3,7 +3,8 @@ import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 import { bundle, REPO_ROOT, serviceBundle } from '../../scripts/bundles';
-import type { ApiConfig, DomainConfig } from '../config';
+import type { ApiConfig } from '../config';
+import type { ApiDomain } from './domain';
 import { serviceRole } from './iam';
 
 export const CONTAINER_PORT = 5000;
@@ -17,7 +18,8 @@ export interface ApiServiceArgs {
   stack: string;
   region: string;
   config: ApiConfig;
-  domain?: DomainConfig;
+  /** HTTPS on this name (stage and main must have one: guard rule https-on-stage-and-main). */
+  domain?: ApiDomain;
   protect: boolean;
   logRetentionDays: number;
   vpcId: pulumi.Input<string>;
@@ -203,6 +205,9 @@ export class ApiService extends pulumi.ComponentResource {
               { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_GRACE_MS) },
               { name: 'LOG_LEVEL', value: 'info' },
               { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },
+              { name: 'CORS_ALLOWED_ORIGINS', value: args.config.corsOrigins.join(',') },
+              // Browsers remember HSTS: send it only where the stack serves HTTPS.
+              { name: 'HSTS', value: String(Boolean(args.domain)) },
             ],
             logConfiguration: logOptions('api'),
             dependsOn: [{ containerName: 'otel-collector', condition: 'START' }],
@@ -282,6 +287,7 @@ export class ApiService extends pulumi.ComponentResource {
       scaleOutCooldown: 30,
     });
 
+    args.domain?.pointAt(this.loadBalancer);
     this.url = args.domain ? pulumi.output(`https://${args.domain.hostname}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
     this.registerOutputs({ url: this.url });
   }

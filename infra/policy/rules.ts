@@ -216,6 +216,22 @@ export const pitrOnProtectedStacks: Rule = {
   },
 };
 
+export const httpsOnStageAndMain: Rule = {
+  id: 'https-on-stage-and-main',
+  description: 'stage and main serve HTTPS only: a TLS listener with a certificate, and plain HTTP only redirects to it',
+  check: (resources, { stack }) => {
+    if (!PROTECTED_STACKS.includes(stack)) return [];
+    const listeners = ofType(resources, 'aws:lb/listener:Listener');
+    const https = listeners.filter((l) => l.inputs.protocol === 'HTTPS' && l.inputs.certificateArn);
+    const redirectsToHttps = (l: ResourceRecord) =>
+      asArray(l.inputs.defaultActions as Array<{ type: string; redirect?: { protocol?: string } }>).every((a) => a.type === 'redirect' && a.redirect?.protocol === 'HTTPS');
+    return [
+      ...(https.length === 0 ? [violation('https-on-stage-and-main', 'stack', `${stack} has no HTTPS listener: set orders:domain (README, HTTPS)`)] : []),
+      ...listeners.filter((l) => l.inputs.protocol === 'HTTP' && !redirectsToHttps(l)).map((l) => violation('https-on-stage-and-main', l, `plain HTTP must only redirect to HTTPS in ${stack}`)),
+    ];
+  },
+};
+
 interface PolicyStatement {
   Sid?: string;
   Effect: string;
@@ -241,6 +257,6 @@ export const leastPrivilegeIam: Rule = {
     }),
 };
 
-export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, leastPrivilegeIam];
+export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, httpsOnStageAndMain, leastPrivilegeIam];
 
 export const evaluate = (resources: readonly ResourceRecord[], context: RuleContext): Violation[] => rules.flatMap((rule) => rule.check(resources, context));

@@ -7,6 +7,7 @@ import { requireAdmin, requireAuth } from './auth/middleware';
 import type { AccessTokenVerifier } from './auth/verifier';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './http/body';
 import type { AppState } from './http/context';
+import { corsPolicy, securityHeaders, type EdgeOptions } from './http/edge';
 import { problemResponses } from './http/errors';
 import { requestContext } from './http/requestContext';
 import { CatalogCache } from './catalogCache';
@@ -27,6 +28,8 @@ export interface AppDeps {
   catalogCacheMs?: number;
   /** True once SIGTERM arrived: health fails so the load balancer stops sending, responses close connections. */
   isShuttingDown?: () => boolean;
+  /** CORS allow-list and HSTS (service/src/http/edge.ts). */
+  edge?: EdgeOptions;
 }
 
 /** Builds the API from its dependencies; no globals, so tests build as many as they like. */
@@ -48,6 +51,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     if (isShuttingDown()) ctx.set('Connection', 'close');
     await next();
   });
+  app.use(securityHeaders(deps.edge ?? {}));
+  app.use(corsPolicy(deps.edge ?? {}));
   app.use(problemResponses());
 
   const routers = [

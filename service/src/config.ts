@@ -14,6 +14,14 @@ const Env = z.object({
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_JWKS_URI: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Comma-separated origins whose pages may call the API (CORS); none by default. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url().refine((o) => new URL(o).origin === o, 'must be an origin: scheme://host[:port], no path'))),
+  /** "true" where the stack serves HTTPS: responses carry Strict-Transport-Security. */
+  HSTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Below ECS's stopTimeout (infra keeps them in step). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
 });

@@ -16,7 +16,14 @@ async function main() {
     ? cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID })
     : localCognitoVerifier({ issuer: config.COGNITO_ISSUER!, jwksUri: config.COGNITO_JWKS_URI!, clientId: config.COGNITO_CLIENT_ID });
   const state = { shuttingDown: false };
-  const app = createApp({ db, tableName: config.TABLE_NAME, verifier, logger, isShuttingDown: () => state.shuttingDown });
+  const app = createApp({
+    db,
+    tableName: config.TABLE_NAME,
+    verifier,
+    logger,
+    isShuttingDown: () => state.shuttingDown,
+    edge: { corsOrigins: config.CORS_ALLOWED_ORIGINS, hsts: config.HSTS },
+  });
   const running = await listen(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, state });
   logger.info({ port: running.port }, 'orders API listening');
   const stop = (signal: string) => {

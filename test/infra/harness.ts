@@ -36,7 +36,17 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
     case 'aws:dynamodb/table:Table':
       return { ...base, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}`, streamArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}/stream/2026-11-25T00:00:00.000` };
     case 'aws:lb/loadBalancer:LoadBalancer':
-      return { ...base, dnsName: `${resourceName}-123.${REGION}.elb.amazonaws.com`, arnSuffix: `app/${resourceName}/abc123` };
+      return { ...base, dnsName: `${resourceName}-123.${REGION}.elb.amazonaws.com`, arnSuffix: `app/${resourceName}/abc123`, zoneId: 'Z32O12XQLNTSW2' };
+    case 'aws:acm/certificate:Certificate':
+      return {
+        ...base,
+        arn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/${name}`,
+        domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_abc.${String(inputs.domainName)}.`, resourceRecordType: 'CNAME', resourceRecordValue: '_xyz.acm-validations.aws.' }],
+      };
+    case 'aws:acm/certificateValidation:CertificateValidation':
+      return { ...base, certificateArn: inputs.certificateArn };
+    case 'aws:route53/record:Record':
+      return { ...base, fqdn: String(inputs.name).replace(/\.$/, '') };
     case 'aws:lb/targetGroup:TargetGroup':
       return { ...base, arnSuffix: `targetgroup/${resourceName}/def456` };
     case 'aws:sqs/queue:Queue':

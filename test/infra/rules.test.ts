@@ -1,6 +1,7 @@
 import {
   alarmTopicDeliverable,
   encryptedData,
+  httpsOnStageAndMain,
   evaluate,
   leastPrivilegeIam,
   logRetention,
@@ -94,6 +95,14 @@ describe('guard rules', () => {
     const nobody = clean.filter((r) => r.type !== 'aws:sns/topicSubscription:TopicSubscription');
     expect(caught(requiredAlarms, nobody, 'stage')).toEqual(['no one is subscribed to the alarms in stage']);
     expect(caught(requiredAlarms, nobody, 'development')).toEqual([]);
+  });
+
+  it('https-on-stage-and-main catches a stage or main without TLS, or with plain HTTP still forwarding', () => {
+    const noTls = clean.filter((r) => !(r.type === 'aws:lb/listener:Listener' && r.inputs.protocol === 'HTTPS'));
+    expect(caught(httpsOnStageAndMain, noTls, 'stage')).toEqual(['stage has no HTTPS listener: set orders:domain (README, HTTPS)']);
+    const forwarding = withChange('aws:lb/listener:Listener', (i) => (i.defaultActions = [{ type: 'forward', targetGroupArn: 'tg' }]), '-http');
+    expect(caught(httpsOnStageAndMain, forwarding, 'main')).toEqual(['plain HTTP must only redirect to HTTPS in main']);
+    expect(caught(httpsOnStageAndMain, noTls, 'development')).toEqual([]);
   });
 
   it('alarm-topic-deliverable catches the AWS-managed SNS key, and a key CloudWatch may not use', () => {

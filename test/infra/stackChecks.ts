@@ -223,6 +223,30 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(association.resourceArn).toBe(`arn:aws:lb:eu-west-1:${ACCOUNT}:lb/orders-main`); // the mocks' ARN of the ALB
     });
 
+    it('serves HTTPS on stage and main (certificate validated in the zone, alias to the ALB), HTTP on development', () => {
+      const listeners = run.ofType('aws:lb/listener:Listener').map((l) => l.inputs as Json);
+      const env = Object.fromEntries((JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string)[0].environment as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+      expect(env.CORS_ALLOWED_ORIGINS).toBe(((run.config['orders:api'] as Json).corsOrigins ?? []).join(','));
+      if (stack === 'development') {
+        expect(listeners.map((l) => [l.port, l.protocol, l.defaultActions[0].type])).toEqual([[80, 'HTTP', 'forward']]);
+        expect(run.outputs.apiUrl).toMatch(/^http:\/\//);
+        expect(env.HSTS).toBe('false');
+        return;
+      }
+      const domain = run.config['orders:domain'] as Json;
+      const certificate = run.one('aws:acm/certificate:Certificate').inputs as Json;
+      expect(certificate).toMatchObject({ domainName: domain.hostname, validationMethod: 'DNS' });
+      const https = listeners.find((l) => l.port === 443)!;
+      expect(https).toMatchObject({ protocol: 'HTTPS', certificateArn: `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/orders-${stack}`, sslPolicy: expect.stringMatching(/TLS13/) });
+      expect(run.one('aws:acm/certificateValidation:CertificateValidation').inputs.validationRecordFqdns).toEqual([`_abc.${String(domain.hostname)}`]);
+      expect(listeners.find((l) => l.port === 80)!.defaultActions).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]);
+      const alias = run.one('aws:route53/record:Record', 'alias').inputs as Json;
+      expect(alias).toMatchObject({ zoneId: domain.hostedZoneId, name: domain.hostname, type: 'A', aliases: [{ zoneId: 'Z32O12XQLNTSW2', evaluateTargetHealth: true }] });
+      expect(alias.aliases[0].name).toMatch(/elb\.amazonaws\.com$/);
+      expect(run.outputs.apiUrl).toBe(`https://${String(domain.hostname)}`);
+      expect(env.HSTS).toBe('true');
+    });
+
     it('checks liveness only: the target group’s path answers 200 while the table is unreachable', async () => {
       const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
       const db = documentClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });

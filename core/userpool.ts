@@ -16,11 +16,26 @@ export const userPoolShape = {
   /** Customers sign in with their e-mail address (the local demo users also have plain usernames). */
   usernameAttributes: ['email'] as const,
   autoVerifiedAttributes: ['email'] as const,
-  /** Flows the app client allows: the password flow used by k6 and the demo, and SRP for real front ends. */
-  explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const,
   accessTokenValidityMinutes: 60,
   groups: [{ name: ADMINS_GROUP, description: 'May read every order and manage the catalog' }],
 } as const;
+
+/**
+ * The pool's app clients, each with only the flows its callers need. The API accepts access tokens of all of
+ * them; none has a secret (the front end and the pipeline cannot keep one).
+ */
+export const APP_CLIENTS = {
+  /** Front ends: SRP (no password is sent) and refresh. */
+  app: { name: 'orders-api', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+  /** The k6 gate (USER_PASSWORD_AUTH): on stacks that carry a gate only, never on main. */
+  loadTest: { name: 'orders-loadtest', explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+  /** The post-deploy smoke: admin password auth, which takes the pipeline's IAM credentials, not just a client id. */
+  smoke: { name: 'orders-smoke', explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+} as const;
+export type AppClientRole = keyof typeof APP_CLIENTS;
+
+/** The customer the post-deploy smoke signs in as: it never orders, so it only ever reads an empty list. */
+export const SMOKE_USERNAME = 'post-deploy-smoke@orders.invalid';
 
 /** Demo users of the local stack: two customers and one admin. */
 export const DEMO_PASSWORD = 'Demo-Passw0rd-2026';

@@ -37,6 +37,18 @@ const NotifyConfig = z.strictObject({
   httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
 });
 
+const IdentityConfig = z.strictObject({
+  /** Customers may register themselves (false: only admins create users). */
+  selfSignUp: z.boolean(),
+  /** Cognito threat protection: OFF, AUDIT (log risks) or ENFORCED (block them); needs the Plus tier. */
+  threatProtection: z.enum(['OFF', 'AUDIT', 'ENFORCED']),
+  mfa: z.enum(['OFF', 'OPTIONAL', 'ON']),
+  /** The USER_PASSWORD_AUTH client for the k6 gate: only on stacks that carry a gate. */
+  loadTestClient: z.boolean(),
+  /** Send Cognito's e-mails through SES (a verified identity in this region). */
+  ses: z.strictObject({ identityArn: z.string().startsWith('arn:aws:ses:'), fromAddress: z.string().min(3) }).optional(),
+});
+
 const FirewallConfig = z.strictObject({ requestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000) });
 
 const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name such as orders.example.com');
@@ -52,6 +64,7 @@ export type AlarmConfig = z.infer<typeof AlarmConfig>;
 export type DomainConfig = z.infer<typeof DomainConfig>;
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
 export type FirewallConfig = z.infer<typeof FirewallConfig>;
+export type IdentityConfig = z.infer<typeof IdentityConfig>;
 
 export interface StackConfig {
   stack: string;
@@ -66,6 +79,7 @@ export interface StackConfig {
   alarms: AlarmConfig;
   /** Who receives alarms (`orders:alarmNotifications`); stage and main need at least one. */
   notify: NotifyConfig;
+  identity: IdentityConfig;
   /** ALB access logs and VPC flow logs (`orders:auditLogs`; on for stage and main). */
   auditLogs: boolean;
   /** A WAF web ACL on the ALB (`orders:firewall`; main). */
@@ -97,6 +111,7 @@ export function readConfig(): StackConfig {
     alarms: parse('alarms', AlarmConfig, config.requireObject('alarms')),
     notify: parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {}),
     auditLogs: config.getBoolean('auditLogs') ?? false,
+    identity: parse('identity', IdentityConfig, config.requireObject('identity')),
     ...(firewall ? { firewall: parse('firewall', FirewallConfig, firewall) } : {}),
     ...(domain ? { domain: parse('domain', DomainConfig, domain) } : {}),
   };

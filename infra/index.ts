@@ -20,7 +20,7 @@ const config = readConfig();
 const name = `orders-${config.stack}`;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 
-const identity = new Identity(name, { protect: config.protect });
+const identity = new Identity(name, { protect: config.protect, config: config.identity });
 
 const data = new OrderData(name, { pointInTimeRecovery: config.pointInTimeRecovery, protect: config.protect });
 
@@ -43,7 +43,7 @@ const api = new ApiService(name, {
   tableName: data.table.name,
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
-  clientId: identity.client.id,
+  clientIds: identity.clientIds,
   ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix } } : {}),
 });
 
@@ -80,6 +80,8 @@ export const apiUrl = api.url;
 export const docsUrl = api.url.apply((url) => `${url}/order_docs`);
 export const userPoolId = identity.userPool.id;
 export const userPoolClientId = identity.client.id;
+export const smokeClientId = identity.smokeClient.id;
+export const loadTestClientId = identity.loadTestClient?.id;
 export const tableName = data.table.name;
 export const streamArn = data.table.streamArn;
 export const dlqUrl = processor.deadLetterQueue.url;

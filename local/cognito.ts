@@ -9,16 +9,16 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type ExplicitAuthFlowsType,
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DEMO_PASSWORD, DEMO_USERS, userPoolShape } from '../core/userpool';
+import { APP_CLIENTS, DEMO_PASSWORD, DEMO_USERS, userPoolShape, type AppClientRole } from '../core/userpool';
 import { LOCAL_AWS } from './dynamodb';
 import { freePort, startTethered, waitUntilReady } from './process';
 
 export const LOCAL_POOL_NAME = 'orders-local';
-export const LOCAL_CLIENT_NAME = 'orders-api';
 
 export interface LocalCognito {
   endpoint: string;
@@ -29,7 +29,10 @@ export interface LocalCognito {
 
 export interface LocalUserPool {
   userPoolId: string;
+  /** The app client (what `npm run token` and the demo use). */
   clientId: string;
+  /** Every app client, as in AWS (core/userpool.ts APP_CLIENTS); the API accepts tokens of each. */
+  clientIds: Record<AppClientRole, string>;
   /** `iss` of the tokens this pool issues. */
   issuer: string;
   jwksUri: string;
@@ -65,51 +68,59 @@ export async function startCognitoLocal(options: { port?: number; dataDir?: stri
 export const issuerOf = (endpoint: string, userPoolId: string) => `${endpoint}/${userPoolId}`;
 
 /**
- * Finds the local pool and client by name, or creates them (pool, client, groups and, unless `demoUsers` is
- * false, the demo users) from the shared shape.
+ * The local pool's clients: the shared APP_CLIENTS, except that the local app client also allows
+ * USER_PASSWORD_AUTH (cognito-local has no SRP, and `npm run token` and the tests sign in with a password).
+ * cognito-local does not enforce a client's flows anyway.
+ */
+const localAuthFlows = (role: AppClientRole): ExplicitAuthFlowsType[] =>
+  role === 'app' ? [...APP_CLIENTS.app.explicitAuthFlows, 'ALLOW_USER_PASSWORD_AUTH'] : [...APP_CLIENTS[role].explicitAuthFlows];
+
+/**
+ * Finds the local pool by name, or creates it (pool, groups and, unless `demoUsers` is false, the demo
+ * users) from the shared shape; then makes sure each app client exists (older data dirs have only the first).
  */
 export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers?: boolean } = {}): Promise<LocalUserPool> {
-  const found = await findUserPool(cognito.endpoint);
-  if (found) return found;
   const client = cognito.client();
   try {
-    const policy = userPoolShape.passwordPolicy;
-    const pool = await client.send(
-      new CreateUserPoolCommand({
-        PoolName: LOCAL_POOL_NAME,
-        UsernameAttributes: [...userPoolShape.usernameAttributes],
-        AutoVerifiedAttributes: [...userPoolShape.autoVerifiedAttributes],
-        Policies: {
-          PasswordPolicy: {
-            MinimumLength: policy.minimumLength,
-            RequireLowercase: policy.requireLowercase,
-            RequireUppercase: policy.requireUppercase,
-            RequireNumbers: policy.requireNumbers,
-            RequireSymbols: policy.requireSymbols,
-            TemporaryPasswordValidityDays: policy.temporaryPasswordValidityDays,
+    let userPoolId = (await client.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools?.find((p) => p.Name === LOCAL_POOL_NAME)?.Id;
+    if (!userPoolId) {
+      const policy = userPoolShape.passwordPolicy;
+      const pool = await client.send(
+        new CreateUserPoolCommand({
+          PoolName: LOCAL_POOL_NAME,
+          UsernameAttributes: [...userPoolShape.usernameAttributes],
+          AutoVerifiedAttributes: [...userPoolShape.autoVerifiedAttributes],
+          Policies: {
+            PasswordPolicy: {
+              MinimumLength: policy.minimumLength,
+              RequireLowercase: policy.requireLowercase,
+              RequireUppercase: policy.requireUppercase,
+              RequireNumbers: policy.requireNumbers,
+              RequireSymbols: policy.requireSymbols,
+              TemporaryPasswordValidityDays: policy.temporaryPasswordValidityDays,
+            },
           },
-        },
-      }),
-    );
-    const userPoolId = pool.UserPool!.Id!;
-    const appClient = await client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientName: LOCAL_CLIENT_NAME,
-        GenerateSecret: false,
-        ExplicitAuthFlows: [...userPoolShape.explicitAuthFlows],
-      }),
-    );
-    for (const group of userPoolShape.groups) {
-      await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
+        }),
+      );
+      userPoolId = pool.UserPool!.Id!;
+      for (const group of userPoolShape.groups) {
+        await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
+      }
+      for (const user of options.demoUsers === false ? [] : DEMO_USERS) {
+        await createUser(client, userPoolId, user.email, DEMO_PASSWORD, user.groups);
+      }
     }
-    for (const user of options.demoUsers === false ? [] : DEMO_USERS) {
-      await createUser(client, userPoolId, user.email, DEMO_PASSWORD, user.groups);
+    const existing = (await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }))).UserPoolClients ?? [];
+    for (const role of Object.keys(APP_CLIENTS) as AppClientRole[]) {
+      if (existing.some((c) => c.ClientName === APP_CLIENTS[role].name)) continue;
+      await client.send(
+        new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: APP_CLIENTS[role].name, GenerateSecret: false, ExplicitAuthFlows: localAuthFlows(role) }),
+      );
     }
-    return describePool(cognito.endpoint, userPoolId, appClient.UserPoolClient!.ClientId!);
   } finally {
     client.destroy();
   }
+  return (await findUserPool(cognito.endpoint))!;
 }
 
 export async function createUser(
@@ -136,28 +147,28 @@ export async function createUser(
   }
 }
 
-/** Looks up the running local pool by name; undefined when this cognito-local has none yet. */
+/** Looks up the running local pool and its clients by name; undefined when this cognito-local lacks any of them. */
 export async function findUserPool(endpoint: string): Promise<LocalUserPool | undefined> {
   const client = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   try {
     const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     const pool = pools.UserPools?.find((p) => p.Name === LOCAL_POOL_NAME);
     if (!pool?.Id) return undefined;
-    const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }));
-    const appClient = clients.UserPoolClients?.find((c) => c.ClientName === LOCAL_CLIENT_NAME);
-    if (!appClient?.ClientId) return undefined;
-    return describePool(endpoint, pool.Id, appClient.ClientId);
+    const clients = (await client.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }))).UserPoolClients ?? [];
+    const idOf = (role: AppClientRole) => clients.find((c) => c.ClientName === APP_CLIENTS[role].name)?.ClientId;
+    const [app, loadTest, smoke] = [idOf('app'), idOf('loadTest'), idOf('smoke')];
+    if (!app || !loadTest || !smoke) return undefined;
+    return {
+      userPoolId: pool.Id,
+      clientId: app,
+      clientIds: { app, loadTest, smoke },
+      issuer: issuerOf(endpoint, pool.Id),
+      jwksUri: `${endpoint}/${pool.Id}/.well-known/jwks.json`,
+    };
   } finally {
     client.destroy();
   }
 }
-
-const describePool = (endpoint: string, userPoolId: string, clientId: string): LocalUserPool => ({
-  userPoolId,
-  clientId,
-  issuer: issuerOf(endpoint, userPoolId),
-  jwksUri: `${endpoint}/${userPoolId}/.well-known/jwks.json`,
-});
 
 /** Signs a user in with USER_PASSWORD_AUTH (the flow k6 and the README use) and returns the tokens. */
 export async function signIn(endpoint: string, clientId: string, username: string, password: string) {

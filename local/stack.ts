@@ -53,7 +53,7 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     await PollerState.ensureTable(admin, stateTable).finally(() => admin.destroy());
     if (settings.seedDemoData) await seedCatalog(db, settings.tableName);
     const pool = await ensureUserPool(cognito, { demoUsers: settings.seedDemoData });
-    const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId });
+    const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) });
     const state = { shuttingDown: false };
     const app = createApp({ db, tableName: settings.tableName, verifier, logger, isShuttingDown: () => state.shuttingDown });
     const api = await listen(app, { port: settings.apiPort, shutdownTimeoutMs: 5000, logger, state });

@@ -28,7 +28,8 @@ export interface ApiServiceArgs {
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   userPoolId: pulumi.Input<string>;
-  clientId: pulumi.Input<string>;
+  /** The app clients whose access tokens the API accepts. */
+  clientIds: pulumi.Input<string>[];
   /** Where the ALB writes its access logs, when the stack keeps them. */
   accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
 }
@@ -201,7 +202,7 @@ export class ApiService extends pulumi.ComponentResource {
               { name: 'TABLE_NAME', value: args.tableName },
               { name: 'AWS_REGION', value: args.region },
               { name: 'COGNITO_USER_POOL_ID', value: args.userPoolId },
-              { name: 'COGNITO_CLIENT_ID', value: args.clientId },
+              { name: 'COGNITO_CLIENT_ID', value: pulumi.all(args.clientIds).apply((ids) => ids.join(',')) },
               { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_GRACE_MS) },
               { name: 'LOG_LEVEL', value: 'info' },
               { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },

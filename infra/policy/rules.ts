@@ -232,6 +232,22 @@ export const httpsOnStageAndMain: Rule = {
   },
 };
 
+export const productionSignIn: Rule = {
+  id: 'production-sign-in',
+  description: 'main: no app client accepts a password in USER_PASSWORD_AUTH, and Cognito threat protection is enforced',
+  check: (resources, { stack }) => {
+    if (stack !== 'main') return [];
+    return [
+      ...ofType(resources, 'aws:cognito/userPoolClient:UserPoolClient')
+        .filter((c) => asArray(c.inputs.explicitAuthFlows as string[]).includes('ALLOW_USER_PASSWORD_AUTH'))
+        .map((c) => violation('production-sign-in', c, 'a public client must not accept passwords on main (SRP and refresh only)')),
+      ...ofType(resources, 'aws:cognito/userPool:UserPool')
+        .filter((p) => (p.inputs.userPoolAddOns as { advancedSecurityMode?: string } | undefined)?.advancedSecurityMode !== 'ENFORCED')
+        .map((p) => violation('production-sign-in', p, 'threat protection must be ENFORCED on main')),
+    ];
+  },
+};
+
 interface PolicyStatement {
   Sid?: string;
   Effect: string;
@@ -257,6 +273,6 @@ export const leastPrivilegeIam: Rule = {
     }),
 };
 
-export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, httpsOnStageAndMain, leastPrivilegeIam];
+export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, httpsOnStageAndMain, productionSignIn, leastPrivilegeIam];
 
 export const evaluate = (resources: readonly ResourceRecord[], context: RuleContext): Violation[] => rules.flatMap((rule) => rule.check(resources, context));

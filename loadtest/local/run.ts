@@ -102,7 +102,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: s
     const pool = await findUserPool(endpoint);
     if (!pool) throw new Error(`${url} answers but no local Cognito pool was found at ${endpoint}`);
     const cognito = { endpoint, client: () => new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint }) };
-    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientId, pool.userPoolId);
+    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientIds.loadTest, pool.userPoolId);
     console.log(`Using the running stack at ${url}`);
     return { url, token, stop: async () => undefined };
   }
@@ -112,7 +112,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: s
     pino({ level: 'silent' }),
   );
   try {
-    const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientId, stack.pool.userPoolId);
+    const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientIds.loadTest, stack.pool.userPoolId);
     return { url: stack.apiUrl, token, stop: () => stack.stop() };
   } catch (err) {
     await stack.stop();

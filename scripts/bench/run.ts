@@ -311,7 +311,7 @@ async function scale(env: Env) {
   log(`scale: writing 1,000 and ${SCALE_LARGE.toLocaleString()} orders`);
   await fillOrders(env, small.db, small.name, 1000);
   await fillOrders(env, large.db, large.name, SCALE_LARGE);
-  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientId: env.pool.clientId });
+  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
   const serve = async (t: typeof small) => {
     const state = { shuttingDown: false };
     const app = createApp({ db: t.db, tableName: t.name, verifier, logger: pino({ level: 'silent' }) });
@@ -348,7 +348,7 @@ async function cost(env: Env) {
   const processorDb = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
   const apiUnits = meterCapacity(apiDb);
   const processorUnits = meterCapacity(processorDb);
-  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientId: env.pool.clientId });
+  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
   const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
   const stateTable = `${table.name}-state`;

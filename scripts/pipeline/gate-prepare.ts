@@ -13,7 +13,9 @@ run(async () => {
   const argv = process.argv.slice(2);
   const stack = stackFlag(argv);
   const outputs = readStackOutputs(requireFlag(argv, 'outputs'));
-  const values = { stack, scenario: gateScenario(readLoadConfig(), stack) ?? '', apiUrl: outputs.apiUrl, userPoolClientId: outputs.userPoolClientId, region: outputs.region };
+  const scenario = gateScenario(readLoadConfig(), stack) ?? '';
+  if (scenario && !outputs.loadTestClientId) throw new Error(`${stack} carries a gate but exports no loadTestClientId: set orders:identity.loadTestClient`);
+  const values = { stack, scenario, apiUrl: outputs.apiUrl, loadTestClientId: scenario ? outputs.loadTestClientId! : '', region: outputs.region };
   const lines = Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
   if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, lines);
   else process.stdout.write(lines);

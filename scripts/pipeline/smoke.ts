@@ -1,7 +1,8 @@
 /**
- * The post-deploy smoke: read-only checks that every stack gets, and all that main gets. It signs nobody in,
- * writes nothing and touches no stock: health (which reads the table), the API description, Swagger UI, and
- * that the token check is wired (calls without a valid token are refused before anything is read or written).
+ * The post-deploy smoke: read-only checks that every stack gets, and all that main gets. It writes nothing and
+ * touches no stock: readiness (which reads the table), the API description, Swagger UI, that calls without a
+ * valid token are refused, and, signed in as the smoke customer (scripts/pipeline/smokeUser.ts), that a real
+ * token reads the catalog and the customer's own (empty) order list, marked no-store.
  */
 export interface SmokeResult {
   check: string;
@@ -9,7 +10,7 @@ export interface SmokeResult {
   detail: string;
 }
 
-type Probe = { check: string; path: string; init?: RequestInit; expect(res: Response, body: string): string | undefined };
+type Probe = { check: string; path: string; init?: RequestInit; signedIn?: boolean; expect(res: Response, body: string): string | undefined };
 
 const problemJson = (res: Response) => (res.headers.get('content-type') ?? '').startsWith('application/problem+json');
 
@@ -40,10 +41,22 @@ const PROBES: Probe[] = [
     },
     expect: (res) => (res.status === 401 && problemJson(res) ? undefined : 'want 401 problem+json'),
   },
+  {
+    check: 'a signed-in customer reads the catalog',
+    path: '/v1/products',
+    signedIn: true,
+    expect: (res, body) => (res.status === 200 && Array.isArray((JSON.parse(body) as { items?: unknown }).items) && res.headers.get('cache-control') === 'no-store' ? undefined : 'want 200 {items: [...]} with Cache-Control: no-store'),
+  },
+  {
+    check: 'a signed-in customer reads its own order list',
+    path: '/v1/orders?limit=1',
+    signedIn: true,
+    expect: (res, body) => (res.status === 200 && Array.isArray((JSON.parse(body) as { items?: unknown }).items) ? undefined : 'want 200 {items: [...]}'),
+  },
 ];
 
 /** Runs every probe once; readiness is retried for `healthWaitMs` (new tasks may still be registering). */
-export async function smoke(apiUrl: string, options: { healthWaitMs?: number; timeoutMs?: number } = {}): Promise<SmokeResult[]> {
+export async function smoke(apiUrl: string, options: { token: string; healthWaitMs?: number; timeoutMs?: number }): Promise<SmokeResult[]> {
   const base = apiUrl.replace(/\/$/, '');
   const deadline = Date.now() + (options.healthWaitMs ?? 0);
   const results: SmokeResult[] = [];
@@ -51,7 +64,8 @@ export async function smoke(apiUrl: string, options: { healthWaitMs?: number; ti
     let result: SmokeResult;
     for (;;) {
       try {
-        const res = await fetch(`${base}${probe.path}`, { ...probe.init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        const headers = { ...(probe.init?.headers as Record<string, string> | undefined), ...(probe.signedIn ? { Authorization: `Bearer ${options.token}` } : {}) };
+        const res = await fetch(`${base}${probe.path}`, { ...probe.init, headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
         const body = await res.text();
         let problem: string | undefined;
         try {

@@ -21,6 +21,7 @@ run(async () => {
     console.log(`${stack}: no gate runs here, so no load-test user and no load-test products (nothing to do)`);
     return;
   }
+  if (!outputs.loadTestClientId) throw new Error(`${stack} carries a gate but exports no loadTestClientId: set orders:identity.loadTestClient`);
   const username = process.env.LOADTEST_USERNAME;
   const password = process.env.LOADTEST_PASSWORD;
   if (!username || !password) throw new Error('set LOADTEST_USERNAME and LOADTEST_PASSWORD (the secrets the gate signs in with)');
@@ -29,7 +30,7 @@ run(async () => {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: outputs.region }));
   try {
     const changes: Change[] = [
-      await ensureLoadTestUser(cognito, { userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId }, { username, password }),
+      await ensureLoadTestUser(cognito, { userPoolId: outputs.userPoolId, clientId: outputs.loadTestClientId }, { username, password }),
       ...(await ensureLoadTestCatalog(db, outputs.tableName)),
     ];
     for (const c of changes) console.log(`${c.action.padEnd(9)} ${c.what}${c.detail ? ` (${c.detail})` : ''}`);

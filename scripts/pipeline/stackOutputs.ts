@@ -9,6 +9,10 @@ export const StackOutputs = z.looseObject({
   apiUrl: z.url(),
   userPoolId: z.string().min(1),
   userPoolClientId: z.string().min(1),
+  /** The post-deploy smoke's client (admin password auth). */
+  smokeClientId: z.string().min(1),
+  /** The k6 gate's client (USER_PASSWORD_AUTH): only on stacks that carry a gate. */
+  loadTestClientId: z.string().min(1).optional(),
   tableName: z.string().min(1),
   region: z.string().min(1),
 });

@@ -7,9 +7,12 @@ const Env = z.object({
   AWS_REGION: z.string().min(1).default('eu-west-1'),
   /** Only locally: DynamoDB Local's address. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  /** In AWS: the pool and app client whose access tokens we accept. */
+  /** In AWS: the pool, and the app clients (comma-separated) whose access tokens we accept. */
   COGNITO_USER_POOL_ID: z.string().optional(),
-  COGNITO_CLIENT_ID: z.string().min(1),
+  COGNITO_CLIENT_ID: z
+    .string()
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(z.string()).min(1)),
   /** Only locally: cognito-local's issuer and JWKS (http). */
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_JWKS_URI: z.url().optional(),

@@ -13,8 +13,8 @@ async function main() {
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'orders-api' } });
   const db = documentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   const verifier = config.COGNITO_USER_POOL_ID
-    ? cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID })
-    : localCognitoVerifier({ issuer: config.COGNITO_ISSUER!, jwksUri: config.COGNITO_JWKS_URI!, clientId: config.COGNITO_CLIENT_ID });
+    ? cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientIds: config.COGNITO_CLIENT_ID })
+    : localCognitoVerifier({ issuer: config.COGNITO_ISSUER!, jwksUri: config.COGNITO_JWKS_URI!, clientIds: config.COGNITO_CLIENT_ID });
   const state = { shuttingDown: false };
   const app = createApp({
     db,

@@ -2,6 +2,7 @@ import {
   alarmTopicDeliverable,
   encryptedData,
   httpsOnStageAndMain,
+  productionSignIn,
   evaluate,
   leastPrivilegeIam,
   logRetention,
@@ -103,6 +104,13 @@ describe('guard rules', () => {
     const forwarding = withChange('aws:lb/listener:Listener', (i) => (i.defaultActions = [{ type: 'forward', targetGroupArn: 'tg' }]), '-http');
     expect(caught(httpsOnStageAndMain, forwarding, 'main')).toEqual(['plain HTTP must only redirect to HTTPS in main']);
     expect(caught(httpsOnStageAndMain, noTls, 'development')).toEqual([]);
+  });
+
+  it('production-sign-in catches a password client or unenforced threat protection on main', () => {
+    const password = withChange('aws:cognito/userPoolClient:UserPoolClient', (i) => i.explicitAuthFlows.push('ALLOW_USER_PASSWORD_AUTH'), 'smoke');
+    expect(caught(productionSignIn, password)).toEqual(['a public client must not accept passwords on main (SRP and refresh only)']);
+    expect(caught(productionSignIn, withChange('aws:cognito/userPool:UserPool', (i) => (i.userPoolAddOns = { advancedSecurityMode: 'AUDIT' })))).toEqual(['threat protection must be ENFORCED on main']);
+    expect(caught(productionSignIn, password, 'stage')).toEqual([]);
   });
 
   it('alarm-topic-deliverable catches the AWS-managed SNS key, and a key CloudWatch may not use', () => {

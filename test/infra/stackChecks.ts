@@ -80,10 +80,33 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(pool.passwordPolicy.minimumLength).toBe(userPoolShape.passwordPolicy.minimumLength);
       expect(pool.usernameAttributes).toEqual(['email']);
       expect(pool.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
-      const client = run.one('aws:cognito/userPoolClient:UserPoolClient').inputs as Json;
-      expect(client.generateSecret).toBe(false);
-      expect(client.explicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
       expect(run.one('aws:cognito/userGroup:UserGroup').inputs.name).toBe('admins');
+    });
+
+    it('gives each caller its own app client, with only the flows it needs; the gate’s password client never on main', () => {
+      const clients: Record<string, Json> = Object.fromEntries(run.ofType('aws:cognito/userPoolClient:UserPoolClient').map((c) => [c.inputs.name, c.inputs as Json]));
+      const gate = stack !== 'main';
+      expect(Object.keys(clients).sort()).toEqual(['orders-api', 'orders-smoke', ...(gate ? ['orders-loadtest'] : [])].sort());
+      expect(clients['orders-api']!.explicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      expect(clients['orders-smoke']!.explicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      if (gate) expect(clients['orders-loadtest']!.explicitAuthFlows).toEqual(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      expect(Object.values(clients).every((c) => c.generateSecret === false)).toBe(true);
+      expect(typeof run.outputs.smokeClientId).toBe('string');
+      expect(run.outputs.loadTestClientId === undefined).toBe(!gate);
+      // The API accepts the tokens of every client of its own pool, and no other.
+      const env = (JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string)[0].environment as Array<{ name: string; value: string }>).find((e) => e.name === 'COGNITO_CLIENT_ID')!;
+      expect(env.value.split(',')).toHaveLength(Object.keys(clients).length);
+    });
+
+    it('hardens sign-in per stack: threat protection, MFA, sign-up and mail as configured', () => {
+      const pool = run.one('aws:cognito/userPool:UserPool').inputs as Json;
+      const identity = run.config['orders:identity'] as Json;
+      expect(pool.adminCreateUserConfig).toEqual({ allowAdminCreateUserOnly: !identity.selfSignUp });
+      expect(pool.mfaConfiguration).toBe(identity.mfa);
+      if (identity.threatProtection === 'OFF') expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['ESSENTIALS', undefined]);
+      else expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['PLUS', { advancedSecurityMode: identity.threatProtection }]);
+      expect(pool.emailConfiguration.emailSendingAccount).toBe(identity.ses ? 'DEVELOPER' : 'COGNITO_DEFAULT');
+      if (stack === 'main') expect([identity.threatProtection, identity.mfa, identity.loadTestClient]).toEqual(['ENFORCED', 'OPTIONAL', false]);
     });
 
     it('maps the stream to the processor with exactly the shared settings', () => {

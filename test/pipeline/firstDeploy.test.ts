@@ -49,7 +49,7 @@ function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Pr
 const users = async () => (await cognito.send(new ListUsersCommand({ UserPoolId: pool.userPoolId }))).Users ?? [];
 const products = async () => (await scanTable(db, TABLE)).filter((item) => String(item.PK).startsWith('PRODUCT#'));
 const signInAsK6 = async (username: string, password: string) => {
-  const request = signInRequest(`${cognitoEndpoint()}/`, pool.clientId, username, password);
+  const request = signInRequest(`${cognitoEndpoint()}/`, pool.clientIds.loadTest, username, password);
   const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
   return accessTokenOf(res.status, await res.text());
 };
@@ -76,7 +76,23 @@ beforeAll(async () => {
   const exports = JSON.parse(JSON.stringify((await runStack('development')).outputs)) as Record<string, unknown>;
   scratch = mkdtempSync(path.join(os.tmpdir(), 'first-deploy-'));
   outputsFile = path.join(scratch, 'stack-outputs.json');
-  writeFileSync(outputsFile, JSON.stringify({ ...exports, apiUrl: apiUrl(), docsUrl: `${apiUrl()}/order_docs`, userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, tableName: TABLE }, null, 2));
+  writeFileSync(
+    outputsFile,
+    JSON.stringify(
+      {
+        ...exports,
+        apiUrl: apiUrl(),
+        docsUrl: `${apiUrl()}/order_docs`,
+        userPoolId: pool.userPoolId,
+        userPoolClientId: pool.clientIds.app,
+        loadTestClientId: pool.clientIds.loadTest,
+        smokeClientId: pool.clientIds.smoke,
+        tableName: TABLE,
+      },
+      null,
+      2,
+    ),
+  );
 }, 150_000);
 
 afterAll(async () => {
@@ -93,7 +109,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   it('starts where AWS leaves a new stack: no users, no products, and the gate cannot sign in', async () => {
     expect(await users()).toEqual([]);
     expect(await products()).toEqual([]);
-    const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], { STACK: 'development', SCENARIO: 'gate', API_URL: apiUrl(), USER_POOL_CLIENT_ID: pool.clientId, AWS_REGION: 'eu-west-1', COGNITO_ENDPOINT: `${cognitoEndpoint()}/` });
+    const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], { STACK: 'development', SCENARIO: 'gate', API_URL: apiUrl(), USER_POOL_CLIENT_ID: pool.clientIds.loadTest, AWS_REGION: 'eu-west-1', COGNITO_ENDPOINT: `${cognitoEndpoint()}/` });
     expect(gate.code).not.toBe(0);
     expect(gate.output).toMatch(/sign-in failed/);
   }, 60_000);
@@ -142,14 +158,14 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     const smoke = await npmRun('stack:smoke', ['--stack', 'development', '--outputs', gone], { SMOKE_HEALTH_WAIT_MS: '0' });
     expect(smoke.code).toBe(1);
     expect(smoke.output).toContain('FAIL readiness: the task answers and reaches its table');
-    expect(smoke.output).toContain('development: 5 smoke check(s) failed');
+    expect(smoke.output).toContain('development: 7 smoke check(s) failed');
   }, 60_000);
 
   it('gate:prepare hands the gate its scenario, then the gate scenario signs in as k6 does and passes', async () => {
     const githubOutput = path.join(scratch, 'development-output');
     expect(await npmRun('gate:prepare', ['--stack', 'development', '--outputs', outputsFile], { GITHUB_OUTPUT: githubOutput })).toMatchObject({ code: 0 });
     const outputs = Object.fromEntries(readFileSync(githubOutput, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-    expect(outputs).toEqual({ stack: 'development', scenario: 'gate', apiUrl: apiUrl(), userPoolClientId: pool.clientId, region: 'eu-west-1' });
+    expect(outputs).toEqual({ stack: 'development', scenario: 'gate', apiUrl: apiUrl(), loadTestClientId: pool.clientIds.loadTest, region: 'eu-west-1' });
 
     // The k6 step's environment (pipeline.yml), plus the one thing k6 would not need in AWS: Cognito's address.
     // Judged by the `rehearsal` thresholds: no failed request and every order decided, with latency bounds
@@ -159,7 +175,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
       STACK: outputs.stack,
       SCENARIO: outputs.scenario,
       API_URL: outputs.apiUrl,
-      USER_POOL_CLIENT_ID: outputs.userPoolClientId,
+      USER_POOL_CLIENT_ID: outputs.loadTestClientId,
       AWS_REGION: outputs.region,
       COGNITO_ENDPOINT: `${cognitoEndpoint()}/`,
     });

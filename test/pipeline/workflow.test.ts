@@ -181,7 +181,7 @@ describe('.github/workflows/pipeline.yml', () => {
       for (const at of order.slice(1)) expect(steps[at]!.env!.STACK).toBe('${{ github.ref_name }}');
       expect(steps[order[1]!]!.env).toMatchObject({ LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}', LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}' });
       const prepare = steps[order[3]!]!;
-      expect(job('deploy').outputs).toEqual(Object.fromEntries(['scenario', 'apiUrl', 'userPoolClientId', 'region'].map((key) => [key, `\${{ steps.${prepare.id}.outputs.${key} }}`])));
+      expect(job('deploy').outputs).toEqual(Object.fromEntries(['scenario', 'apiUrl', 'loadTestClientId', 'region'].map((key) => [key, `\${{ steps.${prepare.id}.outputs.${key} }}`])));
     });
 
     it('gates with k6 only where gate:prepare named a scenario, secrets in the environment, results kept', () => {
@@ -194,7 +194,7 @@ describe('.github/workflows/pipeline.yml', () => {
         STACK: '${{ github.ref_name }}',
         SCENARIO: '${{ needs.deploy.outputs.scenario }}',
         API_URL: '${{ needs.deploy.outputs.apiUrl }}',
-        USER_POOL_CLIENT_ID: '${{ needs.deploy.outputs.userPoolClientId }}',
+        USER_POOL_CLIENT_ID: '${{ needs.deploy.outputs.loadTestClientId }}',
         AWS_REGION: '${{ needs.deploy.outputs.region }}',
         LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}',
         LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}',

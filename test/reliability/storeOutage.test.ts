@@ -38,7 +38,7 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
   const initial = new Map(DEMO_CATALOG.map((p) => [p.sku, p.stock]));
 
   const { pool } = standIns();
-  const app = createApp({ db, tableName, verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId }), logger: pino({ level: 'silent' }) });
+  const app = createApp({ db, tableName, verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: [pool.clientId] }), logger: pino({ level: 'silent' }) });
   const server = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 2000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
   const table = { tableName, streamArn, db } as TestTable;
   const pipeline = await startTestPoller(table, localProcessor({ db, tableName, logLevel: 'SILENT' }), { stateTable: `${tableName}-state`, endpoint });

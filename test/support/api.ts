@@ -19,7 +19,7 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
   const app = createApp({
     db: table.db,
     tableName: table.tableName,
-    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientId: pool.clientId }),
+    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) }),
     logger: pino({ level: 'silent' }),
     ...overrides,
   });

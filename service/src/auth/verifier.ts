@@ -33,9 +33,9 @@ export function callerFromClaims(claims: AccessClaims): Caller {
   };
 }
 
-/** In AWS: Cognito's own verifier (issuer, JWKS over https, token_use=access, client_id). */
-export function cognitoVerifier(options: { userPoolId: string; clientId: string }): AccessTokenVerifier {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, tokenUse: 'access', clientId: options.clientId });
+/** In AWS: Cognito's own verifier (issuer, JWKS over https, token_use=access, client_id one of the pool's app clients). */
+export function cognitoVerifier(options: { userPoolId: string; clientIds: readonly string[] }): AccessTokenVerifier {
+  const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, tokenUse: 'access', clientId: [...options.clientIds] });
   return {
     async verify(token) {
       return callerFromClaims((await verifier.verify(token)) as AccessClaims);
@@ -47,7 +47,7 @@ export function cognitoVerifier(options: { userPoolId: string; clientId: string 
  * Locally: cognito-local serves its JWKS over plain http and has a pool id CognitoJwtVerifier rejects, so we
  * use the generic RSA verifier with the checks Cognito's verifier would make (token_use and client_id).
  */
-export function localCognitoVerifier(options: { issuer: string; jwksUri: string; clientId: string }): AccessTokenVerifier {
+export function localCognitoVerifier(options: { issuer: string; jwksUri: string; clientIds: readonly string[] }): AccessTokenVerifier {
   const verifier = JwtRsaVerifier.create(
     {
       issuer: options.issuer,
@@ -55,7 +55,7 @@ export function localCognitoVerifier(options: { issuer: string; jwksUri: string;
       audience: null,
       customJwtCheck: ({ payload }) => {
         if (payload.token_use !== 'access') throw new Error('not an access token');
-        if (payload.client_id !== options.clientId) throw new Error('token was issued to another client');
+        if (!options.clientIds.includes(String(payload.client_id))) throw new Error('token was issued to another client');
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('token has no subject');
       },
     },

@@ -11,6 +11,8 @@ module.exports = {
   // DynamoDB Local and cognito-local are started once for the whole run; each test file makes its own table.
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  // Records the AWS calls of the API and the processor for the IAM contract (test/support/iam).
+  setupFilesAfterEnv: ['<rootDir>/test/support/iam/setup.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

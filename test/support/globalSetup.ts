@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ensureUserPool, startCognitoLocal } from '../../local/cognito';
 import { startDynamoDbLocal } from '../../local/dynamodb';
 
@@ -10,5 +13,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.TEST_COGNITO_ENDPOINT = cognito.endpoint;
   process.env.TEST_USER_POOL = JSON.stringify(pool);
+  // Where each test file leaves the AWS calls the API and the processor made (test/support/iam/record.ts).
+  process.env.IAM_CALLS_DIR = mkdtempSync(path.join(os.tmpdir(), 'iam-calls-'));
   (globalThis as { __standIns?: unknown }).__standIns = [dynamo, cognito];
 }

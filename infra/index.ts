@@ -1,4 +1,5 @@
 import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
 import { orderTable } from '../core/table';
 import { ApiService } from './components/api';
@@ -88,3 +89,15 @@ export const dlqUrl = processor.deadLetterQueue.url;
 export const dashboardName = observability.dashboard.dashboardName;
 export const alarmTopicArn = observability.alarmTopic.arn;
 export const region = config.region;
+// What the gate's cost reading (scripts/pipeline/cloudwatchUsage.ts) looks up in CloudWatch.
+export const usage = pulumi.output({
+  tableName: data.table.name,
+  indexNames: orderTable.globalSecondaryIndexes.map((index) => index.name),
+  functionName: processor.function.name,
+  functionMemoryMb: config.processor.memoryMb,
+  clusterName: api.cluster.name,
+  serviceName: api.service.name,
+  taskCpu: config.api.cpu,
+  taskMemoryMb: config.api.memory,
+  loadBalancerArnSuffix: api.loadBalancer.arnSuffix,
+});

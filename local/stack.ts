@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { createApp } from '../service/src/app';
 import { localCognitoVerifier } from '../service/src/auth/verifier';
@@ -15,6 +16,7 @@ import { PollerState, pollerStateTableName } from './poller/state';
 import { localProcessor } from './processor';
 import type { LocalSettings } from './settings';
 import { ensureTable, seedCatalog } from './table';
+import { capacityFile, meterCapacity, publishCapacity, type CapacityTally } from './capacity';
 
 export interface LocalStack {
   apiUrl: string;
@@ -26,6 +28,10 @@ export interface LocalStack {
   api: RunningServer;
   poller: StreamPoller;
   pollerState: PollerState;
+  /** The client the API and the processor share (metered: `capacity`). */
+  db: DynamoDBDocumentClient;
+  /** Request units the API and the processor consumed (DynamoDB Local answers ReturnConsumedCapacity). */
+  capacity: CapacityTally;
   stop(): Promise<void>;
 }
 
@@ -47,11 +53,15 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
   try {
     const db = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
     stopped.push(async () => db.destroy());
+    // The poller's own checkpoints go through another client, so the tally is the orders' work only.
+    const stateDb = documentClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    stopped.push(async () => stateDb.destroy());
     const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
     const stateTable = pollerStateTableName(settings.tableName);
     const { streamArn } = await ensureTable(admin, settings.tableName);
     await PollerState.ensureTable(admin, stateTable).finally(() => admin.destroy());
     if (settings.seedDemoData) await seedCatalog(db, settings.tableName);
+    const capacity = meterCapacity(db);
     const pool = await ensureUserPool(cognito, { demoUsers: settings.seedDemoData });
     const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) });
     const state = { shuttingDown: false };
@@ -61,7 +71,7 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
 
     // The processor, fed by a poller that behaves like Lambda's event source mapping.
     const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-    const pollerState = new PollerState(db, stateTable);
+    const pollerState = new PollerState(stateDb, stateTable);
     const poller = new StreamPoller({
       streams,
       streamArn,
@@ -75,7 +85,9 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
       await poller.stop();
       streams.destroy();
     });
-    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, poller, pollerState, stop };
+    const unpublish = publishCapacity(capacity, capacityFile(api.port));
+    stopped.unshift(async () => unpublish());
+    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, poller, pollerState, db, capacity, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -6,10 +6,13 @@
  */
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
-import { Trend } from 'k6/metrics';
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import { endToEndMs, k6Options, orderBody, pickOperation, type LoadConfig, type OrderTimes } from '../lib/config.ts';
+import { decidedInTime, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline.ts';
 import { junitXml, k6ThresholdResults } from '../lib/stats.ts';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn.ts';
+
+declare const console: { warn(...values: unknown[]): void };
 
 const config = JSON.parse(open('../scenarios.json')) as LoadConfig;
 const STACK = __ENV.STACK || 'development';
@@ -19,12 +22,20 @@ const API_URL = (__ENV.API_URL || '').replace(/\/$/, '');
 const FOLLOW_EVERY = Number(__ENV.FOLLOW_EVERY || 10);
 
 export const options = k6Options(config, SCENARIO, STACK);
+const thresholds = config.thresholds[STACK]!;
 
 const e2eLatency = new Trend('order_e2e_latency', true);
+/** One sample per followed order: decided within the allowance, or not. A stuck pipeline records `false`. */
+const orderDecided = new Rate('order_decided');
+const throughputRatio = new Gauge('decision_throughput_ratio');
+const undecidedAfterDrain = new Counter('orders_undecided_after_drain');
+const decisionsPerSecond = new Gauge('decisions_per_second');
+const ordersCreated = new Counter('orders_created');
 
 interface SetupData {
   token: string;
   orderIds: string[];
+  startedAtMs: number;
 }
 
 /**
@@ -44,25 +55,73 @@ export function setup(): SetupData {
     if (res.status === 202) orderIds.push(res.json('orderId') as string);
   }
   if (orderIds.length === 0) fail('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
-  return { token, orderIds };
+  return { token, orderIds, startedAtMs: Date.now() };
 }
 
 function headers(token: string) {
   return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 }
 
-/** Follows an order until it is decided and records accepted → decided from its own timestamps. */
+/** Follows an order until it is decided (or its allowance ends) and records accepted → decided. */
 function follow(orderId: string, token: string) {
-  for (let i = 0; i < 50; i++) {
+  const deadline = Date.now() + thresholds.decisionAllowanceMs;
+  while (Date.now() < deadline) {
     sleep(0.2);
     const res = http.get(`${API_URL}/v1/orders/${orderId}`, { headers: headers(token), tags: { name: 'GET /v1/orders/{id} (follow)' } });
-    if (res.status !== 200) return;
+    if (res.status !== 200) continue;
     const latency = endToEndMs(res.json() as unknown as OrderTimes);
     if (latency !== undefined) {
       e2eLatency.add(latency);
+      orderDecided.add(latency <= thresholds.decisionAllowanceMs);
       return;
     }
   }
+  orderDecided.add(false);
+}
+
+interface ListedOrder extends OrderTimes {
+  orderId: string;
+}
+
+/** The load-test user's orders accepted since `sinceMs`, newest first (the gate's user orders nothing else). */
+function ordersSince(token: string, sinceMs: number, limit: number): OrderOutcome[] {
+  const outcomes: OrderOutcome[] = [];
+  let cursor = '';
+  while (outcomes.length < limit) {
+    const res = http.get(`${API_URL}/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: headers(token), tags: { name: 'GET /v1/orders (drain)' } });
+    if (res.status !== 200) break;
+    const page = res.json() as unknown as { items: ListedOrder[]; nextCursor?: string };
+    for (const order of page.items) {
+      const createdAtMs = Date.parse(order.createdAt);
+      if (createdAtMs < sinceMs) return outcomes;
+      const e2e = endToEndMs(order);
+      outcomes.push({ orderId: order.orderId, createdAtMs, ...(e2e !== undefined ? { decidedAtMs: createdAtMs + e2e } : {}) });
+    }
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return outcomes;
+}
+
+/**
+ * The drain: after the load, every order the run created (up to 2,000, newest first) must be decided within
+ * the stack's drain allowance; then the steady part's decision rate must keep up with its arrival rate.
+ */
+export function teardown(data: SetupData) {
+  const loadEndMs = Date.now();
+  const deadline = loadEndMs + thresholds.drainAllowanceMs;
+  let outcomes = ordersSince(data.token, data.startedAtMs, 2000);
+  while (outcomes.some((o) => o.decidedAtMs === undefined) && Date.now() < deadline) {
+    sleep(1);
+    outcomes = ordersSince(data.token, data.startedAtMs, 2000);
+  }
+  const undecided = outcomes.filter((o) => o.decidedAtMs === undefined);
+  undecidedAfterDrain.add(undecided.length);
+  for (const o of undecided.slice(0, 20)) console.warn(`undecided after the drain: ${o.orderId} (accepted ${new Date(o.createdAtMs).toISOString()})`);
+  for (const o of decidedInTime(outcomes, thresholds.decisionAllowanceMs).late) if (o.decidedAtMs !== undefined) orderDecided.add(false);
+  const steady = throughput(outcomes, steadyWindow(data.startedAtMs, loadEndMs));
+  throughputRatio.add(outcomes.length === 0 ? 0 : steady.ratio);
+  decisionsPerSecond.add(steady.decisionsPerSecond);
 }
 
 export function traffic(data: SetupData) {
@@ -71,6 +130,7 @@ export function traffic(data: SetupData) {
   if (operation === 'create') {
     const res = http.post(`${API_URL}/v1/orders`, orderBody(Math.random()), { headers: headers(data.token), tags: { name: 'POST /v1/orders' } });
     check(res, { 'order accepted (202)': (r) => r.status === 202 });
+    if (res.status === 202) ordersCreated.add(1);
     if (res.status === 202 && Math.random() < 1 / FOLLOW_EVERY) follow(res.json('orderId') as string, data.token);
   } else if (operation === 'get') {
     const id = data.orderIds[Math.floor(Math.random() * data.orderIds.length)];
@@ -82,11 +142,35 @@ export function traffic(data: SetupData) {
   }
 }
 
-export function handleSummary(data: { metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }> }) {
+type Summary = { metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>; state?: { testRunDurationMs?: number } };
+
+/** The figures of this run in the baseline's terms (lib/baseline.ts), from k6's summary. */
+function gateRun(data: Summary) {
+  const value = (metric: string, stat: string) => data.metrics[metric]?.values[stat];
+  return {
+    scenario: SCENARIO,
+    stack: STACK,
+    recordedAt: new Date().toISOString(),
+    endedAtMs: Date.now(),
+    durationMs: data.state?.testRunDurationMs,
+    httpP95Ms: value('http_req_duration', 'p(95)'),
+    httpP99Ms: value('http_req_duration', 'p(99)'),
+    e2eP95Ms: value('order_e2e_latency', 'p(95)'),
+    e2eP99Ms: value('order_e2e_latency', 'p(99)'),
+    errorRate: value('http_req_failed', 'rate'),
+    decisionThroughput: value('decision_throughput_ratio', 'value'),
+    decisionsPerSecond: value('decisions_per_second', 'value'),
+    ordersCreated: value('orders_created', 'count') ?? 0,
+  };
+}
+
+export function handleSummary(data: Summary) {
   const results = k6ThresholdResults(data);
   const lines = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Math.round(r.value * 1000) / 1000})`);
   return {
     'loadtest/results/summary.json': JSON.stringify(data, null, 2),
+    // What `npm run gate:verdict` compares with the baseline (and prices), beside k6's own summary.
+    'loadtest/results/run.json': JSON.stringify(gateRun(data)),
     'loadtest/results/junit.xml': junitXml(`k6 ${SCENARIO} on ${STACK}`, results),
     stdout: `\nk6 ${SCENARIO} on ${STACK}\n${lines.join('\n')}\n`,
   };

@@ -2,7 +2,9 @@
  * Pure helpers shared by the k6 script and the Node runner: no k6 and no Node imports, so both can load them
  * (k6 bundles TypeScript itself) and jest can test them.
  */
+import type { Tolerances } from './baseline.ts';
 import { LOADTEST_PRODUCTS } from './catalog.ts';
+import type { PipelineThresholds } from './pipeline.ts';
 
 export type Operation = 'create' | 'get' | 'list';
 
@@ -23,7 +25,7 @@ export interface ScenarioDefinition {
   maxVUs: number;
 }
 
-export interface Thresholds {
+export interface Thresholds extends PipelineThresholds {
   httpReqFailedRate: number;
   p95Ms: number;
   p99Ms: number;
@@ -39,6 +41,8 @@ export interface LoadConfig {
   gates: Record<string, string>;
   scenarios: Record<string, ScenarioDefinition>;
   thresholds: Record<string, Thresholds>;
+  /** How much worse than the last green run each figure may get. */
+  regression: Tolerances;
 }
 
 export function parseDuration(text: string): number {
@@ -67,6 +71,10 @@ export function k6Thresholds(t: Thresholds) {
     http_req_failed: [`rate<${t.httpReqFailedRate}`, { threshold: `rate<${t.abortFailedRate}`, abortOnFail: true, delayAbortEval: '10s' }],
     http_req_duration: [`p(95)<${t.p95Ms}`, `p(99)<${t.p99Ms}`],
     order_e2e_latency: [`p(95)<${t.e2eP95Ms}`, `p(99)<${t.e2eP99Ms}`],
+    // Every followed order adds a sample (decided in time or not), so a stuck pipeline fails: never "no data".
+    order_decided: [`rate>=${t.decidedRate}`],
+    decision_throughput_ratio: [`value>=${t.throughputRatio}`],
+    orders_undecided_after_drain: ['count<1'],
   };
 }
 

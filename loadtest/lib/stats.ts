@@ -37,16 +37,28 @@ export function evaluateThresholds(stats: RunStats, t: Thresholds): ThresholdRes
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** JUnit XML, one test case per threshold, so CI shows which gate failed. */
-export function junitXml(suite: string, results: readonly ThresholdResult[]): string {
-  const failures = results.filter((r) => !r.ok).length;
-  const cases = results.map((r) => {
-    const name = escapeXml(`${r.metric} ${r.threshold}`);
-    return r.ok
-      ? `    <testcase classname="${escapeXml(suite)}" name="${name}"/>`
-      : `    <testcase classname="${escapeXml(suite)}" name="${name}"><failure message="${escapeXml(`${r.metric} was ${r.value}`)}"/></testcase>`;
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${escapeXml(suite)}" tests="${results.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+/** A baseline comparison, as JUnit sees it (lib/baseline.ts Comparison, without the import cycle). */
+interface ComparisonCase {
+  figure: string;
+  baseline?: number;
+  current?: number;
+  ok: boolean;
+  note: string;
+}
+
+/** JUnit XML, one test case per threshold and per baseline comparison, so CI shows which figure failed and by how much. */
+export function junitXml(suite: string, results: readonly ThresholdResult[], comparisons: readonly ComparisonCase[] = []): string {
+  const cases = [
+    ...results.map((r) => ({ name: `${r.metric} ${r.threshold}`, ok: r.ok, message: `${r.metric} was ${r.value}` })),
+    ...comparisons.map((c) => ({ name: `baseline ${c.figure}`, ok: c.ok, message: `${c.figure} ${c.current} against ${c.baseline}: ${c.note}` })),
+  ];
+  const failures = cases.filter((c) => !c.ok).length;
+  const lines = cases.map((c) =>
+    c.ok
+      ? `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}"/>`
+      : `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}"><failure message="${escapeXml(c.message)}"/></testcase>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${escapeXml(suite)}" tests="${cases.length}" failures="${failures}">\n${lines.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
 
 interface K6Metric {

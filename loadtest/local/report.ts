@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Comparison } from '../lib/baseline';
+import type { OrderCost } from '../lib/cost';
+import { backlogSeries, type OrderOutcome } from '../lib/pipeline';
 import { percentile, type ThresholdResult } from '../lib/stats';
 
 export interface Sample {
@@ -16,78 +21,92 @@ export interface LoadReport {
   requests: number;
   failed: number;
   throughputPerSecond: number;
-  latencyMs: Record<'p50' | 'p95' | 'p99' | 'max', number>;
-  e2eMs: Record<'p50' | 'p95' | 'p99' | 'max', number> & { orders: number; undecided: number };
+  latencyMs: ReturnType<typeof summarise>;
+  e2eMs: ReturnType<typeof summarise> & { orders: number; undecided: number };
   thresholds: ThresholdResult[];
+  /** Against the last green run of this stack and scenario; empty on a first run. */
+  comparisons: Comparison[];
+  baseline: string;
+  cost?: OrderCost;
+  /** Orders still undecided when the drain ended (their ids, at most 50). */
+  undecided: string[];
+  decisions: { arrivalsPerSecond: number; decisionsPerSecond: number; ratio: number };
   passed: boolean;
 }
 
 export const summarise = (values: readonly number[]) => ({
+  count: values.length,
   p50: percentile(values, 50),
   p95: percentile(values, 95),
   p99: percentile(values, 99),
   max: values.length ? Math.max(...values) : NaN,
 });
 
-const W = 720;
-const H = 260;
-const PAD = 40;
-
-function axes(xLabel: string, yLabel: string, maxX: number, maxY: number) {
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
-  return [
-    `<line x1="${PAD}" y1="${H - PAD}" x2="${W - 10}" y2="${H - PAD}" stroke="#333"/>`,
-    `<line x1="${PAD}" y1="10" x2="${PAD}" y2="${H - PAD}" stroke="#333"/>`,
-    ...ticks.map((f) => `<text x="${PAD + f * (W - PAD - 10)}" y="${H - PAD + 14}" font-size="10" text-anchor="middle">${round(f * maxX)}</text>`),
-    ...ticks.map((f) => `<text x="${PAD - 4}" y="${H - PAD - f * (H - PAD - 10) + 3}" font-size="10" text-anchor="end">${round(f * maxY)}</text>`),
-    `<text x="${W / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${xLabel}</text>`,
-    `<text x="12" y="${H / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${H / 2})">${yLabel}</text>`,
-  ].join('');
-}
-
-const round = (n: number) => (n >= 100 ? Math.round(n) : Math.round(n * 10) / 10);
-const x = (v: number, max: number) => PAD + (max ? v / max : 0) * (W - PAD - 10);
-const y = (v: number, max: number) => H - PAD - (max ? v / max : 0) * (H - PAD - 10);
-
-/** Latency of every request over the run (at most 4,000 points drawn). */
-export function latencyOverTimeSvg(samples: readonly Sample[]): string {
-  const step = Math.max(1, Math.ceil(samples.length / 4000));
-  const drawn = samples.filter((_, i) => i % step === 0);
-  const maxX = Math.max(1, ...drawn.map((s) => s.t)) / 1000;
-  const maxY = Math.max(1, ...drawn.map((s) => s.ms));
-  const dots = drawn.map((s) => `<circle cx="${x(s.t / 1000, maxX).toFixed(1)}" cy="${y(s.ms, maxY).toFixed(1)}" r="1.5" fill="${s.status >= 400 || s.status === 0 ? '#c0392b' : '#2e86c1'}"/>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="latency over time">${axes('seconds into the run', 'latency (ms)', maxX, maxY)}${dots.join('')}</svg>`;
-}
-
-/** Percentile curves (p0–p100) of request latency and end-to-end order latency. */
-export function percentileSvg(series: ReadonlyArray<{ label: string; color: string; values: readonly number[] }>): string {
-  const maxY = Math.max(1, ...series.flatMap((s) => (s.values.length ? [Math.max(...s.values)] : [])));
-  const lines = series
-    .filter((s) => s.values.length > 0)
-    .map((s, i) => {
-      const points = Array.from({ length: 101 }, (_, p) => `${x(p, 100).toFixed(1)},${y(percentile(s.values, Math.max(p, 0.0001)), maxY).toFixed(1)}`);
-      return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${points.join(' ')}"/><text x="${W - 150}" y="${20 + i * 14}" font-size="11" fill="${s.color}">${s.label}</text>`;
-    });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="percentiles">${axes('percentile', 'ms', 100, maxY)}${lines.join('')}</svg>`;
-}
-
+const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : String(Math.round(v * 100) / 100));
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-export function htmlReport(report: LoadReport, samples: readonly Sample[], e2eValues: readonly number[]): string {
-  const rows = report.thresholds
-    .map((t) => `<tr><td>${escape(t.metric)}</td><td>${escape(t.threshold)}</td><td>${round(t.value)}</td><td class="${t.ok ? 'ok' : 'fail'}">${t.ok ? 'pass' : 'FAIL'}</td></tr>`)
+/** Chart.js, inlined so the report opens offline. */
+const chartJs = () => readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+
+/** Per second: orders accepted and decided (rates), and the backlog between them. */
+function perSecond(outcomes: readonly OrderOutcome[]) {
+  const series = backlogSeries(outcomes, 1000);
+  return series.map((point, i) => ({
+    t: point.t,
+    arrivals: i === 0 ? point.created : point.created - series[i - 1]!.created,
+    decisions: i === 0 ? point.decided : point.decided - series[i - 1]!.decided,
+    backlog: point.backlog,
+  }));
+}
+
+/** The data behind the charts, as plain JSON for the page's script. */
+export function chartData(samples: readonly Sample[], outcomes: readonly OrderOutcome[]) {
+  const e2e = outcomes.filter((o) => o.decidedAtMs !== undefined).map((o) => o.decidedAtMs! - o.createdAtMs);
+  const step = Math.max(1, Math.ceil(samples.length / 5000)); // keep the page light on long runs
+  return {
+    latency: samples.filter((_, i) => i % step === 0).map((s) => ({ x: Math.round(s.t) / 1000, y: s.ms })),
+    perSecond: perSecond(outcomes),
+    percentiles: Array.from({ length: 101 }, (_, p) => ({ p, request: percentile(samples.map((s) => s.ms), Math.max(p, 0.0001)), e2e: percentile(e2e, Math.max(p, 0.0001)) })),
+  };
+}
+
+export function htmlReport(report: LoadReport, samples: readonly Sample[], outcomes: readonly OrderOutcome[]): string {
+  const verdict = (ok: boolean) => `<td class="${ok ? 'ok' : 'fail'}">${ok ? 'pass' : 'FAIL'}</td>`;
+  const thresholds = report.thresholds.map((t) => `<tr><td>${escape(t.metric)}</td><td>${escape(t.threshold)}</td><td>${round(t.value)}</td>${verdict(t.ok)}</tr>`).join('');
+  const comparisons = report.comparisons
+    .map((c) => `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${verdict(c.ok)}</tr>`)
     .join('');
+  const cost = report.cost
+    ? `<p>Cost: ${round(report.cost.perMillionOrdersUsd)} USD per million orders (${report.cost.orders} orders; DynamoDB ${round(report.cost.parts.dynamodb)}, Lambda ${round(report.cost.parts.lambda)}, Fargate ${round(report.cost.parts.fargate)}, ALB ${round(report.cost.parts.alb)} USD)${report.cost.missing.length ? ` — not included: ${escape(report.cost.missing.join('; '))}` : ''}</p>`
+    : '<p>Cost: not measured on this target.</p>';
   return `<!doctype html><html><head><meta charset="utf-8"><title>Load test ${escape(report.scenario)} — ${report.passed ? 'passed' : 'FAILED'}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:780px}td,th{padding:2px 10px;text-align:left}.ok{color:#1e8449}.fail{color:#c0392b;font-weight:bold}</style></head><body>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:960px}td,th{padding:2px 10px;text-align:left}.ok{color:#1e8449}.fail{color:#c0392b;font-weight:bold}canvas{max-height:320px}</style>
+<script>${chartJs()}</script></head><body>
 <h1>${escape(report.scenario)} on ${escape(report.stack)}: ${report.passed ? '<span class="ok">passed</span>' : '<span class="fail">FAILED</span>'}</h1>
 <p>${escape(report.url)} · ${report.startedAt} · ${report.requests} requests (${report.failed} failed) in ${round(report.durationMs / 1000)} s · ${round(report.throughputPerSecond)} req/s ·
-latency p50/p95/p99 ${round(report.latencyMs.p50)}/${round(report.latencyMs.p95)}/${round(report.latencyMs.p99)} ms · accepted→decided p50/p95/p99 ${round(report.e2eMs.p50)}/${round(report.e2eMs.p95)}/${round(report.e2eMs.p99)} ms over ${report.e2eMs.orders} orders</p>
-<table><tr><th>metric</th><th>threshold</th><th>value</th><th></th></tr>${rows}</table>
-<h2>Latency over time</h2>${latencyOverTimeSvg(samples)}
-<h2>Percentiles</h2>${percentileSvg([
-    { label: 'request latency', color: '#2e86c1', values: samples.map((s) => s.ms) },
-    { label: 'accepted → decided', color: '#af601a', values: e2eValues },
-  ])}
+latency p50/p95/p99 ${round(report.latencyMs.p50)}/${round(report.latencyMs.p95)}/${round(report.latencyMs.p99)} ms · accepted→decided p50/p95/p99 ${round(report.e2eMs.p50)}/${round(report.e2eMs.p95)}/${round(report.e2eMs.p99)} ms over ${report.e2eMs.orders} orders ·
+steady part: ${round(report.decisions.arrivalsPerSecond)} orders/s accepted, ${round(report.decisions.decisionsPerSecond)}/s decided</p>
+${cost}
+<h2>Thresholds</h2><table><tr><th>metric</th><th>threshold</th><th>value</th><th></th></tr>${thresholds}</table>
+<h2>Against the baseline</h2><p>${escape(report.baseline)}</p>${comparisons ? `<table><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>tolerance</th><th></th></tr>${comparisons}</table>` : ''}
+${report.undecided.length ? `<h2>Undecided after the drain</h2><p>${report.undecided.map(escape).join(', ')}</p>` : ''}
+<h2>Latency over time</h2><canvas id="latency"></canvas>
+<h2>Decisions against arrivals, and the backlog</h2><canvas id="pipeline"></canvas>
+<h2>Percentiles</h2><canvas id="percentiles"></canvas>
+<script>
+const data = ${JSON.stringify(chartData(samples, outcomes))};
+const axis = (title) => ({ title: { display: true, text: title } });
+new Chart(document.getElementById('latency'), { type: 'scatter', data: { datasets: [{ label: 'request latency (ms)', data: data.latency, pointRadius: 1.5 }] }, options: { animation: false, scales: { x: axis('seconds into the run'), y: axis('ms') } } });
+new Chart(document.getElementById('pipeline'), { type: 'line', data: { labels: data.perSecond.map((p) => p.t), datasets: [
+  { label: 'accepted / s', data: data.perSecond.map((p) => p.arrivals), yAxisID: 'rate' },
+  { label: 'decided / s', data: data.perSecond.map((p) => p.decisions), yAxisID: 'rate' },
+  { label: 'backlog (accepted − decided)', data: data.perSecond.map((p) => p.backlog), yAxisID: 'backlog', borderDash: [4, 4] },
+] }, options: { animation: false, scales: { x: axis('seconds since the first order'), rate: { position: 'left', ...axis('orders / s') }, backlog: { position: 'right', ...axis('orders waiting') } } } });
+new Chart(document.getElementById('percentiles'), { type: 'line', data: { labels: data.percentiles.map((p) => p.p), datasets: [
+  { label: 'request latency (ms)', data: data.percentiles.map((p) => p.request) },
+  { label: 'accepted → decided (ms)', data: data.percentiles.map((p) => p.e2e) },
+] }, options: { animation: false, scales: { x: axis('percentile'), y: axis('ms') } } });
+</script>
 </body></html>
 `;
 }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { capacityFile, readCapacity, type CapacityTally } from '../../local/capacity';
 import { findUserPool } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
@@ -12,9 +13,15 @@ import { localSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { DEMO_PASSWORD } from '../../core/userpool';
 import { ensureLoadTestCatalog, ensureLoadTestUser } from '../../scripts/pipeline/bootstrap';
+import { compareWithBaseline, type Baseline } from '../lib/baseline';
 import { endToEndMs, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
+import { orderCost } from '../lib/cost';
+import { pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn';
-import { evaluateThresholds } from '../lib/stats';
+import { evaluateThresholds, junitXml, percentile } from '../lib/stats';
+import { baselinePath, readBaseline, writeBaseline } from './baselineFile';
+import { drain } from './drain';
+import { unitPrices } from './prices';
 import { readLoadConfig } from './loadConfig';
 import { htmlReport, summarise, type LoadReport, type Sample } from './report';
 
@@ -32,6 +39,10 @@ interface Args {
   duration?: string;
   /** Judge by another entry of `thresholds` than the stack's own (`--thresholds rehearsal`). */
   thresholds: string;
+  /** The baseline to compare with (default loadtest/results/baseline-<stack>-<scenario>.json). */
+  baseline?: string;
+  /** Whose prices the cost figure uses (loadtest/prices.json). */
+  pricesRegion: string;
 }
 
 /**
@@ -40,7 +51,7 @@ interface Args {
  */
 function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
   const value = (flag: string) => {
-    const i = argv.indexOf(flag);
+    const i = argv.lastIndexOf(flag); // a later flag overrides an earlier one
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const scenario = value('--scenario') ?? env.SCENARIO ?? 'smoke';
@@ -51,6 +62,8 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
     scenario,
     stack,
     thresholds: value('--thresholds') ?? stack,
+    pricesRegion: value('--prices') ?? env.AWS_REGION ?? 'eu-west-1',
+    ...(value('--baseline') ? { baseline: value('--baseline')! } : {}),
     url: value('--url') ?? env.API_URL,
     out: value('--out') ?? path.join(ROOT, 'loadtest/results'),
     ...(duration ? { duration } : {}),
@@ -89,11 +102,19 @@ async function bootstrapLocal(dynamoEndpoint: string, cognito: { endpoint: strin
 }
 
 /** The stack named by API_URL (as k6 sees it), the one `npm start` runs (same PORT settings), or a fresh one. */
-async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: string; token: string; stop(): Promise<void> }> {
+interface Target {
+  url: string;
+  token: string;
+  /** Request units consumed so far by the stack's API and processor, where the runner can see them. */
+  capacity(): CapacityTally | undefined;
+  stop(): Promise<void>;
+}
+
+async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<Target> {
   if (env.API_URL) {
     const token = await signInAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
     console.log(`Using the stack at ${env.API_URL} (signed in as ${env.LOADTEST_USERNAME})`);
-    return { url: env.API_URL.replace(/\/$/, ''), token, stop: async () => undefined };
+    return { url: env.API_URL.replace(/\/$/, ''), token, capacity: () => undefined, stop: async () => undefined };
   }
   const settings = localSettings(env);
   const url = args.url ?? `http://localhost:${settings.apiPort}`;
@@ -104,7 +125,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: s
     const cognito = { endpoint, client: () => new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint }) };
     const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientIds.loadTest, pool.userPoolId);
     console.log(`Using the running stack at ${url}`);
-    return { url, token, stop: async () => undefined };
+    return { url, token, capacity: () => readCapacity(capacityFile(settings.apiPort)), stop: async () => undefined };
   }
   console.log(`No stack at ${url}: starting one in memory…`);
   const stack: LocalStack = await startLocalStack(
@@ -113,7 +134,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<{ url: s
   );
   try {
     const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientIds.loadTest, stack.pool.userPoolId);
-    return { url: stack.apiUrl, token, stop: () => stack.stop() };
+    return { url: stack.apiUrl, token, capacity: () => ({ ...stack.capacity }), stop: () => stack.stop() };
   } catch (err) {
     await stack.stop();
     throw err;
@@ -145,7 +166,8 @@ async function main() {
     if (seeded.length === 0) throw new Error('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
 
     const samples: Sample[] = [];
-    const created: string[] = [];
+    const created: OrderOutcome[] = [];
+    const capacityBefore = target.capacity();
     const started = Date.now();
     console.log(`${args.scenario}: ${scenario.description}`);
     for (const [index, step] of rateSteps(scenario).entries()) {
@@ -175,7 +197,9 @@ async function main() {
                     return { ...req, method: 'GET', path: '/v1/orders?limit=20', headers };
                   },
                   onResponse: (status: number, body: string) => {
-                    if (status === 202) created.push((JSON.parse(body) as { orderId: string }).orderId);
+                    if (status !== 202) return;
+                    const order = JSON.parse(body) as { orderId: string; createdAt: string };
+                    created.push({ orderId: order.orderId, createdAtMs: Date.parse(order.createdAt) });
                   },
                 },
               ],
@@ -192,28 +216,51 @@ async function main() {
         clearInterval(ticker);
       }
     }
-    const durationMs = Date.now() - started;
+    const loadEnded = Date.now();
+    const durationMs = loadEnded - started;
 
-    // End-to-end latency from the orders' own timestamps, once the processor has decided them.
-    const deadline = Date.now() + 30_000;
-    const e2e = new Map<string, number>();
-    while (e2e.size < created.length && Date.now() < deadline) {
-      const pending = created.filter((id) => !e2e.has(id));
-      for (let i = 0; i < pending.length; i += 20) {
-        await Promise.all(
-          pending.slice(i, i + 20).map(async (id) => {
-            const res = await fetch(`${target.url}/v1/orders/${id}`, { headers: { Authorization: auth } });
-            if (res.status !== 200) return;
-            const ms = endToEndMs((await res.json()) as OrderTimes);
-            if (ms !== undefined) e2e.set(id, ms);
-          }),
-        );
-      }
-      if (e2e.size < created.length) await new Promise((r) => setTimeout(r, 250));
-    }
-    const e2eValues = [...e2e.values()];
+    // The drain: every order the run created must be decided within the stack's allowance.
+    console.log(`  drain: waiting up to ${thresholds.drainAllowanceMs / 1000} s for ${created.length} orders to be decided`);
+    await drain(created, thresholds.drainAllowanceMs, async (orderId) => {
+      const res = await fetch(`${target.url}/v1/orders/${orderId}`, { headers: { Authorization: auth } });
+      if (res.status !== 200) return undefined;
+      const order = (await res.json()) as OrderTimes;
+      const ms = endToEndMs(order);
+      return ms === undefined ? undefined : Date.parse(order.createdAt) + ms;
+    });
+    const capacityAfter = target.capacity();
+    const decided = created.filter((o) => o.decidedAtMs !== undefined);
+    const e2eValues = decided.map((o) => o.decidedAtMs! - o.createdAtMs);
     const failed = samples.filter((s) => s.status === 0 || s.status >= 400).length;
-    const results = evaluateThresholds({ requests: samples.length, failed, latenciesMs: samples.map((s) => s.ms), e2eMs: e2eValues }, thresholds);
+    const steady = throughput(created, steadyWindow(started, loadEnded));
+    const results = [
+      ...evaluateThresholds({ requests: samples.length, failed, latenciesMs: samples.map((s) => s.ms), e2eMs: e2eValues }, thresholds),
+      ...pipelineVerdicts(created, { startMs: started, endMs: loadEnded }, thresholds),
+    ];
+
+    // Cost: locally DynamoDB's request units only (what the API and the processor consumed during the run).
+    const cost =
+      capacityBefore && capacityAfter
+        ? orderCost({ writeRequestUnits: capacityAfter.write - capacityBefore.write, readRequestUnits: capacityAfter.read - capacityBefore.read }, unitPrices(args.pricesRegion), created.length)
+        : undefined;
+
+    const latencies = samples.map((s) => s.ms);
+    const current: Baseline = {
+      scenario: args.scenario,
+      stack: args.stack,
+      recordedAt: new Date(started).toISOString(),
+      httpP95Ms: percentile(latencies, 95),
+      httpP99Ms: percentile(latencies, 99),
+      e2eP95Ms: percentile(e2eValues, 95),
+      e2eP99Ms: percentile(e2eValues, 99),
+      decisionThroughput: steady.ratio,
+      errorRate: samples.length ? failed / samples.length : 1,
+      ...(cost && Number.isFinite(cost.perMillionOrdersUsd) ? { costPerMillionUsd: cost.perMillionOrdersUsd } : {}),
+    };
+    const baselineFile = args.baseline ?? baselinePath(args.out, args.stack, args.scenario);
+    const baseline = readBaseline(baselineFile);
+    const comparisons = baseline ? compareWithBaseline(current, baseline, CONFIG.regression) : [];
+    const passed = results.every((r) => r.ok) && comparisons.every((c) => c.ok);
     const report: LoadReport = {
       scenario: args.scenario,
       stack: args.stack,
@@ -223,18 +270,29 @@ async function main() {
       requests: samples.length,
       failed,
       throughputPerSecond: samples.length / (durationMs / 1000),
-      latencyMs: summarise(samples.map((s) => s.ms)),
-      e2eMs: { ...summarise(e2eValues), orders: e2eValues.length, undecided: created.length - e2eValues.length },
+      latencyMs: summarise(latencies),
+      e2eMs: { ...summarise(e2eValues), orders: e2eValues.length, undecided: created.length - decided.length },
       thresholds: results,
-      passed: results.every((r) => r.ok),
+      comparisons,
+      baseline: baseline ? `Compared with the run of ${baseline.recordedAt} (${baselineFile}).` : `No baseline at ${baselineFile}: this first run is judged on the absolute thresholds alone.`,
+      ...(cost ? { cost } : {}),
+      undecided: created.filter((o) => o.decidedAtMs === undefined).slice(0, 50).map((o) => o.orderId),
+      decisions: { arrivalsPerSecond: steady.arrivalsPerSecond, decisionsPerSecond: steady.decisionsPerSecond, ratio: steady.ratio },
+      passed,
     };
     mkdirSync(args.out, { recursive: true });
     const base = path.join(args.out, `${args.scenario}-${report.startedAt.replace(/[:.]/g, '-')}`);
-    writeFileSync(`${base}.json`, JSON.stringify({ ...report, samples }, null, 2));
-    writeFileSync(`${base}.html`, htmlReport(report, samples, e2eValues));
-    console.log(`\n${report.requests} requests, ${report.failed} failed, ${report.throughputPerSecond.toFixed(1)} req/s`);
+    writeFileSync(`${base}.json`, JSON.stringify({ ...report, current, samples }, null, 2));
+    writeFileSync(`${base}.html`, htmlReport(report, samples, created));
+    writeFileSync(`${base}.junit.xml`, junitXml(`load ${args.scenario} on ${args.stack}`, results, comparisons));
+    if (passed) writeBaseline(baselineFile, current);
+    console.log(`\n${report.requests} requests, ${report.failed} failed, ${report.throughputPerSecond.toFixed(1)} req/s; steady part ${steady.arrivalsPerSecond.toFixed(1)} orders/s accepted, ${steady.decisionsPerSecond.toFixed(1)}/s decided`);
+    if (cost) console.log(`  cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${args.pricesRegion} prices; ${cost.missing.join('; ')})`);
     for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Number.isFinite(r.value) ? Math.round(r.value * 1000) / 1000 : 'no data'})`);
-    console.log(`Report: ${base}.html\n${report.passed ? 'PASSED' : 'FAILED'}`);
+    console.log(`  ${report.baseline}`);
+    for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} baseline ${c.figure}: ${c.note}`);
+    if (report.undecided.length) console.log(`  undecided after the drain: ${report.undecided.join(', ')}`);
+    console.log(`Report: ${base}.html\n${report.passed ? 'PASSED' : 'FAILED'}${passed ? ` (baseline updated: ${baselineFile})` : ''}`);
     process.exitCode = report.passed ? 0 : 1;
   } finally {
     await target.stop();

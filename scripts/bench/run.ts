@@ -27,7 +27,7 @@ import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
 import { documentClient } from '../../service/src/clients';
 import { listen } from '../../service/src/server';
-import { meterCapacity } from './capacity';
+import { meterCapacity } from '../../local/capacity';
 
 /**
  * `npm run bench`: each figure is a ratio of two things measured in the same run on this machine (the service

@@ -13,6 +13,20 @@ export const StackOutputs = z.looseObject({
   smokeClientId: z.string().min(1),
   /** The k6 gate's client (USER_PASSWORD_AUTH): only on stacks that carry a gate. */
   loadTestClientId: z.string().min(1).optional(),
+  /** What the gate's cost reading looks up in CloudWatch (scripts/pipeline/cloudwatchUsage.ts). */
+  usage: z
+    .strictObject({
+      tableName: z.string(),
+      indexNames: z.array(z.string()),
+      functionName: z.string(),
+      functionMemoryMb: z.number(),
+      clusterName: z.string(),
+      serviceName: z.string(),
+      taskCpu: z.number(),
+      taskMemoryMb: z.number(),
+      loadBalancerArnSuffix: z.string(),
+    })
+    .optional(),
   tableName: z.string().min(1),
   region: z.string().min(1),
 });

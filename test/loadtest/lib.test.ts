@@ -125,16 +125,40 @@ describe('threshold evaluation and reports', () => {
     expect(results).toEqual([{ metric: 'http_req_duration', threshold: 'p(95)<300', value: 120, ok: true }]);
   });
 
-  it('renders an HTML report with the latency-over-time and percentile plots', () => {
+  it('renders a self-contained HTML report: Chart.js inlined, latency, decisions against arrivals, backlog, percentiles, baseline table', () => {
     const samples = Array.from({ length: 50 }, (_, i) => ({ t: i * 100, ms: 10 + i, status: i === 7 ? 500 : 202 }));
+    const outcomes = [
+      { orderId: 'a', createdAtMs: 0, decidedAtMs: 200 },
+      { orderId: 'b', createdAtMs: 1000, decidedAtMs: 1300 },
+      { orderId: 'c', createdAtMs: 1500 },
+    ];
+    const comparisons = [{ figure: 'httpP95Ms' as const, baseline: 20, current: 40, change: 1, tolerance: { worseBy: 0.25 }, ok: false, note: 'worse by 100.0 %' }];
     const html = htmlReport(
-      { scenario: 'smoke', stack: 'local', url: 'http://x', startedAt: '2026', durationMs: 5000, requests: 50, failed: 1, throughputPerSecond: 10, latencyMs: summarise(samples.map((s) => s.ms)), e2eMs: { ...summarise([200, 300]), orders: 2, undecided: 0 }, thresholds: evaluateThresholds(good, thresholds), passed: true },
+      {
+        scenario: 'smoke', stack: 'local', url: 'http://x', startedAt: '2026', durationMs: 5000, requests: 50, failed: 1, throughputPerSecond: 10,
+        latencyMs: summarise(samples.map((s) => s.ms)), e2eMs: { ...summarise([200, 300]), orders: 2, undecided: 1 }, thresholds: evaluateThresholds(good, thresholds),
+        comparisons, baseline: 'Compared with the run of yesterday.', undecided: ['c'], decisions: { arrivalsPerSecond: 1, decisionsPerSecond: 1, ratio: 1 }, passed: false,
+      },
       samples,
-      [200, 300],
+      outcomes,
     );
-    expect(html.match(/<svg /g)).toHaveLength(2);
-    expect(html.match(/<circle /g)).toHaveLength(50);
-    expect(html).toContain('fill="#c0392b"'); // the failed request stands out
-    expect(html.match(/<polyline /g)).toHaveLength(2);
+    expect(html).toMatch(/Chart\.js v4/); // the library itself, inlined: the file opens offline
+    expect(html).not.toMatch(/<script src=/);
+    expect(html.match(/<canvas /g)).toHaveLength(3);
+    const data = JSON.parse(/const data = (.*);\n/.exec(html)![1]!);
+    expect(data.latency).toHaveLength(50);
+    expect(data.perSecond.map((p: { backlog: number }) => p.backlog)).toEqual([1, 1, 1]);
+    expect(data.percentiles).toHaveLength(101);
+    expect(html).toContain('<td>httpP95Ms</td><td>20</td><td>40</td><td>100.0 %</td><td>worse by 100.0 %</td><td class="fail">FAIL</td>');
+    expect(html).toContain('Undecided after the drain');
+  });
+
+  it('JUnit carries one case per baseline comparison, naming the figure and how much it regressed', () => {
+    const xml = junitXml('gate', evaluateThresholds(good, thresholds), [
+      { figure: 'e2eP95Ms', baseline: 300, current: 900, ok: false, note: 'worse by 200.0 % (allowed 25.0 %)' },
+      { figure: 'decisionThroughput', baseline: 1, current: 1, ok: true, note: 'better or equal by 0.0 %' },
+    ]);
+    expect(xml).toContain('tests="7" failures="1"');
+    expect(xml).toContain('name="baseline e2eP95Ms"><failure message="e2eP95Ms 900 against 300: worse by 200.0 % (allowed 25.0 %)"/>');
   });
 });

@@ -16,7 +16,7 @@ it('runs the smoke scenario end to end and passes its thresholds', async () => {
   });
   expect(stdout).toMatch(/PASSED/);
   const files = readdirSync(out);
-  const report = JSON.parse(readFileSync(path.join(out, files.find((f) => f.endsWith('.json'))!), 'utf8'));
+  const report = JSON.parse(readFileSync(path.join(out, files.find((f) => f.startsWith('smoke-') && f.endsWith('.json'))!), 'utf8'));
   expect(report).toMatchObject({ scenario: 'smoke', stack: 'local', failed: 0, passed: true });
   expect(report.requests).toBeGreaterThanOrEqual(40);
   expect(report.e2eMs.orders).toBeGreaterThan(30);

@@ -198,8 +198,21 @@ describe('.github/workflows/pipeline.yml', () => {
         AWS_REGION: '${{ needs.deploy.outputs.region }}',
         LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}',
         LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}',
+        K6_WEB_DASHBOARD: 'true',
+        K6_WEB_DASHBOARD_EXPORT: 'loadtest/results/k6-dashboard.html',
       });
       expect(k6).not.toHaveProperty('continue-on-error');
+      // Before k6: the last green baseline; after: the verdict (cost, comparison), on the deploy's outputs.
+      const baseline = stepRunning('gate', /gate:baseline/)!;
+      const verdict = stepRunning('gate', /gate:verdict/)!;
+      expect(baseline.run!.trim()).toBe('npm run gate:baseline -- --stack "$STACK" --scenario "$SCENARIO" --out loadtest/results/baseline.json');
+      expect(verdict.run!.trim()).toBe('npm run gate:verdict -- --stack "$STACK" --outputs stack-outputs.json');
+      expect(gate.steps.indexOf(baseline)).toBeLessThan(gate.steps.indexOf(k6));
+      expect(gate.steps.indexOf(verdict)).toBeGreaterThan(gate.steps.indexOf(k6));
+      expect(verdict.if).toBeUndefined(); // only after a green k6 run: a failed run never becomes the baseline
+      const outputsUpload = job('deploy').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+      expect(gate.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with).toEqual({ name: outputsUpload.with!.name });
+      expect(roleOf('gate')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
       // handleSummary writes into loadtest/results/, which a fresh checkout lacks (it is git-ignored).
       expect(gate.steps.indexOf(stepRunning('gate', /mkdir -p loadtest\/results/)!)).toBeLessThan(gate.steps.indexOf(k6));
       const after = gate.steps.slice(gate.steps.indexOf(k6) + 1);
@@ -304,7 +317,7 @@ describe('.github/workflows/pipeline.yml', () => {
       expect((workflow as unknown as { permissions: unknown }).permissions).toEqual({ contents: 'read' });
       for (const [name, j] of Object.entries(workflow.jobs)) {
         const writes = Object.entries(j.permissions ?? {}).filter(([, level]) => level === 'write').map(([scope]) => scope);
-        const allowed = ({ preview: ['id-token', 'pull-requests'], plan: ['id-token'], deploy: ['id-token'], promote: ['pull-requests'], 'hotfix-pr': ['pull-requests'] } as Record<string, string[]>)[name] ?? [];
+        const allowed = ({ preview: ['id-token', 'pull-requests'], plan: ['id-token'], deploy: ['id-token'], gate: ['id-token'], promote: ['pull-requests'], 'hotfix-pr': ['pull-requests'] } as Record<string, string[]>)[name] ?? [];
         expect({ name, writes: writes.filter((scope) => !allowed.includes(scope)) }).toEqual({ name, writes: [] });
       }
     });

@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface CapacityTally {
@@ -27,4 +30,29 @@ export function meterCapacity(db: DynamoDBDocumentClient): CapacityTally {
     { step: 'initialize', name: 'meterCapacity' },
   );
   return tally;
+}
+
+/**
+ * Where `npm start` publishes its running tally, so a load run in another process (`npm run loadtest`) can
+ * read what its orders consumed: the difference between the tally before and after.
+ */
+export const capacityFile = (apiPort: number) => path.join(os.tmpdir(), `orders-local-${apiPort}.capacity.json`);
+
+export function publishCapacity(tally: CapacityTally, file: string, everyMs = 500): () => void {
+  const write = () => writeFileSync(file, JSON.stringify(tally));
+  write();
+  const timer = setInterval(write, everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    write();
+  };
+}
+
+export function readCapacity(file: string): CapacityTally | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as CapacityTally;
+  } catch {
+    return undefined;
+  }
 }

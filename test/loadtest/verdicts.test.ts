@@ -1,0 +1,99 @@
+import { compareWithBaseline, type Baseline } from '../../loadtest/lib/baseline';
+import { orderCost } from '../../loadtest/lib/cost';
+import { backlogSeries, decidedInTime, pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../../loadtest/lib/pipeline';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadConfig } from '../../loadtest/lib/config';
+
+const config = JSON.parse(readFileSync(path.resolve(__dirname, '../../loadtest/scenarios.json'), 'utf8')) as LoadConfig;
+const t = config.thresholds.local!;
+
+/** Orders accepted at `rate`/s for `seconds`, each decided `lagMs` later (or never, past `decideUntilMs`). */
+function run(rate: number, seconds: number, lagMs: (i: number) => number, decideUntilMs = Infinity): OrderOutcome[] {
+  return Array.from({ length: rate * seconds }, (_, i) => {
+    const createdAtMs = (i * 1000) / rate;
+    const decidedAtMs = createdAtMs + lagMs(i);
+    return { orderId: `o${i}`, createdAtMs, ...(decidedAtMs <= decideUntilMs ? { decidedAtMs } : {}) };
+  });
+}
+
+describe('the pipeline verdicts', () => {
+  const load = { startMs: 0, endMs: 20_000 };
+
+  it('pass a pipeline that keeps up', () => {
+    expect(pipelineVerdicts(run(50, 20, () => 300), load, t).map((v) => v.ok)).toEqual([true, true]);
+  });
+
+  it('fail a stuck pipeline: nothing decided is a decided rate of 0, never "no data"', () => {
+    const verdicts = pipelineVerdicts(run(50, 20, () => 0, -1), load, t);
+    expect(verdicts.map((v) => [v.metric, v.value, v.ok])).toEqual([
+      ['order_decided', 0, false],
+      ['decision_throughput', 0, false],
+    ]);
+    expect(pipelineVerdicts([], load, t)[0]).toMatchObject({ value: 0, ok: false });
+  });
+
+  it('fail a processor that decides 40/s under 50/s arrivals, although every order is decided in the end', () => {
+    // The i-th order waits behind the backlog a 40/s processor builds: decided at i / 40 s.
+    const slow = run(50, 20, (i) => (i * 1000) / 40 - (i * 1000) / 50 + 50);
+    expect(slow.every((o) => o.decidedAtMs !== undefined)).toBe(true);
+    const rate = throughput(slow, steadyWindow(load.startMs, load.endMs));
+    expect(rate.decisionsPerSecond).toBeCloseTo(40, 0);
+    expect(rate.ratio).toBeCloseTo(0.8, 1);
+    expect(pipelineVerdicts(slow, load, t).find((v) => v.metric === 'decision_throughput')!.ok).toBe(false);
+  });
+
+  it('counts an order decided after its allowance as a failure, and lists it', () => {
+    const outcomes = run(10, 10, (i) => (i === 3 ? t.decisionAllowanceMs + 1 : 200));
+    const verdict = decidedInTime(outcomes, t.decisionAllowanceMs);
+    expect(verdict.late.map((o) => o.orderId)).toEqual(['o3']);
+    expect(verdict.rate).toBeCloseTo(0.99, 5);
+  });
+
+  it('draws the backlog: created minus decided, second by second', () => {
+    const series = backlogSeries(run(2, 3, () => 1500));
+    expect(series.slice(0, 5).map((p) => p.backlog)).toEqual([1, 3, 3, 2, 0]);
+  });
+});
+
+describe('the baseline comparison', () => {
+  const base: Baseline = { scenario: 'gate', stack: 'local', recordedAt: 'x', httpP95Ms: 100, httpP99Ms: 200, e2eP95Ms: 1000, e2eP99Ms: 2000, decisionThroughput: 1, errorRate: 0, costPerMillionUsd: 5 };
+
+  it('passes the same figures, and noise below the absolute floor', () => {
+    expect(compareWithBaseline(base, base, config.regression).every((c) => c.ok)).toBe(true);
+    const noisy = { ...base, httpP95Ms: 120 }; // +20 ms, under the 25 ms floor even though it is +20 %
+    expect(compareWithBaseline(noisy, base, config.regression).every((c) => c.ok)).toBe(true);
+  });
+
+  it('fails each figure that got worse beyond its tolerance, in the right direction', () => {
+    const worse = { ...base, httpP95Ms: 200, decisionThroughput: 0.8, errorRate: 0.02, costPerMillionUsd: 7 };
+    const failed = compareWithBaseline(worse, base, config.regression).filter((c) => !c.ok).map((c) => c.figure);
+    expect(failed.sort()).toEqual(['costPerMillionUsd', 'decisionThroughput', 'errorRate', 'httpP95Ms']);
+    const better = { ...base, httpP95Ms: 50, decisionThroughput: 1.1, costPerMillionUsd: 3 };
+    expect(compareWithBaseline(better, base, config.regression).every((c) => c.ok)).toBe(true);
+  });
+
+  it('fails a run against a baseline doctored to be twice as good', () => {
+    const doctored = { ...base, httpP95Ms: 50, httpP99Ms: 100, e2eP95Ms: 400, e2eP99Ms: 800, decisionThroughput: 2 };
+    const failed = compareWithBaseline(base, doctored, config.regression).filter((c) => !c.ok).map((c) => c.figure);
+    expect(failed).toEqual(expect.arrayContaining(['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput']));
+  });
+
+  it('does not compare what one of the runs could not measure, and says so', () => {
+    const { costPerMillionUsd: _ignored, ...withoutCost } = base;
+    const cost = compareWithBaseline({ ...withoutCost }, base, config.regression).find((c) => c.figure === 'costPerMillionUsd')!;
+    expect(cost).toMatchObject({ ok: true, note: 'not measured in both runs: not compared' });
+  });
+});
+
+describe('cost per order', () => {
+  it('prices what was consumed and names what was left out', () => {
+    const prices = { usdPerMillionWriteRequestUnits: 0.705, usdPerMillionReadRequestUnits: 0.1415, lambdaUsdPerGbSecond: 0.0000133334 };
+    const cost = orderCost({ writeRequestUnits: 6_000, readRequestUnits: 1_000, lambdaGbSeconds: 100 }, prices, 1_000);
+    expect(cost.parts.dynamodb).toBeCloseTo((6_000 * 0.705 + 1_000 * 0.1415) / 1e6, 12);
+    expect(cost.parts.lambda).toBeCloseTo(100 * 0.0000133334, 12);
+    expect(cost.perMillionOrdersUsd).toBeCloseTo((cost.totalUsd / 1_000) * 1e6, 9);
+    expect(cost.missing).toEqual(['Lambda requests: not measured', 'Fargate vCPU-hours: not measured', 'Fargate GB-hours: not measured', 'ALB LCU-hours: not measured']);
+    expect(orderCost({ writeRequestUnits: 1, readRequestUnits: 1 }, prices, 0).perMillionOrdersUsd).toBeNaN();
+  });
+});

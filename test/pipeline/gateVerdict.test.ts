@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Baseline } from '../../loadtest/lib/baseline';
+import { ROOT } from '../support/processes';
+
+/**
+ * `npm run gate:verdict` and `npm run gate:baseline` as the gate job runs them, on files shaped like k6's
+ * summary, the k6 script's run.json and `pulumi stack output --json`, and (for the baseline) a stand-in `gh`.
+ * The CloudWatch reading has its own test (cloudwatchUsage.test.ts): these outputs export no `usage`.
+ */
+let dir: string;
+const outputs = { apiUrl: 'https://orders-stage.example.com', userPoolId: 'eu-west-1_abc', userPoolClientId: 'app', smokeClientId: 'smoke', tableName: 't', region: 'eu-west-1' };
+const runJson = { scenario: 'gate', stack: 'stage', recordedAt: '2026-11-25T10:00:00.000Z', endedAtMs: 0, durationMs: 60_000, httpP95Ms: 120, httpP99Ms: 240, e2eP95Ms: 900, e2eP99Ms: 1500, errorRate: 0.001, decisionThroughput: 1, ordersCreated: 1200 };
+const summary = (ok: boolean) => ({
+  metrics: {
+    http_req_duration: { values: { 'p(95)': 120 }, thresholds: { 'p(95)<300': { ok: true } } },
+    order_decided: { values: { rate: ok ? 1 : 0.5 }, thresholds: { 'rate>=0.995': { ok } } },
+  },
+});
+
+function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number; output: string }>((resolve) =>
+    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
+}
+const verdict = () => npmRun('gate:verdict', ['--stack', 'stage', '--outputs', path.join(dir, 'outputs.json'), '--results', path.join(dir, 'results')]);
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'verdict-'));
+  mkdirSync(path.join(dir, 'results'));
+  writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
+  writeFileSync(path.join(dir, 'results/run.json'), JSON.stringify(runJson));
+  writeFileSync(path.join(dir, 'results/summary.json'), JSON.stringify(summary(true)));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run gate:verdict', () => {
+  it('passes a first run on its thresholds alone, and makes it the next baseline', async () => {
+    const result = await verdict();
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.output).toContain('no baseline: this first run of gate on stage is judged on the absolute thresholds alone');
+    expect(result.output).toContain('cost: not measured');
+    const next = JSON.parse(readFileSync(path.join(dir, 'results/baseline-stage-gate.json'), 'utf8')) as Baseline;
+    expect(next).toEqual({ scenario: 'gate', stack: 'stage', recordedAt: runJson.recordedAt, httpP95Ms: 120, httpP99Ms: 240, e2eP95Ms: 900, e2eP99Ms: 1500, decisionThroughput: 1, errorRate: 0.001 });
+    expect(readFileSync(path.join(dir, 'results/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
+  }, 30_000);
+
+  it('fails against a baseline twice as good, with a JUnit case per regressed figure, and keeps the old baseline', async () => {
+    const { ordersCreated: _o, endedAtMs: _e, durationMs: _d, ...figures } = runJson;
+    const doctored = { ...figures, httpP95Ms: 60, httpP99Ms: 120, e2eP95Ms: 450, e2eP99Ms: 750, decisionThroughput: 2 };
+    writeFileSync(path.join(dir, 'results/baseline.json'), JSON.stringify(doctored));
+    const result = await verdict();
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/FAIL baseline decisionThroughput: worse by 50\.0 %/);
+    const junit = readFileSync(path.join(dir, 'results/junit.xml'), 'utf8');
+    for (const figure of ['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput']) expect(junit).toContain(`name="baseline ${figure}"><failure`);
+    expect(existsSync(path.join(dir, 'results/baseline-stage-gate.json'))).toBe(false);
+  }, 30_000);
+
+  it('never records a run whose k6 thresholds failed as a baseline', async () => {
+    writeFileSync(path.join(dir, 'results/summary.json'), JSON.stringify(summary(false)));
+    expect((await verdict()).code).toBe(1);
+    expect(existsSync(path.join(dir, 'results/baseline-stage-gate.json'))).toBe(false);
+  }, 30_000);
+});
+
+describe('npm run gate:baseline', () => {
+  function fakeGh(script: string) {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'gh'), `#!/bin/sh\n${script}\n`);
+    chmodSync(path.join(bin, 'gh'), 0o755);
+    return { PATH: `${bin}:${process.env.PATH}` };
+  }
+
+  it('takes the baseline from the newest green run whose artifact has one', async () => {
+    writeFileSync(path.join(dir, 'baseline-stage-gate.json'), JSON.stringify({ ...runJson, from: 'run 41' }));
+    const env = fakeGh(`case "$1 $2" in
+  "run list") echo '[{"databaseId":42},{"databaseId":41}]' ;;
+  "run download") [ "$3" = 41 ] || exit 1; cp "${dir}/baseline-stage-gate.json" "$7/" ;;
+esac`);
+    const out = path.join(dir, 'results/baseline.json');
+    const result = await npmRun('gate:baseline', ['--stack', 'stage', '--scenario', 'gate', '--out', out], env);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.output).toContain('baseline: baseline-stage-gate.json from run 41');
+    expect(JSON.parse(readFileSync(out, 'utf8')).from).toBe('run 41');
+  }, 30_000);
+
+  it('is content with no green run yet: the gate then judges on absolute thresholds', async () => {
+    const env = fakeGh(`[ "$1 $2" = "run list" ] && echo '[]'`);
+    const result = await npmRun('gate:baseline', ['--stack', 'stage', '--scenario', 'gate', '--out', path.join(dir, 'results/baseline.json')], env);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.output).toContain('baseline: none among the last 0 green runs of stage');
+  }, 30_000);
+});

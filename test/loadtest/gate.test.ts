@@ -67,8 +67,9 @@ describe('the gate on a running local stack', () => {
     const second = await gate();
     expect(second.report.baseline).toContain(`Compared with the run of ${recorded.recordedAt}`);
     expect(second.report.comparisons.map((c) => c.figure).sort()).toEqual(['costPerMillionUsd', 'decisionThroughput', 'e2eP95Ms', 'e2eP99Ms', 'errorRate', 'httpP95Ms', 'httpP99Ms']);
-    // The figures that do not depend on this machine's speed hold; the timed ones are `npm run bench`'s business.
-    expect(second.report.comparisons.filter((c) => ['errorRate', 'decisionThroughput'].includes(c.figure)).every((c) => c.ok)).toBe(true);
+    // Only the error rate is independent of this machine's speed (other test files run meanwhile); whether the
+    // timed figures hold is `npm run bench`'s and the README's business, not a pass/fail test's.
+    expect(second.report.comparisons.find((c) => c.figure === 'errorRate')!.ok).toBe(true);
   }, 120_000);
 
   it('fails against a baseline doctored to be twice as good', async () => {

@@ -181,7 +181,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     });
     expect({ code: gate.code, tail: gate.code === 0 ? '' : gate.output.slice(-3000) }).toEqual({ code: 0, tail: '' });
     expect(gate.output).toContain(`signed in as ${SECRETS.LOADTEST_USERNAME}`);
-    const report = JSON.parse(readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8'));
+    const report = JSON.parse(readFileSync(path.join(out, readdirSync(out).find((f) => f.startsWith('gate-') && f.endsWith('.json'))!), 'utf8'));
     expect(report).toMatchObject({ scenario: 'gate', stack: 'development', failed: 0, passed: true });
     expect(report.requests).toBeGreaterThan(500);
     expect(report.e2eMs.undecided).toBe(0);

@@ -123,6 +123,7 @@ export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers
   return (await findUserPool(cognito.endpoint))!;
 }
 
+/** A user signing in by e-mail, verified, no invitation sent, with a permanent password (and groups). */
 export async function createUser(
   client: CognitoIdentityProviderClient,
   userPoolId: string,

@@ -1,5 +1,4 @@
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
@@ -8,6 +7,7 @@ import {
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productToItem } from '../../core/store/items';
 import { userPoolShape } from '../../core/userpool';
+import { createUser } from '../../local/cognito';
 import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
 
 /**
@@ -52,18 +52,7 @@ export async function ensureLoadTestUser(
     if (nameOf(err) !== 'UserNotFoundException') throw err;
   }
   if (status === undefined) {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: pool.userPoolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: username },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await setPassword();
+    await createUser(cognito, pool.userPoolId, username, password);
     return { what, action: 'created' };
   }
   if (status !== 'CONFIRMED') {

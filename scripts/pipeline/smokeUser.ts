@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SMOKE_USERNAME } from '../../core/userpool';
+import { createUser } from '../../local/cognito';
 
 /**
  * Signs the smoke customer in through the smoke client's ADMIN_USER_PASSWORD_AUTH: a flow that takes the
@@ -15,25 +15,15 @@ import { SMOKE_USERNAME } from '../../core/userpool';
  */
 export async function smokeSignIn(cognito: CognitoIdentityProviderClient, pool: { userPoolId: string; smokeClientId: string }): Promise<string> {
   const { userPoolId } = pool;
-  try {
-    await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: SMOKE_USERNAME }));
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'UserNotFoundException') throw err;
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: SMOKE_USERNAME,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: SMOKE_USERNAME },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-  }
   // Upper, lower, digit and length, whatever the random part holds.
   const password = `Sm0ke-${randomBytes(24).toString('base64url')}`;
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: SMOKE_USERNAME, Password: password, Permanent: true }));
+  try {
+    await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: SMOKE_USERNAME }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: SMOKE_USERNAME, Password: password, Permanent: true }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'UserNotFoundException') throw err;
+    await createUser(cognito, userPoolId, SMOKE_USERNAME, password);
+  }
   const result = await cognito.send(
     new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: pool.smokeClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: SMOKE_USERNAME, PASSWORD: password } }),
   );

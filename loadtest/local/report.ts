@@ -43,6 +43,8 @@ export const summarise = (values: readonly number[]) => ({
 });
 
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : String(Math.round(v * 100) / 100));
+/** Small amounts keep their significant digits (a run's DynamoDB bill is a fraction of a cent). */
+const usd = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Chart.js, inlined so the report opens offline. */
@@ -77,7 +79,7 @@ export function htmlReport(report: LoadReport, samples: readonly Sample[], outco
     .map((c) => `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${verdict(c.ok)}</tr>`)
     .join('');
   const cost = report.cost
-    ? `<p>Cost: ${round(report.cost.perMillionOrdersUsd)} USD per million orders (${report.cost.orders} orders; DynamoDB ${round(report.cost.parts.dynamodb)}, Lambda ${round(report.cost.parts.lambda)}, Fargate ${round(report.cost.parts.fargate)}, ALB ${round(report.cost.parts.alb)} USD)${report.cost.missing.length ? ` — not included: ${escape(report.cost.missing.join('; '))}` : ''}</p>`
+    ? `<p>Cost: ${round(report.cost.perMillionOrdersUsd)} USD per million orders (${report.cost.orders} orders; DynamoDB ${usd(report.cost.parts.dynamodb)}, Lambda ${usd(report.cost.parts.lambda)}, Fargate ${usd(report.cost.parts.fargate)}, ALB ${usd(report.cost.parts.alb)} USD)${report.cost.missing.length ? ` — not included: ${escape(report.cost.missing.join('; '))}` : ''}</p>`
     : '<p>Cost: not measured on this target.</p>';
   return `<!doctype html><html><head><meta charset="utf-8"><title>Load test ${escape(report.scenario)} — ${report.passed ? 'passed' : 'FAILED'}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:960px}td,th{padding:2px 10px;text-align:left}.ok{color:#1e8449}.fail{color:#c0392b;font-weight:bold}canvas{max-height:320px}</style>

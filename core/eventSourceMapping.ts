@@ -1,3 +1,4 @@
+import type { FilterPattern } from './filterPattern';
 import { ENTITY } from './table';
 
 /**
@@ -22,7 +23,7 @@ export interface EventSourceMappingSettings {
   /** One batch per shard in flight keeps records of one order in order. */
   parallelizationFactor: number;
   /** Lambda filter criteria (OR-ed): only order state changes the processor owns are delivered. */
-  filterPatterns: ReadonlyArray<Record<string, unknown>>;
+  filterPatterns: readonly FilterPattern[];
   /** Where exhausted batches are reported: an SQS queue in AWS, a dead-letter store locally. */
   onFailure: { kind: 'sqs'; messageRetentionSeconds: number };
 }
@@ -38,11 +39,13 @@ export const orderProcessorMapping: EventSourceMappingSettings = {
   maximumRecordAgeInSeconds: 6 * 60 * 60,
   functionResponseTypes: ['ReportBatchItemFailures'],
   parallelizationFactor: 1,
+  // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records. An INSERT is the
+  // record without an old image (exists applies to leaves, so the old status is what must be absent).
   filterPatterns: [
     // A new order to reserve stock for.
-    { eventName: ['INSERT'], dynamodb: { NewImage: orderImage('PENDING') } },
+    { dynamodb: { OldImage: { status: { S: [{ exists: false }] } }, NewImage: orderImage('PENDING') } },
     // A confirmed order cancelled by its customer: its stock goes back.
-    { eventName: ['MODIFY'], dynamodb: { OldImage: { status: { S: ['CONFIRMED'] } }, NewImage: orderImage('CANCELLED') } },
+    { dynamodb: { OldImage: { status: { S: ['CONFIRMED'] } }, NewImage: orderImage('CANCELLED') } },
   ],
   onFailure: { kind: 'sqs', messageRetentionSeconds: 14 * 24 * 60 * 60 },
 };

@@ -124,6 +124,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
         functionResponseTypes: [...m.functionResponseTypes],
       });
       expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual(m.filterPatterns);
+      // Only the key AWS documents for DynamoDB stream filtering.
+      expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => Object.keys(JSON.parse(f.pattern)))).toEqual(m.filterPatterns.map(() => ['dynamodb']));
       const queue = run.one('aws:sqs/queue:Queue');
       expect(mapping.destinationConfig.onFailure.destinationArn).toContain(queue.name);
       expect(queue.inputs.messageRetentionSeconds).toBe(m.onFailure.messageRetentionSeconds);

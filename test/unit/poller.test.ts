@@ -1,6 +1,4 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { orderProcessorMapping } from '../../core/eventSourceMapping';
-import { matchesAnyPattern, matchesPattern } from '../../core/filterPattern';
 import { deliverBatch, type DeliveryPolicy, type InvokeResult } from '../../local/poller/deliver';
 import { compareSequence, toLambdaRecord } from '../../local/poller/lambdaEvent';
 import { shardsReadyToRead } from '../../local/poller/shards';
@@ -89,28 +87,6 @@ describe('shard lineage', () => {
     expect(shardsReadyToRead(shards, new Set(), new Set())).toEqual(['parent', 'orphan']);
     expect(shardsReadyToRead(shards, new Set(['parent']), new Set(['orphan']))).toEqual(['child-a', 'child-b']);
     expect(shardsReadyToRead(shards, new Set(['parent', 'child-a', 'child-b', 'orphan']), new Set())).toEqual([]);
-  });
-});
-
-describe('filter criteria', () => {
-  const image = (status: string, entityType = 'Order') => ({ entityType: { S: entityType }, status: { S: status } });
-  const criteria = orderProcessorMapping.filterPatterns;
-
-  it('passes new PENDING orders and CONFIRMED→CANCELLED changes only', () => {
-    expect(matchesAnyPattern({ eventName: 'INSERT', dynamodb: { NewImage: image('PENDING') } }, criteria)).toBe(true);
-    expect(matchesAnyPattern({ eventName: 'MODIFY', dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, criteria)).toBe(true);
-    expect(matchesAnyPattern({ eventName: 'MODIFY', dynamodb: { OldImage: image('PENDING'), NewImage: image('CANCELLED') } }, criteria)).toBe(false);
-    expect(matchesAnyPattern({ eventName: 'MODIFY', dynamodb: { OldImage: image('PENDING'), NewImage: image('CONFIRMED') } }, criteria)).toBe(false);
-    expect(matchesAnyPattern({ eventName: 'INSERT', dynamodb: { NewImage: image('PENDING', 'Product') } }, criteria)).toBe(false);
-    expect(matchesAnyPattern({ eventName: 'REMOVE', dynamodb: { OldImage: image('PENDING') } }, criteria)).toBe(false);
-  });
-
-  it('matches arrays as "any of" and needs every key present', () => {
-    expect(matchesPattern({ a: 2 }, { a: [1, 2] })).toBe(true);
-    expect(matchesPattern({ a: 3 }, { a: [1, 2] })).toBe(false);
-    expect(matchesPattern({}, { a: [1] })).toBe(false);
-    expect(matchesPattern({ a: { b: 'x' } }, { a: { b: ['x'] } })).toBe(true);
-    expect(matchesPattern('x', { a: ['x'] })).toBe(false);
   });
 });
 

@@ -1,0 +1,96 @@
+import { FilterPatternError, matchesAnyPattern, matchesPattern, type FilterPattern } from '../../core/filterPattern';
+import { orderProcessorMapping } from '../../core/eventSourceMapping';
+
+/**
+ * Lambda's filter rule syntax, operator by operator, on the examples of the Lambda developer guide ("Filter rule
+ * syntax"), and the mapping's own patterns on the records DynamoDB writes.
+ */
+const matches = (event: unknown, pattern: FilterPattern) => matchesPattern(event, pattern);
+
+describe('the filter grammar', () => {
+  it('null and empty', () => {
+    expect(matches({ UserID: null }, { UserID: [null] })).toBe(true);
+    expect(matches({ UserID: '' }, { UserID: [null] })).toBe(false);
+    expect(matches({ LastName: '' }, { LastName: [''] })).toBe(true);
+    expect(matches({ LastName: 'Doe' }, { LastName: [''] })).toBe(false);
+  });
+
+  it('equals, and equals-ignore-case', () => {
+    expect(matches({ Name: 'Alice' }, { Name: ['Alice'] })).toBe(true);
+    expect(matches({ Name: 'alice' }, { Name: ['Alice'] })).toBe(false);
+    expect(matches({ Name: 'ALICE' }, { Name: [{ 'equals-ignore-case': 'alice' }] })).toBe(true);
+    expect(matches({ Name: 'Bob' }, { Name: [{ 'equals-ignore-case': 'alice' }] })).toBe(false);
+  });
+
+  it('and (every key), or (any value), and $or (any sub-pattern)', () => {
+    expect(matches({ Location: 'New York', Day: 'Monday' }, { Location: ['New York'], Day: ['Monday'] })).toBe(true);
+    expect(matches({ Location: 'New York', Day: 'Sunday' }, { Location: ['New York'], Day: ['Monday'] })).toBe(false);
+    expect(matches({ PaymentType: 'Debit' }, { PaymentType: ['Credit', 'Debit'] })).toBe(true);
+    const either: FilterPattern = { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] };
+    expect(matches({ Location: 'Paris', Day: 'Monday' }, either)).toBe(true);
+    expect(matches({ Location: 'Paris', Day: 'Sunday' }, either)).toBe(false);
+  });
+
+  it('not (anything-but), a value or a list', () => {
+    expect(matches({ Weather: 'Sunny' }, { Weather: [{ 'anything-but': ['Raining'] }] })).toBe(true);
+    expect(matches({ Weather: 'Raining' }, { Weather: [{ 'anything-but': ['Raining', 'Snowing'] }] })).toBe(false);
+    expect(matches({ Weather: 'Raining' }, { Weather: [{ 'anything-but': 'Raining' }] })).toBe(false);
+  });
+
+  it('numeric equals and ranges', () => {
+    expect(matches({ Price: 100 }, { Price: [{ numeric: ['=', 100] }] })).toBe(true);
+    expect(matches({ Price: '100' }, { Price: [{ numeric: ['=', 100] }] })).toBe(false);
+    const range: FilterPattern = { Price: [{ numeric: ['>', 10, '<=', 20] }] };
+    expect([10, 10.5, 20, 20.1].map((Price) => matches({ Price }, range))).toEqual([false, true, true, false]);
+  });
+
+  it('exists and does not exist, on leaves, also under a missing parent', () => {
+    expect(matches({ ProductName: 'x' }, { ProductName: [{ exists: true }] })).toBe(true);
+    expect(matches({}, { ProductName: [{ exists: true }] })).toBe(false);
+    expect(matches({}, { ProductName: [{ exists: false }] })).toBe(true);
+    expect(matches({ dynamodb: {} }, { dynamodb: { OldImage: { status: { S: [{ exists: false }] } } } })).toBe(true);
+    expect(matches({ dynamodb: { OldImage: { status: { S: 'PENDING' } } } }, { dynamodb: { OldImage: { status: { S: [{ exists: false }] } } } })).toBe(false);
+  });
+
+  it('begins with and ends with', () => {
+    expect(matches({ Region: 'us-east-1' }, { Region: [{ prefix: 'us-' }] })).toBe(true);
+    expect(matches({ Region: 'eu-west-1' }, { Region: [{ prefix: 'us-' }] })).toBe(false);
+    expect(matches({ FileName: 'a.png' }, { FileName: [{ suffix: '.png' }] })).toBe(true);
+    expect(matches({ FileName: 'a.jpg' }, { FileName: [{ suffix: '.png' }] })).toBe(false);
+  });
+
+  it('an array in the event matches when any element does', () => {
+    expect(matches({ tags: ['a', 'b'] }, { tags: ['b'] })).toBe(true);
+    expect(matches({ tags: ['a', 'b'] }, { tags: [{ prefix: 'c' }] })).toBe(false);
+  });
+
+  it('refuses what it does not know, instead of answering "no match"', () => {
+    const refused = (pattern: unknown) => () => matches({ a: 'x' }, pattern as FilterPattern);
+    expect(refused({ a: [{ wildcard: 'x*' }] })).toThrow(new FilterPatternError('unknown filter operator "wildcard"'));
+    expect(refused({ a: [{ prefix: 'x', suffix: 'y' }] })).toThrow(/exactly one operator/);
+    expect(refused({ a: [{ numeric: ['~', 1] }] })).toThrow(/unknown comparison "~"/);
+    expect(refused({ a: [] })).toThrow(/empty condition list/);
+    expect(refused({ $or: [{ a: ['x'] }] })).toThrow(/two or more patterns/);
+    expect(refused({ a: 'x' })).toThrow(/list of conditions or a nested pattern/);
+  });
+});
+
+describe('the mapping’s patterns, on the records DynamoDB writes', () => {
+  const image = (status: string, entityType = 'Order') => ({ entityType: { S: entityType }, status: { S: status } });
+  const passes = (record: unknown) => matchesAnyPattern(record, orderProcessorMapping.filterPatterns);
+
+  it('use only the `dynamodb` key, the one AWS documents for DynamoDB stream mappings', () => {
+    expect(orderProcessorMapping.filterPatterns.map((p) => Object.keys(p))).toEqual([['dynamodb'], ['dynamodb']]);
+  });
+
+  it('pass a new PENDING order and a CONFIRMED → CANCELLED change, and nothing else', () => {
+    expect(passes({ eventName: 'INSERT', dynamodb: { NewImage: image('PENDING') } })).toBe(true);
+    expect(passes({ eventName: 'MODIFY', dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } })).toBe(true);
+    // A MODIFY that rewrites a PENDING order is not a new order, although its new image looks like one.
+    expect(passes({ eventName: 'MODIFY', dynamodb: { OldImage: image('PENDING'), NewImage: image('PENDING') } })).toBe(false);
+    expect(passes({ eventName: 'MODIFY', dynamodb: { OldImage: image('PENDING'), NewImage: image('CONFIRMED') } })).toBe(false);
+    expect(passes({ eventName: 'MODIFY', dynamodb: { OldImage: image('PENDING'), NewImage: image('CANCELLED') } })).toBe(false);
+    expect(passes({ eventName: 'INSERT', dynamodb: { NewImage: image('PENDING', 'Product') } })).toBe(false);
+    expect(passes({ eventName: 'REMOVE', dynamodb: { OldImage: image('PENDING') } })).toBe(false);
+  });
+});

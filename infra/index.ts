@@ -45,7 +45,7 @@ const api = new ApiService(name, {
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
   clientIds: identity.clientIds,
-  ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix } } : {}),
+  ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix, ready: audit.policy } } : {}),
 });
 
 if (config.firewall) new Firewall(name, { stack: config.stack, loadBalancerArn: api.loadBalancer.arn, config: config.firewall });

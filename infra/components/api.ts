@@ -30,8 +30,8 @@ export interface ApiServiceArgs {
   userPoolId: pulumi.Input<string>;
   /** The app clients whose access tokens the API accepts. */
   clientIds: pulumi.Input<string>[];
-  /** Where the ALB writes its access logs, when the stack keeps them. */
-  accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
+  /** Where the ALB writes its access logs, when the stack keeps them; `ready` once the bucket lets it write. */
+  accessLogs?: { bucket: pulumi.Input<string>; prefix: string; ready: pulumi.Resource };
 }
 
 /**
@@ -56,8 +56,10 @@ export class ApiService extends pulumi.ComponentResource {
       name,
       {
         imageScanningConfiguration: { scanOnPush: true },
-        // Every build pushes a new tag (awsx picks a random one); a tag never moves to other bits.
-        imageTagMutability: 'IMMUTABLE',
+        // Tags never move to other bits, except awsx's own working tag (`<hash of paths and stack>-container`,
+        // the same on every build of a stack): the task definition pins the image by digest, not by that tag.
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: '*-container', filterType: 'WILDCARD' }],
         encryptionConfigurations: [{ encryptionType: 'AES256' }],
         forceDelete: !args.protect,
       },
@@ -121,7 +123,8 @@ export class ApiService extends pulumi.ComponentResource {
         enableDeletionProtection: args.protect,
         ...(args.accessLogs ? { accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true } } : {}),
       },
-      parent,
+      // ELB checks it can write to the log bucket when logs are switched on: the bucket policy comes first.
+      { parent: this, ...(args.accessLogs ? { dependsOn: [args.accessLogs.ready] } : {}) },
     );
     this.targetGroup = new aws.lb.TargetGroup(
       name,

@@ -16,6 +16,8 @@ export interface AuditLogsArgs {
  */
 export class AuditLogs extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
+  /** The policy that lets the load balancer write: depend on it before switching access logs on. */
+  readonly policy: aws.s3.BucketPolicy;
   /** Where the ALB writes, inside the bucket. */
   readonly albPrefix = 'alb';
 
@@ -23,7 +25,7 @@ export class AuditLogs extends pulumi.ComponentResource {
     super('orders:audit:AuditLogs', name, {}, opts);
     const parent = { parent: this };
     this.bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, parent);
-    new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
     new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
     // ALB access logs accept SSE-S3 only (not SSE-KMS).
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }, parent);
@@ -34,7 +36,7 @@ export class AuditLogs extends pulumi.ComponentResource {
     );
     // Regions older than August 2022 deliver from the regional ELB account, newer ones from the service principal.
     const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
-    new aws.s3.BucketPolicy(
+    this.policy = new aws.s3.BucketPolicy(
       `${name}-access-logs`,
       {
         bucket: this.bucket.id,
@@ -52,7 +54,8 @@ export class AuditLogs extends pulumi.ComponentResource {
           ],
         }),
       },
-      parent,
+      // S3 refuses a policy and a public access block changed at the same time (OperationAborted).
+      { parent: this, dependsOn: [publicAccessBlock] },
     );
 
     const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/vpc/orders-${args.stack}/flow-logs`, retentionInDays: args.retentionDays }, parent);

@@ -83,7 +83,8 @@ export class Observability extends pulumi.ComponentResource {
           { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: alb, period: 60, stat: 'Sum' } },
           {
             id: 'rate',
-            expression: '100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / MAX([FILL(requests, 0) + FILL(elb5xx, 0), 1])',
+            expression:
+              'IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
             label: '5xx %',
             returnData: true,
           },

@@ -28,6 +28,8 @@ const policyOf = (run: StackRun, roleName: string) =>
   JSON.parse(run.one('aws:iam/rolePolicy:RolePolicy', roleName).inputs.policy as string).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
 
 /** The checks every stack must pass, with the per-stack numbers it must show. */
+const containersOf = (run: StackRun) => JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Array<{ name: string; image: string }>;
+
 export function describeStack(stack: string, expected: StackExpectations) {
   let run: StackRun;
   beforeAll(async () => {
@@ -204,7 +206,10 @@ export function describeStack(stack: string, expected: StackExpectations) {
     });
 
     it('hardens the image and its sidecar: immutable tags with a lifecycle, read-only roots', () => {
-      expect(run.one('aws:ecr/repository:Repository').inputs.imageTagMutability).toBe('IMMUTABLE');
+      const repository = run.one('aws:ecr/repository:Repository').inputs as Json;
+      expect(repository.imageTagMutability).toBe('IMMUTABLE_WITH_EXCLUSION');
+      expect(repository.imageTagMutabilityExclusionFilters).toEqual([{ filter: '*-container', filterType: 'WILDCARD' }]);
+      expect(containersOf(run).find((c) => c.name === 'api')!.image).toMatch(/@sha256:/); // pinned by digest, not by the moving tag
       expect(JSON.parse(run.one('aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy as string).rules[0].action.type).toBe('expire');
       const containers = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
       expect(containers.map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([['api', true], ['otel-collector', true]]);

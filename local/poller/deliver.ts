@@ -20,7 +20,8 @@ export interface DeliveryHooks {
   invoke(records: DynamoDBRecord[]): Promise<InvokeResult>;
   /** Everything up to and including `record` is done (delivered or dead-lettered). */
   checkpoint(record: DynamoDBRecord): Promise<void>;
-  deadLetter(records: DynamoDBRecord[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', invokeCount: number, lastError: string): Promise<void>;
+  /** `functionError`: whether the last failed invocation was the function erroring (not a partial-batch report). */
+  deadLetter(records: DynamoDBRecord[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', invokeCount: number, lastError: string, functionError: boolean): Promise<void>;
   /** Pause before retry number `attempt` (1-based). */
   backoff(attempt: number): Promise<void>;
   nowSeconds(): number;
@@ -33,6 +34,8 @@ interface Pending {
   retries: number;
   invocations: number;
   lastError: string;
+  /** The last failure was the function erroring (as opposed to reporting failed records). */
+  functionErrored: boolean;
 }
 
 /**
@@ -43,7 +46,7 @@ interface Pending {
  * batch is done; returns early (without checkpointing the rest) if the poller is stopped.
  */
 export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPolicy, hooks: DeliveryHooks): Promise<void> {
-  const queue: Pending[] = [{ records, retries: 0, invocations: 0, lastError: '' }];
+  const queue: Pending[] = [{ records, retries: 0, invocations: 0, lastError: '', functionErrored: false }];
   while (queue.length > 0) {
     if (hooks.stopped()) return;
     const pending = queue.shift()!;
@@ -59,6 +62,7 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
       continue;
     }
     pending.lastError = result.error;
+    pending.functionErrored = result.kind === 'error';
     if (result.kind === 'partial') {
       if (result.firstFailed > 0) await hooks.checkpoint(pending.records[result.firstFailed - 1]!);
       await retryOrGiveUp({ ...pending, records: pending.records.slice(result.firstFailed) });
@@ -85,7 +89,7 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
   }
 
   async function giveUp(pending: Pending, condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded') {
-    await hooks.deadLetter(pending.records, condition, pending.invocations, pending.lastError);
+    await hooks.deadLetter(pending.records, condition, pending.invocations, pending.lastError, pending.functionErrored);
     await hooks.checkpoint(pending.records.at(-1)!);
   }
 }

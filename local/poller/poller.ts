@@ -198,7 +198,7 @@ export class StreamPoller {
     await deliverBatch(batch, settings, {
       invoke: (records) => this.invoke(records),
       checkpoint: (record) => checkpoint(sequenceOf(record)),
-      deadLetter: async (records, condition, invokeCount, lastError) => {
+      deadLetter: async (records, condition, invokeCount, lastError, functionError) => {
         const first = records[0]!;
         const last = records.at(-1)!;
         const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
@@ -208,7 +208,8 @@ export class StreamPoller {
           lastError,
           onFailure: {
             requestContext: { requestId: randomUUID(), functionArn: this.functionArn, condition, approximateInvokeCount: invokeCount },
-            responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+            // As Lambda writes it: functionError only when the function itself errored, not for reported failures.
+            responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError: 'Unhandled' } : {}) },
             version: '1.0',
             timestamp: new Date().toISOString(),
             DDBStreamBatchInfo: {

@@ -5,7 +5,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 /** Lambda's on-failure destination message: metadata only, as SQS would receive it. */
 export interface OnFailureRecord {
   requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded'; approximateInvokeCount: number };
-  responseContext: { statusCode: number; executedVersion: string; functionError: string };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
   version: '1.0';
   timestamp: string;
   DDBStreamBatchInfo: {

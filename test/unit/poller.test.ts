@@ -11,7 +11,7 @@ const names = (records: DynamoDBRecord[]) => records.map((r) => Number(r.dynamod
 
 function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBRecord[]) => InvokeResult, now = 1000) {
   const log: string[] = [];
-  const dead: Array<{ records: number[]; condition: string; count: number }> = [];
+  const dead: Array<{ records: number[]; condition: string; count: number; functionError?: boolean }> = [];
   const run = (records: DynamoDBRecord[]) =>
     deliverBatch(records, { bisectBatchOnFunctionError: false, maximumRetryAttempts: 2, maximumRecordAgeInSeconds: -1, ...policy }, {
       invoke: async (batch) => {
@@ -19,7 +19,7 @@ function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBReco
         return invoke(batch);
       },
       checkpoint: async (r) => void log.push(`checkpoint ${names([r])[0]}`),
-      deadLetter: async (batch, condition, count) => void dead.push({ records: names(batch), condition, count }),
+      deadLetter: async (batch, condition, count, _error, functionError) => void dead.push({ records: names(batch), condition, count, ...(functionError ? { functionError } : {}) }),
       backoff: async (attempt) => void log.push(`backoff ${attempt}`),
       nowSeconds: () => now,
       stopped: () => false,
@@ -28,6 +28,15 @@ function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBReco
 }
 
 describe('deliverBatch (Lambda retry semantics)', () => {
+  it('tells the on-failure record whether the function errored, or only reported failed records', async () => {
+    const thrown = harness({ maximumRetryAttempts: 0 }, () => ({ kind: 'error', error: 'boom' }));
+    await thrown.run([record(1)]);
+    expect(thrown.dead).toEqual([{ records: [1], condition: 'RetryAttemptsExhausted', count: 1, functionError: true }]);
+    const reported = harness({ maximumRetryAttempts: 0 }, () => ({ kind: 'partial', firstFailed: 0, error: 'item 1 failed' }));
+    await reported.run([record(1)]);
+    expect(reported.dead).toEqual([{ records: [1], condition: 'RetryAttemptsExhausted', count: 1 }]);
+  });
+
   const batch = [0, 1, 2, 3].map((n) => record(n));
 
   it('checkpoints the last record of a successful batch', async () => {
@@ -40,7 +49,7 @@ describe('deliverBatch (Lambda retry semantics)', () => {
     const h = harness({ maximumRetryAttempts: 2 }, () => ({ kind: 'error', error: 'x' }));
     await h.run(batch);
     expect(h.log).toEqual(['invoke 0,1,2,3', 'backoff 1', 'invoke 0,1,2,3', 'backoff 2', 'invoke 0,1,2,3', 'checkpoint 3']);
-    expect(h.dead).toEqual([{ records: [0, 1, 2, 3], condition: 'RetryAttemptsExhausted', count: 3 }]);
+    expect(h.dead).toEqual([{ records: [0, 1, 2, 3], condition: 'RetryAttemptsExhausted', count: 3, functionError: true }]);
   });
 
   it('retries forever with -1 until the function recovers', async () => {
@@ -64,7 +73,7 @@ describe('deliverBatch (Lambda retry semantics)', () => {
     );
     await h.run(batch);
     expect(h.log).toEqual(['invoke 0,1,2,3', 'invoke 0,1', 'checkpoint 1', 'invoke 2,3', 'invoke 2', 'checkpoint 2', 'invoke 3', 'checkpoint 3']);
-    expect(h.dead).toEqual([{ records: [2], condition: 'RetryAttemptsExhausted', count: 3 }]);
+    expect(h.dead).toEqual([{ records: [2], condition: 'RetryAttemptsExhausted', count: 3, functionError: true }]);
   });
 
   it('sends records older than maximumRecordAgeInSeconds to the dead letters without invoking', async () => {

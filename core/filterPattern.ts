@@ -9,7 +9,6 @@
  * Lambda delivered), so an operator this module does not know is an error, never a silent "no match".
  */
 export type Literal = string | number | boolean | null;
-export type NumericCondition = ['=', number] | [Comparison, number] | [Comparison, number, Comparison, number];
 type Comparison = '<' | '<=' | '>' | '>=';
 
 export type Condition =

@@ -39,7 +39,11 @@ export function meterCapacity(db: DynamoDBDocumentClient): CapacityTally {
 export const capacityFile = (apiPort: number) => path.join(os.tmpdir(), `orders-local-${apiPort}.capacity.json`);
 
 export function publishCapacity(tally: CapacityTally, file: string, everyMs = 500): () => void {
-  const write = () => writeFileSync(file, JSON.stringify(tally));
+  let written = '';
+  const write = () => {
+    const now = JSON.stringify(tally);
+    if (now !== written) writeFileSync(file, (written = now)); // an idle stack writes nothing
+  };
   write();
   const timer = setInterval(write, everyMs);
   timer.unref();

@@ -62,13 +62,14 @@ function perSecond(outcomes: readonly OrderOutcome[]) {
 }
 
 /** The data behind the charts, as plain JSON for the page's script. */
-export function chartData(samples: readonly Sample[], outcomes: readonly OrderOutcome[]) {
+function chartData(samples: readonly Sample[], outcomes: readonly OrderOutcome[]) {
   const e2e = outcomes.filter((o) => o.decidedAtMs !== undefined).map((o) => o.decidedAtMs! - o.createdAtMs);
+  const latencies = samples.map((s) => s.ms);
   const step = Math.max(1, Math.ceil(samples.length / 5000)); // keep the page light on long runs
   return {
     latency: samples.filter((_, i) => i % step === 0).map((s) => ({ x: Math.round(s.t) / 1000, y: s.ms })),
     perSecond: perSecond(outcomes),
-    percentiles: Array.from({ length: 101 }, (_, p) => ({ p, request: percentile(samples.map((s) => s.ms), Math.max(p, 0.0001)), e2e: percentile(e2e, Math.max(p, 0.0001)) })),
+    percentiles: Array.from({ length: 101 }, (_, p) => ({ p, request: percentile(latencies, Math.max(p, 0.0001)), e2e: percentile(e2e, Math.max(p, 0.0001)) })),
   };
 }
 

@@ -17,12 +17,13 @@ import { compareWithBaseline, type Baseline } from '../lib/baseline';
 import { endToEndMs, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
 import { orderCost } from '../lib/cost';
 import { pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline';
-import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn';
+import { cognitoEndpoint } from '../lib/signIn';
 import { evaluateThresholds, junitXml, percentile } from '../lib/stats';
 import { baselinePath, readBaseline, writeBaseline } from './baselineFile';
 import { drain } from './drain';
 import { unitPrices } from './prices';
 import { readLoadConfig } from './loadConfig';
+import { signInAsK6 } from './signIn';
 import { htmlReport, summarise, type LoadReport, type Sample } from './report';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -78,11 +79,9 @@ async function reachable(url: string) {
   }
 }
 
-/** k6's setup() sign-in (lib/signIn.ts), over fetch. */
-async function signInAsK6(endpoint: string, clientId: string, username: string, password: string): Promise<string> {
-  const request = signInRequest(endpoint, clientId, username, password);
-  const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
-  const result = accessTokenOf(res.status, await res.text());
+/** Signs in as k6's setup() does; no token is an error that says why. */
+async function tokenAsK6(endpoint: string, clientId: string, username: string, password: string): Promise<string> {
+  const result = await signInAsK6(endpoint, clientId, username, password);
   if ('error' in result) throw new Error(result.error);
   return result.token;
 }
@@ -98,7 +97,7 @@ async function bootstrapLocal(dynamoEndpoint: string, cognito: { endpoint: strin
     db.destroy();
     client.destroy();
   }
-  return signInAsK6(`${cognito.endpoint}/`, clientId, LOCAL_LOADTEST_USER.username, LOCAL_LOADTEST_USER.password);
+  return tokenAsK6(`${cognito.endpoint}/`, clientId, LOCAL_LOADTEST_USER.username, LOCAL_LOADTEST_USER.password);
 }
 
 /** The stack named by API_URL (as k6 sees it), the one `npm start` runs (same PORT settings), or a fresh one. */
@@ -112,7 +111,7 @@ interface Target {
 
 async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<Target> {
   if (env.API_URL) {
-    const token = await signInAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
+    const token = await tokenAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
     console.log(`Using the stack at ${env.API_URL} (signed in as ${env.LOADTEST_USERNAME})`);
     return { url: env.API_URL.replace(/\/$/, ''), token, capacity: () => undefined, stop: async () => undefined };
   }

@@ -28,7 +28,10 @@ const policyOf = (run: StackRun, roleName: string) =>
   JSON.parse(run.one('aws:iam/rolePolicy:RolePolicy', roleName).inputs.policy as string).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
 
 /** The checks every stack must pass, with the per-stack numbers it must show. */
-const containersOf = (run: StackRun) => JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Array<{ name: string; image: string }>;
+/** The task definition's containers, and the API container's environment as a map. */
+const containersOf = (run: StackRun) => JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
+const apiEnvironment = (run: StackRun): Record<string, string> =>
+  Object.fromEntries((containersOf(run).find((c) => c.name === 'api')!.environment as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
 
 export function describeStack(stack: string, expected: StackExpectations) {
   let run: StackRun;
@@ -96,8 +99,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(typeof run.outputs.smokeClientId).toBe('string');
       expect(run.outputs.loadTestClientId === undefined).toBe(!gate);
       // The API accepts the tokens of every client of its own pool, and no other.
-      const env = (JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string)[0].environment as Array<{ name: string; value: string }>).find((e) => e.name === 'COGNITO_CLIENT_ID')!;
-      expect(env.value.split(',')).toHaveLength(Object.keys(clients).length);
+      expect(apiEnvironment(run).COGNITO_CLIENT_ID!.split(',')).toHaveLength(Object.keys(clients).length);
     });
 
     it('hardens sign-in per stack: threat protection, MFA, sign-up and mail as configured', () => {
@@ -190,8 +192,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
       expect(tg.healthCheck.path).toBe('/v1/health');
       expect(tg.deregistrationDelay).toBe(DEREGISTRATION_DELAY_SECONDS);
-      const containers = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
-      const api = containers.find((c) => c.name === 'api')!;
+      const api = containersOf(run).find((c) => c.name === 'api')!;
       expect(api.stopTimeout).toBe(STOP_TIMEOUT_SECONDS);
       const grace = Number(api.environment.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
       expect(grace).toBe(SHUTDOWN_GRACE_MS);
@@ -211,8 +212,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(repository.imageTagMutabilityExclusionFilters).toEqual([{ filter: '*-container', filterType: 'WILDCARD' }]);
       expect(containersOf(run).find((c) => c.name === 'api')!.image).toMatch(/@sha256:/); // pinned by digest, not by the moving tag
       expect(JSON.parse(run.one('aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy as string).rules[0].action.type).toBe('expire');
-      const containers = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
-      expect(containers.map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([['api', true], ['otel-collector', true]]);
+      expect(containersOf(run).map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([['api', true], ['otel-collector', true]]);
     });
 
     it('keeps task traffic to DynamoDB off the NAT: a gateway endpoint in the VPC', () => {
@@ -255,7 +255,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('serves HTTPS on stage and main (certificate validated in the zone, alias to the ALB), HTTP on development', () => {
       const listeners = run.ofType('aws:lb/listener:Listener').map((l) => l.inputs as Json);
-      const env = Object.fromEntries((JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string)[0].environment as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+      const env = apiEnvironment(run);
       expect(env.CORS_ALLOWED_ORIGINS).toBe(((run.config['orders:api'] as Json).corsOrigins ?? []).join(','));
       if (stack === 'development') {
         expect(listeners.map((l) => [l.port, l.protocol, l.defaultActions[0].type])).toEqual([[80, 'HTTP', 'forward']]);

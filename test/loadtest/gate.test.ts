@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { localProcessor } from '../../local/processor';
 import { localSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { Baseline } from '../../loadtest/lib/baseline';
-import { ROOT } from '../support/processes';
+import { npmRun } from '../support/processes';
 
 /**
  * The gate scenario (shortened to 8 s) through `npm run loadtest` against a running local stack, as on
@@ -44,14 +43,11 @@ interface Report {
   current: Baseline;
 }
 
-function gate(...extra: string[]): Promise<{ code: number; output: string; report: Report }> {
+async function gate(...extra: string[]): Promise<{ code: number; output: string; report: Report }> {
   const before = new Set(readdirSync(out));
-  return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'loadtest', '--', '--scenario', 'gate', '--duration', '8s', '--thresholds', 'rehearsal', '--out', out, ...extra], { cwd: ROOT, env, timeout: 120_000 }, (err, stdout, stderr) => {
-      const file = readdirSync(out).find((f) => !before.has(f) && f.startsWith('gate-') && f.endsWith('.json'))!;
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}`, report: JSON.parse(readFileSync(path.join(out, file), 'utf8')) as Report });
-    });
-  });
+  const run = await npmRun('loadtest', ['--scenario', 'gate', '--duration', '8s', '--thresholds', 'rehearsal', '--out', out, ...extra], env);
+  const file = readdirSync(out).find((f) => !before.has(f) && f.startsWith('gate-') && f.endsWith('.json'))!;
+  return { ...run, report: JSON.parse(readFileSync(path.join(out, file), 'utf8')) as Report };
 }
 const failing = (report: Report) => [...report.thresholds.filter((t) => !t.ok).map((t) => t.metric), ...report.comparisons.filter((c) => !c.ok).map((c) => `baseline ${c.figure}`)];
 

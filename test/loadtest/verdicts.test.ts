@@ -1,11 +1,9 @@
 import { compareWithBaseline, type Baseline } from '../../loadtest/lib/baseline';
 import { orderCost } from '../../loadtest/lib/cost';
 import { backlogSeries, decidedInTime, pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../../loadtest/lib/pipeline';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { LoadConfig } from '../../loadtest/lib/config';
+import { readLoadConfig } from '../../loadtest/local/loadConfig';
 
-const config = JSON.parse(readFileSync(path.resolve(__dirname, '../../loadtest/scenarios.json'), 'utf8')) as LoadConfig;
+const config = readLoadConfig();
 const t = config.thresholds.local!;
 
 /** Orders accepted at `rate`/s for `seconds`, each decided `lagMs` later (or never, past `decideUntilMs`). */

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +8,11 @@ import { findUserPool, type LocalUserPool } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
-import { accessTokenOf, signInRequest } from '../../loadtest/lib/signIn';
+import { signInAsK6 } from '../../loadtest/local/signIn';
 import { productKey } from '../../core/table';
 import { runStack } from '../infra/harness';
 import { scanTable } from '../support/env';
-import { exited, ROOT, spawnTs, waitFor } from '../support/processes';
+import { exited, npmRun as runScript, spawnTs, waitFor } from '../support/processes';
 
 /**
  * A first deploy, rehearsed on the local stand-ins from the state AWS is in right after `pulumi up` on a fresh
@@ -37,22 +36,14 @@ let db: DynamoDBDocumentClient;
 const cognitoEndpoint = () => `http://127.0.0.1:${ports.cognito}`;
 const apiUrl = () => `http://localhost:${ports.api}`;
 
-/** `npm run <script> -- <args>`, as a workflow step runs it. */
-function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...process.env, ...awsEnv, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
-}
+/** A pipeline script with the AWS environment pointed at the stand-ins. */
+const npmRun = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) => runScript(script, args, { ...awsEnv, ...env });
 
 const users = async () => (await cognito.send(new ListUsersCommand({ UserPoolId: pool.userPoolId }))).Users ?? [];
 const products = async () => (await scanTable(db, TABLE)).filter((item) => String(item.PK).startsWith('PRODUCT#'));
-const signInAsK6 = async (username: string, password: string) => {
-  const request = signInRequest(`${cognitoEndpoint()}/`, pool.clientIds.loadTest, username, password);
-  const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
-  return accessTokenOf(res.status, await res.text());
-};
+/** What the bootstrap may change: the pool's users and the catalog. */
+const usersAndProducts = async () => ({ users: await users(), products: await products() });
+const signInToStack = (username: string, password: string) => signInAsK6(`${cognitoEndpoint()}/`, pool.clientIds.loadTest, username, password);
 
 beforeAll(async () => {
   ports = { api: await freePort(), dynamo: await freePort(), cognito: await freePort() };
@@ -121,24 +112,24 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     for (const p of LOADTEST_PRODUCTS) expect(result.output).toContain(`created   product ${p.sku}`);
     const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: SECRETS.LOADTEST_USERNAME }));
     expect(user.UserStatus).toBe('CONFIRMED');
-    expect(await signInAsK6(SECRETS.LOADTEST_USERNAME, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
+    expect(await signInToStack(SECRETS.LOADTEST_USERNAME, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
     expect((await products()).map((p) => [p.sku, p.stock]).sort()).toEqual(LOADTEST_PRODUCTS.map((p) => [p.sku, LOADTEST_STOCK.refillTo]).sort());
   }, 60_000);
 
   it('running stack:bootstrap again changes nothing', async () => {
-    const before = { users: await users(), products: await products() };
+    const before = await usersAndProducts();
     const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain('development: already bootstrapped, nothing changed');
-    expect({ users: await users(), products: await products() }).toEqual(before);
+    expect(await usersAndProducts()).toEqual(before);
   }, 60_000);
 
   it('gives main no synthetic user, no products and no gate', async () => {
-    const before = { users: await users(), products: await products() };
+    const before = await usersAndProducts();
     const bootstrap = await npmRun('stack:bootstrap', ['--stack', 'main', '--outputs', outputsFile]);
     expect(bootstrap).toMatchObject({ code: 0 });
     expect(bootstrap.output).toContain('main: no gate runs here');
-    expect({ users: await users(), products: await products() }).toEqual(before);
+    expect(await usersAndProducts()).toEqual(before);
     const githubOutput = path.join(scratch, 'main-output');
     expect(await npmRun('gate:prepare', ['--stack', 'main', '--outputs', outputsFile], { GITHUB_OUTPUT: githubOutput })).toMatchObject({ code: 0 });
     expect(readFileSync(githubOutput, 'utf8')).toMatch(/^scenario=$/m);
@@ -198,14 +189,14 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   it('repairs a user left in FORCE_CHANGE_PASSWORD, and a rotated password', async () => {
     const username = 'made-in-the-console@example.com';
     await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Passw0rd-1' }));
-    expect(await signInAsK6(username, 'Temporary-Passw0rd-1')).toEqual({ error: expect.stringMatching(/NEW_PASSWORD_REQUIRED/) });
+    expect(await signInToStack(username, 'Temporary-Passw0rd-1')).toEqual({ error: expect.stringMatching(/NEW_PASSWORD_REQUIRED/) });
     const repaired = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile], { LOADTEST_USERNAME: username });
     expect(repaired.output).toContain(`updated   load-test user ${username} (was FORCE_CHANGE_PASSWORD, password set permanent)`);
-    expect(await signInAsK6(username, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
+    expect(await signInToStack(username, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
 
     const rotated = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile], { LOADTEST_USERNAME: username, LOADTEST_PASSWORD: 'Rotated-Passw0rd-2' });
     expect(rotated.output).toContain(`updated   load-test user ${username} (sign-in failed, password set again)`);
-    expect(await signInAsK6(username, 'Rotated-Passw0rd-2')).toEqual({ token: expect.any(String) });
+    expect(await signInToStack(username, 'Rotated-Passw0rd-2')).toEqual({ token: expect.any(String) });
   }, 60_000);
 
   it('refuses, before any call, a password the pool would refuse and outputs that are not a stack’s', async () => {

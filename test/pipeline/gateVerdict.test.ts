@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Baseline } from '../../loadtest/lib/baseline';
-import { ROOT } from '../support/processes';
+import { npmRun } from '../support/processes';
 
 /**
  * `npm run gate:verdict` and `npm run gate:baseline` as the gate job runs them, on files shaped like k6's
@@ -20,13 +19,6 @@ const summary = (ok: boolean) => ({
   },
 });
 
-function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number; output: string }>((resolve) =>
-    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    ),
-  );
-}
 const verdict = () => npmRun('gate:verdict', ['--stack', 'stage', '--outputs', path.join(dir, 'outputs.json'), '--results', path.join(dir, 'results')]);
 
 beforeEach(() => {

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../support/processes';
+import { npmRun } from '../support/processes';
 
 /**
  * `npm run promote`, as the promote and hotfix-pr jobs run it, against a stand-in `gh` on PATH (GitHub is not
@@ -27,17 +26,18 @@ esac
 });
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-function promote(head: string, answer: string) {
+async function promote(head: string, answer: string): Promise<{ code: number; output: string; gh?: string[] }> {
   const argsFile = path.join(bin, `args-${Math.random()}`);
-  return new Promise<{ code: number; output: string; gh?: string[] }>((resolve) => {
-    execFile(
-      'npm',
-      ['run', '--silent', 'promote', '--', '--head', head],
-      { cwd: ROOT, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GH_ARGS_FILE: argsFile, GH_ANSWER: answer, GITHUB_SHA: 'abc123', GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r' } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}`, ...(existsSync(argsFile) ? { gh: readFileSync(argsFile, 'utf8').trim().split('\n') } : {}) }),
-    );
+  const run = await npmRun('promote', ['--head', head], {
+    PATH: `${bin}:${process.env.PATH}`,
+    GH_ARGS_FILE: argsFile,
+    GH_ANSWER: answer,
+    GITHUB_SHA: 'abc123',
+    GITHUB_RUN_ID: '42',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'o/r',
   });
+  return { ...run, ...(existsSync(argsFile) ? { gh: readFileSync(argsFile, 'utf8').trim().split('\n') } : {}) };
 }
 
 describe('npm run promote', () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 
@@ -75,4 +75,13 @@ export function apiProcessEnv(
     LOG_LEVEL: 'warn',
     ...extra,
   };
+}
+
+/** `npm run <script> -- <args>` from the repository root, as a workflow step runs it: exit code and all output. */
+export function npmRun(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) =>
+    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
 }

@@ -28,6 +28,9 @@ export interface EventSourceMappingSettings {
   onFailure: { kind: 'sqs'; messageRetentionSeconds: number };
 }
 
+/** The processor function's timeout: infra deploys it, and the local poller fails an invocation that outlives it. */
+export const PROCESSOR_TIMEOUT_SECONDS = 60;
+
 const orderImage = (status: string) => ({ entityType: { S: [ENTITY.order] }, status: { S: [status] } });
 
 export const orderProcessorMapping: EventSourceMappingSettings = {

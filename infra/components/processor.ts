@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { EventSourceMappingSettings } from '../../core/eventSourceMapping';
+import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { bundle, processorBundle } from '../../scripts/bundles';
 import type { ProcessorConfig } from '../config';
 import { serviceRole } from './iam';
@@ -63,7 +63,7 @@ export class OrderProcessor extends pulumi.ComponentResource {
         code: new pulumi.asset.FileArchive(bundle(processorBundle)),
         role: role.arn,
         memorySize: args.config.memoryMb,
-        timeout: 60,
+        timeout: PROCESSOR_TIMEOUT_SECONDS,
         // -1 is the provider's "no reservation" (0 would reserve nothing and throttle every invocation).
         reservedConcurrentExecutions: args.config.reservedConcurrency > 0 ? args.config.reservedConcurrency : -1,
         tracingConfig: { mode: 'Active' },

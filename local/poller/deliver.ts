@@ -12,9 +12,12 @@ export interface DeliveryPolicy {
   bisectBatchOnFunctionError: boolean;
   /** -1: retry until the records expire. */
   maximumRetryAttempts: number;
-  /** -1: no limit. */
+  /** -1: until the stream's retention trims them. */
   maximumRecordAgeInSeconds: number;
 }
+
+/** DynamoDB Streams keeps a record for 24 hours: with no age limit, that is when a failing record leaves. */
+export const STREAM_RETENTION_SECONDS = 24 * 60 * 60;
 
 export interface DeliveryHooks {
   invoke(records: DynamoDBRecord[]): Promise<InvokeResult>;
@@ -24,7 +27,8 @@ export interface DeliveryHooks {
   deadLetter(records: DynamoDBRecord[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', invokeCount: number, lastError: string, functionError: boolean): Promise<void>;
   /** Pause before retry number `attempt` (1-based). */
   backoff(attempt: number): Promise<void>;
-  nowSeconds(): number;
+  /** How old the record is now, in seconds (never more than it really is). */
+  ageSeconds(record: DynamoDBRecord): number;
   stopped(): boolean;
 }
 
@@ -40,20 +44,28 @@ interface Pending {
 
 /**
  * Delivers one batch the way Lambda's event source mapping does for a stream: the batch (or what is left of
- * it) is retried until it succeeds, its records grow too old, or it runs out of retries, and only then does
+ * it) is retried until it succeeds, its records grow too old (each record on its own), or it runs out of
+ * retries, and only then does
  * the shard move on. A function error splits the batch in two when bisecting is on; a partial failure
  * checkpoints before the lowest failed record and redelivers from there. Resolves when every record of the
  * batch is done; returns early (without checkpointing the rest) if the poller is stopped.
  */
 export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPolicy, hooks: DeliveryHooks): Promise<void> {
+  const maximumAge = policy.maximumRecordAgeInSeconds >= 0 ? Math.min(policy.maximumRecordAgeInSeconds, STREAM_RETENTION_SECONDS) : STREAM_RETENTION_SECONDS;
   const queue: Pending[] = [{ records, retries: 0, invocations: 0, lastError: '', functionErrored: false }];
   while (queue.length > 0) {
     if (hooks.stopped()) return;
     const pending = queue.shift()!;
-    const oldest = pending.records[0]?.dynamodb?.ApproximateCreationDateTime ?? hooks.nowSeconds();
-    if (policy.maximumRecordAgeInSeconds >= 0 && hooks.nowSeconds() - oldest > policy.maximumRecordAgeInSeconds) {
-      await giveUp(pending, 'RecordAgeExceeded');
-      continue;
+    // Only the records that are too old leave; the younger rest of the batch is still delivered. Records are in
+    // stream order, so the expired ones are the front of the batch.
+    let expired = 0;
+    pending.records.forEach((record, i) => {
+      if (hooks.ageSeconds(record) > maximumAge) expired = i + 1;
+    });
+    if (expired > 0) {
+      await giveUp({ ...pending, records: pending.records.slice(0, expired) }, 'RecordAgeExceeded');
+      if (expired === pending.records.length) continue;
+      pending.records = pending.records.slice(expired);
     }
     const result = await hooks.invoke(pending.records);
     pending.invocations++;

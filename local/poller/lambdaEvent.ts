@@ -24,6 +24,8 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
     eventSource: record.eventSource,
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
+    // TTL deletions carry who deleted them ({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }).
+    ...(record.userIdentity ? { userIdentity: { ...record.userIdentity } } : {}),
     dynamodb: {
       ...(base64Binaries(rest) as DynamoDBRecord['dynamodb']),
       ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),

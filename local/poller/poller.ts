@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type ShardIteratorType,
-} from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
-import type { EventSourceMappingSettings } from '../../core/eventSourceMapping';
+import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { matchesAnyPattern } from '../../core/filterPattern';
-import { deliverBatch, type InvokeResult } from './deliver';
+import { BatchBuffer } from './batches';
+import { deliverBatch } from './deliver';
+import { invokeFunction, type FunctionUnderTest, type StreamHandler } from './invoke';
 import { compareSequence, sequenceOf, toLambdaRecord } from './lambdaEvent';
+import { RecordClock } from './recordClock';
 import { shardsReadyToRead, type ShardInfo } from './shards';
 import type { PollerState } from './state';
 
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+export type { StreamHandler } from './invoke';
 
 export interface PollerOptions {
   streams: DynamoDBStreamsClient;
@@ -26,6 +23,8 @@ export interface PollerOptions {
   state: PollerState;
   logger: Logger;
   functionName?: string;
+  /** The deployed function's timeout (core/eventSourceMapping.ts); tests shorten it. */
+  functionTimeoutMs?: number;
   /** Lambda polls each shard about four times a second. */
   pollIntervalMs?: number;
   discoveryIntervalMs?: number;
@@ -44,12 +43,20 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // Read as much as GetRecords allows: most records on an order table are filtered away (each reservation writes
 // two more), so reading only a batch's worth would take several calls per batch. Batches are cut from the buffer.
 const GET_RECORDS_MAX = 1000;
+/** The shard no longer exists: the stream's retention trimmed it away. */
+const SHARD_GONE = Symbol('shard gone');
+
+const errorName = (err: unknown) => (err as Error)?.name;
+const isShardGone = (err: unknown) =>
+  errorName(err) === 'ResourceNotFoundException' || (errorName(err) === 'ValidationException' && /invalid shardid/i.test((err as Error).message));
 
 /**
- * Lambda's event source mapping for a DynamoDB stream, reproduced against DynamoDB Local: it discovers shards
- * (parents before children), keeps one batch in flight per shard, batches by size and window, filters with the
- * mapping's criteria, invokes the handler with Lambda-shaped events, honours ReportBatchItemFailures, bisects,
- * retries, expires and dead-letters like Lambda, and checkpoints so a restart resumes where it stopped.
+ * Lambda's event source mapping for a DynamoDB stream, reproduced against DynamoDB Local: it applies the
+ * starting position once, when the mapping is created; discovers shards (parents before children); keeps one
+ * batch in flight per shard; batches by size, payload and window; filters with the mapping's criteria; invokes
+ * the handler with Lambda-shaped events under the function's timeout; honours ReportBatchItemFailures; bisects,
+ * retries, expires and dead-letters like Lambda; recovers from trimmed data; and checkpoints so a restart
+ * resumes where it stopped. What it does not reproduce is listed in the README's fidelity table.
  */
 export class StreamPoller {
   readonly stats: PollerStats = { invocations: 0, recordsDelivered: 0, recordsFiltered: 0, recordsDeadLettered: 0 };
@@ -57,10 +64,18 @@ export class StreamPoller {
   private readonly reading = new Map<string, Promise<void>>();
   private running = false;
   private discovery?: Promise<void>;
-  private readonly functionArn: string;
+  private readonly fn: FunctionUnderTest;
+  private readonly clock = new RecordClock();
 
   constructor(private readonly options: PollerOptions) {
-    this.functionArn = `arn:aws:lambda:local:000000000000:function:${options.functionName ?? 'orders-processor'}`;
+    const functionName = options.functionName ?? 'orders-processor';
+    this.fn = {
+      handler: options.handler,
+      functionName,
+      functionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+      timeoutMs: options.functionTimeoutMs ?? PROCESSOR_TIMEOUT_SECONDS * 1000,
+      reportBatchItemFailures: options.settings.functionResponseTypes.includes('ReportBatchItemFailures'),
+    };
   }
 
   start(): void {
@@ -78,8 +93,10 @@ export class StreamPoller {
 
   private async discoverLoop(): Promise<void> {
     const interval = this.options.discoveryIntervalMs ?? 1000;
+    let created = false;
     while (this.running) {
       try {
+        if (!created) created = await this.createMappingOnce();
         const shards = await this.describeShards();
         for (const shardId of shardsReadyToRead(shards, this.finished, new Set(this.reading.keys()))) {
           const reader = this.readShard(shardId)
@@ -92,6 +109,41 @@ export class StreamPoller {
       }
       await sleep(interval);
     }
+  }
+
+  /**
+   * Lambda applies the starting position once, when the mapping is created: LATEST skips what the stream holds
+   * at that moment, and every shard without a checkpoint afterwards (a child shard, a shard that had no record
+   * yet, a restart) is read from its start. Creating the mapping here checkpoints each shard at its current end.
+   */
+  private async createMappingOnce(): Promise<boolean> {
+    const { state, streamArn, settings, logger } = this.options;
+    if (await state.mappingCreatedAt(streamArn)) return true;
+    if (settings.startingPosition === 'LATEST') {
+      for (const shard of await this.describeShards()) {
+        const { last, closed } = await this.readToEnd(shard.shardId);
+        if (last) await state.saveCheckpoint(streamArn, shard.shardId, last);
+        if (closed) await state.markFinished(streamArn, shard.shardId);
+      }
+    }
+    await state.recordMappingCreated(streamArn, settings.startingPosition);
+    logger.info({ startingPosition: settings.startingPosition }, 'event source mapping created');
+    return true;
+  }
+
+  private async readToEnd(shardId: string): Promise<{ last?: string; closed: boolean }> {
+    const opened = await this.openIterator(shardId);
+    if (opened === SHARD_GONE) return { closed: true };
+    let iterator = opened;
+    let last: string | undefined;
+    while (iterator) {
+      const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
+      const records = page.Records ?? [];
+      if (records.length > 0) last = records.at(-1)!.dynamodb?.SequenceNumber;
+      iterator = page.NextShardIterator;
+      if (records.length === 0) break;
+    }
+    return { ...(last ? { last } : {}), closed: iterator === undefined };
   }
 
   private async describeShards(): Promise<ShardInfo[]> {
@@ -111,12 +163,49 @@ export class StreamPoller {
     return shards;
   }
 
-  private async iterator(shardId: string, after?: string): Promise<string | undefined> {
-    const type: ShardIteratorType = after ? 'AFTER_SEQUENCE_NUMBER' : this.options.settings.startingPosition;
-    const result = await this.options.streams.send(
-      new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: shardId, ShardIteratorType: type, ...(after ? { SequenceNumber: after } : {}) }),
-    );
-    return result.ShardIterator;
+  /**
+   * An iterator just after the checkpoint, or at the shard's start. A checkpoint the stream has trimmed away
+   * continues from the oldest record still available (the records in between are lost, as in Lambda); a
+   * shard that no longer exists is reported as gone.
+   */
+  private async openIterator(shardId: string, after?: string): Promise<string | undefined | typeof SHARD_GONE> {
+    const { streams, streamArn, logger } = this.options;
+    const open = (sequenceNumber?: string) =>
+      streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(sequenceNumber ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: sequenceNumber } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+    try {
+      return (await open(after)).ShardIterator;
+    } catch (err) {
+      if (isShardGone(err)) return SHARD_GONE;
+      if (errorName(err) !== 'TrimmedDataAccessException' || !after) throw err;
+      logger.warn({ shardId, checkpoint: after }, 'records after the checkpoint were trimmed from the stream; continuing from the oldest available record');
+      return (await open()).ShardIterator;
+    }
+  }
+
+  /** A fresh iterator after a failed read, retried until the store answers; never the old one again. */
+  private async reopenIterator(shardId: string, after: string | undefined): Promise<string | undefined | typeof SHARD_GONE | null> {
+    const pollInterval = this.options.pollIntervalMs ?? 250;
+    while (this.running) {
+      try {
+        return await this.openIterator(shardId, after);
+      } catch (err) {
+        this.options.logger.warn({ err, shardId }, 'GetShardIterator failed; retrying');
+        await sleep(pollInterval * 4);
+      }
+    }
+    return null;
+  }
+
+  private async finishShard(shardId: string, why: string): Promise<void> {
+    await this.options.state.markFinished(this.options.streamArn, shardId);
+    this.finished.add(shardId);
+    this.options.logger.info({ shardId }, why);
   }
 
   private async readShard(shardId: string): Promise<void> {
@@ -128,10 +217,11 @@ export class StreamPoller {
       return;
     }
     let checkpointed = saved.sequenceNumber;
-    let iterator = await this.iterator(shardId, checkpointed);
-    let buffer: DynamoDBRecord[] = [];
-    let bufferedSince = 0;
+    let iterator = await this.reopenIterator(shardId, checkpointed);
+    const buffer = new BatchBuffer(settings.batchSize);
     let lastSeen = checkpointed;
+    // Lambda's batching window starts when the previous invocation completes, not when a record arrives.
+    let windowStart = Date.now();
 
     const checkpoint = async (sequenceNumber: string) => {
       if (checkpointed && compareSequence(sequenceNumber, checkpointed) <= 0) return;
@@ -139,55 +229,39 @@ export class StreamPoller {
       checkpointed = sequenceNumber;
     };
 
-    while (this.running) {
+    while (this.running && iterator !== null) {
+      if (iterator === SHARD_GONE) return this.finishShard(shardId, 'shard no longer in the stream (trimmed); its children continue');
       let records;
       try {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
         records = page.Records ?? [];
         iterator = page.NextShardIterator;
       } catch (err) {
-        const name = (err as Error).name;
-        if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') {
-          // Start again from the last checkpoint; what was buffered will be read again.
-          buffer = [];
-          lastSeen = checkpointed;
-          iterator = await this.iterator(shardId, checkpointed);
-          continue;
-        }
-        // The store may be restarting: back off, then resume from the last checkpoint with a fresh iterator
-        // (the old one may not survive the restart). Buffered records are read again.
-        logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
-        await sleep(pollInterval * 4);
-        buffer = [];
+        // An expired or trimmed iterator, or a store restarting: resume from the last checkpoint with a fresh
+        // iterator. Buffered records are read again.
+        if (errorName(err) !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
+        if (errorName(err) !== 'ExpiredIteratorException' && errorName(err) !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
+        buffer.clear();
         lastSeen = checkpointed;
-        iterator = await this.iterator(shardId, checkpointed).catch(() => iterator);
+        iterator = await this.reopenIterator(shardId, checkpointed);
         continue;
       }
       for (const raw of records) {
         const record = toLambdaRecord(raw, streamArn);
+        this.clock.read(record);
         lastSeen = sequenceOf(record);
-        if (matchesAnyPattern(record, settings.filterPatterns)) {
-          if (buffer.length === 0) bufferedSince = Date.now();
-          buffer.push(record);
-        } else {
-          this.stats.recordsFiltered++;
-        }
+        if (matchesAnyPattern(record, settings.filterPatterns)) buffer.push(record);
+        else this.stats.recordsFiltered++;
       }
       const closed = iterator === undefined;
-      const windowOver = Date.now() - bufferedSince >= settings.maximumBatchingWindowInSeconds * 1000;
-      while (buffer.length >= settings.batchSize || (buffer.length > 0 && (windowOver || closed))) {
-        const batch = buffer.splice(0, settings.batchSize);
-        await this.deliver(shardId, batch, checkpoint);
+      while (buffer.full || (buffer.length > 0 && (closed || Date.now() - windowStart >= settings.maximumBatchingWindowInSeconds * 1000))) {
+        await this.deliver(shardId, buffer.take(), checkpoint);
+        windowStart = Date.now();
         if (!this.running) return;
       }
       // Filtered records still move the checkpoint, as in Lambda.
       if (buffer.length === 0 && lastSeen) await checkpoint(lastSeen);
-      if (closed) {
-        await state.markFinished(streamArn, shardId);
-        this.finished.add(shardId);
-        logger.info({ shardId }, 'shard finished');
-        return;
-      }
+      if (closed) return this.finishShard(shardId, 'shard finished');
       if (records.length === 0 || buffer.length > 0) await sleep(pollInterval);
     }
   }
@@ -196,18 +270,22 @@ export class StreamPoller {
     const { settings, state, logger, streamArn } = this.options;
     const retryDelay = this.options.retryDelayMs ?? ((attempt: number) => Math.min(5000, 200 * 2 ** (attempt - 1)));
     await deliverBatch(batch, settings, {
-      invoke: (records) => this.invoke(records),
+      invoke: async (records) => {
+        this.stats.invocations++;
+        const result = await invokeFunction(this.fn, records);
+        this.stats.recordsDelivered += result.kind === 'ok' ? records.length : result.kind === 'partial' ? result.firstFailed : 0;
+        return result;
+      },
       checkpoint: (record) => checkpoint(sequenceOf(record)),
       deadLetter: async (records, condition, invokeCount, lastError, functionError) => {
         const first = records[0]!;
         const last = records.at(-1)!;
-        const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
         await state.addDeadLetter({
           id: ulid(),
           records,
           lastError,
           onFailure: {
-            requestContext: { requestId: randomUUID(), functionArn: this.functionArn, condition, approximateInvokeCount: invokeCount },
+            requestContext: { requestId: randomUUID(), functionArn: this.fn.functionArn, condition, approximateInvokeCount: invokeCount },
             // As Lambda writes it: functionError only when the function itself errored, not for reported failures.
             responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError: 'Unhandled' } : {}) },
             version: '1.0',
@@ -216,8 +294,8 @@ export class StreamPoller {
               shardId,
               startSequenceNumber: sequenceOf(first),
               endSequenceNumber: sequenceOf(last),
-              approximateArrivalOfFirstRecord: arrival(first),
-              approximateArrivalOfLastRecord: arrival(last),
+              approximateArrivalOfFirstRecord: this.clock.arrival(first),
+              approximateArrivalOfLastRecord: this.clock.arrival(last),
               batchSize: records.length,
               streamArn,
             },
@@ -227,48 +305,8 @@ export class StreamPoller {
         logger.error({ shardId, condition, records: records.length, lastError }, 'batch sent to the dead-letter store');
       },
       backoff: (attempt) => sleep(retryDelay(attempt)),
-      nowSeconds: () => Math.floor(Date.now() / 1000),
+      ageSeconds: (record) => this.clock.ageSeconds(record),
       stopped: () => !this.running,
     });
   }
-
-  /** One Lambda invocation, its outcome classified the way Lambda reads it. */
-  private async invoke(records: DynamoDBRecord[]): Promise<InvokeResult> {
-    this.stats.invocations++;
-    const context = lambdaContext(this.options.functionName ?? 'orders-processor', this.functionArn);
-    let response: DynamoDBBatchResponse | void;
-    try {
-      response = await this.options.handler({ Records: records }, context);
-    } catch (err) {
-      return { kind: 'error', error: (err as Error)?.message ?? String(err) };
-    }
-    const failures = this.options.settings.functionResponseTypes.includes('ReportBatchItemFailures') ? (response?.batchItemFailures ?? []) : [];
-    if (failures.length === 0) {
-      this.stats.recordsDelivered += records.length;
-      return { kind: 'ok' };
-    }
-    const positions = failures.map((f) => records.findIndex((r) => f.itemIdentifier && sequenceOf(r) === f.itemIdentifier));
-    if (positions.some((p) => p < 0)) return { kind: 'error', error: 'batchItemFailures named a record not in the batch' };
-    const firstFailed = Math.min(...positions);
-    this.stats.recordsDelivered += firstFailed;
-    return { kind: 'partial', firstFailed, error: `${failures.length} record(s) reported failed` };
-  }
-}
-
-function lambdaContext(functionName: string, functionArn: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

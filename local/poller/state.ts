@@ -71,6 +71,18 @@ export class PollerState {
     return { sequenceNumber: found.Item?.sequenceNumber as string | undefined, finished: found.Item?.finished === true };
   }
 
+  /** When the mapping was created on this stream: its starting position is applied then, and only then. */
+  async mappingCreatedAt(streamArn: string): Promise<string | undefined> {
+    const found = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: `MAPPING#${streamArn}`, SK: 'MAPPING' }, ConsistentRead: true }));
+    return found.Item?.createdAt as string | undefined;
+  }
+
+  async recordMappingCreated(streamArn: string, startingPosition: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { PK: `MAPPING#${streamArn}`, SK: 'MAPPING', startingPosition, createdAt: new Date().toISOString() } }),
+    );
+  }
+
   async saveCheckpoint(streamArn: string, shardId: string, sequenceNumber: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({

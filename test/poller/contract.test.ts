@@ -1,37 +1,15 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ENTITY, orderKey, productKey } from '../../core/table';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { ENTITY, productKey } from '../../core/table';
 import { redriveDeadLetters } from '../../local/poller/redrive';
 import { createTestTable, type TestTable } from '../support/env';
 import { eventually, startTestPoller, type TestPoller } from '../support/pipeline';
+import { idOf, ids, ok, scripted, seqOf, writeOrders } from '../support/streamScript';
 
 /**
  * The local poller against DynamoDB Local's real stream, with a scripted handler: each test checks one clause
  * of Lambda's event source mapping contract.
  */
-const idOf = (r: DynamoDBRecord) => r.dynamodb!.NewImage!.orderId!.S!;
-const seqOf = (r: DynamoDBRecord) => r.dynamodb!.SequenceNumber!;
-
-async function writeOrders(table: TestTable, ids: string[]) {
-  for (const orderId of ids) {
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...orderKey(orderId), entityType: ENTITY.order, orderId, status: 'PENDING' } }));
-  }
-}
-
-type Script = (event: DynamoDBStreamEvent, call: number) => Promise<DynamoDBBatchResponse> | DynamoDBBatchResponse;
-
-function scripted(script: Script) {
-  const calls: string[][] = [];
-  const handler = async (event: DynamoDBStreamEvent) => {
-    calls.push(event.Records.map(idOf));
-    return script(event, calls.length);
-  };
-  return { calls, handler };
-}
-
-const ok = (): DynamoDBBatchResponse => ({ batchItemFailures: [] });
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
-
 let table: TestTable;
 let running: TestPoller | undefined;
 beforeEach(async () => {
@@ -105,12 +83,13 @@ describe('local event source mapping', () => {
     expect(calls[1]).toEqual(ids('p', 6).slice(2)); // from the lowest failure, including records that had succeeded
   });
 
-  it('treats an unknown itemIdentifier as a failure of the whole batch', async () => {
-    const { calls, handler } = scripted((_event, call) => (call === 1 ? { batchItemFailures: [{ itemIdentifier: '' }] } : ok()));
+  it('treats an empty itemIdentifier, or a sequence number not in the batch, as a failure of the whole batch', async () => {
+    const outside = '9'.repeat(21);
+    const { calls, handler } = scripted((_event, call) => (call <= 2 ? { batchItemFailures: [{ itemIdentifier: call === 1 ? '' : outside }] } : ok()));
     await writeOrders(table, ids('u', 2));
     running = await startTestPoller(table, handler, { settings: { bisectBatchOnFunctionError: false } });
-    await eventually(async () => calls.length === 2, 10_000, 'the retry');
-    expect(calls[1]).toEqual(calls[0]);
+    await eventually(async () => calls.length === 3, 10_000, 'two retries');
+    expect(calls).toEqual([ids('u', 2), ids('u', 2), ids('u', 2)]);
   });
 
   it('retries the whole batch when the function throws', async () => {

@@ -7,7 +7,7 @@ import { ProductStore } from '../../core/store/products';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { StreamPoller, type StreamHandler } from '../../local/poller/poller';
 import { PollerState } from '../../local/poller/state';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { standIns, type TestTable } from './env';
 
@@ -21,7 +21,15 @@ export interface TestPoller {
 export async function startTestPoller(
   table: TestTable,
   handler: StreamHandler,
-  options: { settings?: Partial<EventSourceMappingSettings>; stateTable?: string; endpoint?: string } = {},
+  options: {
+    settings?: Partial<EventSourceMappingSettings>;
+    stateTable?: string;
+    endpoint?: string;
+    functionTimeoutMs?: number;
+    /** Adds middleware to the streams client, e.g. to inject a fault DynamoDB Local never produces. */
+    onStreams?: (streams: DynamoDBStreamsClient) => void;
+    logger?: Logger;
+  } = {},
 ): Promise<TestPoller> {
   const dynamoEndpoint = options.endpoint ?? standIns().dynamoEndpoint;
   const stateTable = options.stateTable ?? `poller-${randomUUID()}`;
@@ -29,6 +37,7 @@ export async function startTestPoller(
   await PollerState.ensureTable(admin, stateTable);
   admin.destroy();
   const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
+  options.onStreams?.(streams);
   const state = new PollerState(table.db, stateTable);
   const poller = new StreamPoller({
     streams,
@@ -36,7 +45,8 @@ export async function startTestPoller(
     handler,
     settings: { ...orderProcessorMapping, ...options.settings },
     state,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
+    ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
     pollIntervalMs: 50,
     discoveryIntervalMs: 200,
     retryDelayMs: () => 20,

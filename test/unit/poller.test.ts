@@ -1,5 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { deliverBatch, type DeliveryPolicy, type InvokeResult } from '../../local/poller/deliver';
+import { BatchBuffer, recordBytes } from '../../local/poller/batches';
+import { deliverBatch, STREAM_RETENTION_SECONDS, type DeliveryPolicy, type InvokeResult } from '../../local/poller/deliver';
+import { invokeFunction, readBatchResponse, type StreamHandler } from '../../local/poller/invoke';
+import { RecordClock } from '../../local/poller/recordClock';
 import { compareSequence, toLambdaRecord } from '../../local/poller/lambdaEvent';
 import { shardsReadyToRead } from '../../local/poller/shards';
 
@@ -9,7 +12,8 @@ const record = (n: number, createdSeconds = 1000): DynamoDBRecord => ({
 });
 const names = (records: DynamoDBRecord[]) => records.map((r) => Number(r.dynamodb!.SequenceNumber) - 100);
 
-function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBRecord[]) => InvokeResult, now = 1000) {
+function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBRecord[]) => InvokeResult, now: number | (() => number) = 1000) {
+  const nowSeconds = typeof now === 'number' ? () => now : now;
   const log: string[] = [];
   const dead: Array<{ records: number[]; condition: string; count: number; functionError?: boolean }> = [];
   const run = (records: DynamoDBRecord[]) =>
@@ -21,7 +25,7 @@ function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBReco
       checkpoint: async (r) => void log.push(`checkpoint ${names([r])[0]}`),
       deadLetter: async (batch, condition, count, _error, functionError) => void dead.push({ records: names(batch), condition, count, ...(functionError ? { functionError } : {}) }),
       backoff: async (attempt) => void log.push(`backoff ${attempt}`),
-      nowSeconds: () => now,
+      ageSeconds: (r) => nowSeconds() - r.dynamodb!.ApproximateCreationDateTime!,
       stopped: () => false,
     });
   return { log, dead, run };
@@ -82,6 +86,126 @@ describe('deliverBatch (Lambda retry semantics)', () => {
     expect(h.log).toEqual(['checkpoint 3']);
     expect(h.dead).toEqual([{ records: [0, 1, 2, 3], condition: 'RecordAgeExceeded', count: 0 }]);
   });
+
+  it('sends only the expired records of a batch to the dead letters and delivers the younger rest', async () => {
+    const mixed = [record(0, 900), record(1, 950), record(2, 1000), record(3, 1020)];
+    const h = harness({ maximumRecordAgeInSeconds: 60 }, () => ({ kind: 'ok' }), 1030);
+    await h.run(mixed);
+    expect(h.dead).toEqual([{ records: [0, 1], condition: 'RecordAgeExceeded', count: 0 }]);
+    expect(h.log).toEqual(['checkpoint 1', 'invoke 2,3', 'checkpoint 3']);
+  });
+
+  it('expires records that age while their batch is retried, keeping the rest in the retry', async () => {
+    let now = 1000;
+    const h = harness(
+      { maximumRecordAgeInSeconds: 60, maximumRetryAttempts: -1 },
+      () => ((now += 25) < 1100 ? { kind: 'error', error: 'x' } : { kind: 'ok' }),
+      () => now,
+    );
+    await h.run([record(0, 950), record(1, 990), record(2, 1040)]);
+    // t=1000 [0,1,2] fails; t=1025 record 0 (75 s) leaves alone; t=1050 record 1 (60 s) is retried; t=1075 it leaves.
+    expect(h.dead).toEqual([
+      { records: [0], condition: 'RecordAgeExceeded', count: 1, functionError: true },
+      { records: [1], condition: 'RecordAgeExceeded', count: 3, functionError: true },
+    ]);
+    expect(h.log.filter((l) => l.startsWith('invoke'))).toEqual(['invoke 0,1,2', 'invoke 1,2', 'invoke 1,2', 'invoke 2']);
+    expect(h.log.at(-1)).toBe('checkpoint 2');
+  });
+
+  it('with no age limit and endless retries, lets a record go when the stream would trim it (24 hours)', async () => {
+    const h = harness({ maximumRecordAgeInSeconds: -1, maximumRetryAttempts: -1 }, () => ({ kind: 'ok' }), 1000 + STREAM_RETENTION_SECONDS + 1);
+    await h.run([record(0, 1000), record(1, 1002)]);
+    expect(h.dead).toEqual([{ records: [0], condition: 'RecordAgeExceeded', count: 0 }]);
+    expect(h.log).toEqual(['checkpoint 0', 'invoke 1', 'checkpoint 1']);
+  });
+});
+
+describe('record age with minute-rounded stamps (DynamoDB Local)', () => {
+  it('never judges a record older than it can be', () => {
+    let now = 1010;
+    const clock = new RecordClock(() => now);
+    const stamped = record(0, 1000); // written between 1000 and 1059, read at 1010
+    clock.read(stamped);
+    now = 1100;
+    expect(clock.ageSeconds(stamped)).toBe(90);
+    const readLate = record(1, 1000); // read long after (a restart): the stamp's minute bounds it
+    clock.read(readLate);
+    expect(clock.ageSeconds(readLate)).toBe(40);
+    expect(clock.arrival(stamped)).toBe('1970-01-01T00:16:40.000Z');
+  });
+});
+
+describe('one invocation as Lambda makes it', () => {
+  const fn = (handler: StreamHandler, timeoutMs = 1000) => ({ handler, functionName: 'f', functionArn: 'arn:f', timeoutMs, reportBatchItemFailures: true });
+
+  it('hands the handler a JSON copy of the event: its mutations are not seen again on a retry', async () => {
+    const batch = [record(0)];
+    const seen: unknown[] = [];
+    const mutating = fn(async (event) => {
+      seen.push(structuredClone(event.Records[0]!.dynamodb));
+      event.Records[0]!.dynamodb!.SequenceNumber = 'changed';
+      throw new Error('retry me');
+    });
+    await invokeFunction(mutating, batch);
+    await invokeFunction(mutating, batch);
+    expect(seen).toEqual([batch[0]!.dynamodb, batch[0]!.dynamodb]);
+    expect(batch[0]!.dynamodb!.SequenceNumber).toBe('100');
+  });
+
+  it('reads the response as JSON: only what serialises counts', async () => {
+    const withToJson = fn(async () => ({ batchItemFailures: [], toJSON: () => ({ batchItemFailures: [{ itemIdentifier: '101' }] }) }) as never);
+    expect(await invokeFunction(withToJson, [record(0), record(1)])).toEqual({ kind: 'partial', firstFailed: 1, error: '1 record(s) reported failed' });
+  });
+
+  it('fails an invocation that outlives the function timeout, and gives the handler its remaining time', async () => {
+    let remaining = 0;
+    const slow = fn(async (_event, context) => {
+      remaining = context.getRemainingTimeInMillis();
+      await new Promise((r) => setTimeout(r, 300));
+      throw new Error('late failure is ignored');
+    }, 100);
+    expect(await invokeFunction(slow, [record(0)])).toEqual({ kind: 'error', error: 'Task timed out after 0.10 seconds' });
+    expect(remaining).toBeGreaterThan(50);
+    expect(remaining).toBeLessThanOrEqual(100);
+    await new Promise((r) => setTimeout(r, 350)); // the late rejection must not surface as unhandled
+  });
+
+  it('reads batchItemFailures as Lambda documents, and an identifier outside the batch as a whole-batch failure', () => {
+    const batch = [record(0), record(1), record(2)];
+    expect(readBatchResponse(batch, undefined)).toEqual({ kind: 'ok' });
+    expect(readBatchResponse(batch, null)).toEqual({ kind: 'ok' });
+    expect(readBatchResponse(batch, {})).toEqual({ kind: 'ok' });
+    expect(readBatchResponse(batch, { batchItemFailures: null })).toEqual({ kind: 'ok' });
+    expect(readBatchResponse(batch, { batchItemFailures: [] })).toEqual({ kind: 'ok' });
+    expect(readBatchResponse(batch, { batchItemFailures: [{ itemIdentifier: '102' }, { itemIdentifier: '101' }] })).toMatchObject({ kind: 'partial', firstFailed: 1 });
+    for (const failure of [{ itemIdentifier: '' }, { itemIdentifier: null }, { itemId: '101' }, null, { itemIdentifier: '999' }]) {
+      expect(readBatchResponse(batch, { batchItemFailures: [failure] })).toMatchObject({ kind: 'error' });
+    }
+  });
+});
+
+describe('batches cut by count and payload', () => {
+  const sized = (n: number, bytes: number): DynamoDBRecord => ({ ...record(n), dynamodb: { ...record(n).dynamodb, NewImage: { pad: { S: 'x'.repeat(bytes) } } } });
+
+  it('cuts a batch before it would pass the payload limit, and never leaves a record behind', () => {
+    const limit = 3 * recordBytes(sized(0, 1000)) + 20;
+    const buffer = new BatchBuffer(100, limit);
+    for (let n = 0; n < 7; n++) buffer.push(sized(n, 1000));
+    expect(buffer.full).toBe(true);
+    const batches = [buffer.take(), buffer.take(), buffer.take()];
+    expect(batches.map(names)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    for (const batch of batches) expect(Buffer.byteLength(JSON.stringify({ Records: batch }))).toBeLessThanOrEqual(limit);
+    expect(buffer.length).toBe(0);
+    expect(buffer.full).toBe(false);
+  });
+
+  it('cuts by count when the payload is small', () => {
+    const buffer = new BatchBuffer(2);
+    for (let n = 0; n < 3; n++) buffer.push(record(n));
+    expect(buffer.full).toBe(true);
+    expect(names(buffer.take())).toEqual([0, 1]);
+    expect(buffer.full).toBe(false);
+  });
 });
 
 describe('shard lineage', () => {
@@ -113,6 +237,12 @@ describe('Lambda-shaped records', () => {
     expect(converted.eventSourceARN).toBe('arn:stream');
     expect(converted.dynamodb!.ApproximateCreationDateTime).toBe(Date.parse('2026-01-01T00:00:30Z') / 1000);
     expect(converted.dynamodb!.NewImage).toEqual({ b: { B: 'AQID' } });
+    expect(converted).not.toHaveProperty('userIdentity');
+  });
+
+  it("keeps a TTL deletion's userIdentity", () => {
+    const ttl = toLambdaRecord({ eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, dynamodb: { SequenceNumber: '1' } }, 'arn:stream');
+    expect(ttl.userIdentity).toEqual({ Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
   });
 
   it('compares sequence numbers numerically, not as strings', () => {

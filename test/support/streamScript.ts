@@ -1,0 +1,29 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { ENTITY, orderKey } from '../../core/table';
+import type { TestTable } from './env';
+
+/** Helpers for poller contract tests: new orders on the real stream, and a handler that follows a script. */
+export const idOf = (r: DynamoDBRecord) => r.dynamodb!.NewImage!.orderId!.S!;
+export const seqOf = (r: DynamoDBRecord) => r.dynamodb!.SequenceNumber!;
+
+export async function writeOrders(table: TestTable, ids: string[], extra: Record<string, unknown> = {}) {
+  for (const orderId of ids) {
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...orderKey(orderId), entityType: ENTITY.order, orderId, status: 'PENDING', ...extra } }));
+  }
+}
+
+export type Script = (event: DynamoDBStreamEvent, call: number) => Promise<DynamoDBBatchResponse> | DynamoDBBatchResponse;
+
+/** A handler that records the order ids of each invocation and answers as `script` says. */
+export function scripted(script: Script) {
+  const calls: string[][] = [];
+  const handler = async (event: DynamoDBStreamEvent) => {
+    calls.push(event.Records.map(idOf));
+    return script(event, calls.length);
+  };
+  return { calls, handler };
+}
+
+export const ok = (): DynamoDBBatchResponse => ({ batchItemFailures: [] });
+export const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);

@@ -3,7 +3,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Fulfilment } from '../core/store/fulfilment';
 import { createHandler, type StreamHandler } from '../processor/src/handler';
-import { noTracing } from '../processor/src/tracing';
 
 /** Powertools Metrics that hands each EMF document to `sink` instead of printing it (CloudWatch reads stdout). */
 export class LocalMetrics extends Metrics {
@@ -31,6 +30,5 @@ export function localProcessor({ db, tableName, logLevel = 'WARN', metrics }: Lo
     fulfilment: new Fulfilment(db, tableName),
     logger: new Logger({ serviceName: 'orders-processor', logLevel }),
     metrics: metrics ?? new LocalMetrics(() => undefined),
-    tracing: noTracing,
   });
 }

@@ -1,13 +1,19 @@
 import pino from 'pino';
 import { DEMO_USERS } from '../core/userpool';
+import { startApiTracing } from '../service/src/tracing';
 import { localSettings } from './settings';
-import { startLocalStack } from './stack';
+import { tracesFile, OtlpFileExporter } from './traces/file';
 
 /** `npm start`: the whole pipeline on local stand-ins, until Ctrl-C. */
 async function main() {
   // Node 20 works today; the SDK's notice about its 2027 support window would clutter every command's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = localSettings(process.env, process.argv.slice(2));
+  // Spans of the API and the in-process processor go to an OTLP/JSON file that `npm run trace` reads. Tracing
+  // (and its http instrumentation) starts before the stack's modules load `http`.
+  const traces = tracesFile(settings);
+  const tracing = startApiTracing(new OtlpFileExporter(traces, { fresh: !settings.dataDir }), { serviceName: 'orders-local', batchDelayMs: 200 });
+  const { startLocalStack } = await import('./stack.js');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'orders-local' } });
   console.log(`Starting DynamoDB Local (${settings.dataDir ? `data in ${settings.dataDir}` : 'in memory'}) and cognito-local…`);
   const stack = await startLocalStack(settings, logger);
@@ -20,6 +26,7 @@ async function main() {
       `OpenAPI        ${url}/v1/openapi.json`,
       `DynamoDB Local ${stack.dynamo.endpoint}  (table ${stack.tableName})`,
       `Cognito local  ${stack.cognito.endpoint}  (pool ${stack.pool.userPoolId}, client ${stack.pool.clientId})`,
+      `Traces         ${traces}  (npm run trace -- <orderId>)`,
       '',
       ...(settings.seedDemoData
         ? [
@@ -38,6 +45,7 @@ async function main() {
     stopping = true;
     console.log(`\n${signal}: stopping the API and the stand-ins…`);
     await stack.stop();
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -39,7 +39,7 @@ describe('README', () => {
     expect(walkthrough).toContain('npm run --silent token -- alice');
   });
 
-  it('walk-through runs verbatim against npm start: CONFIRMED within a second, then CANCELLED', async () => {
+  it('walk-through runs verbatim against npm start: CONFIRMED within a second, then CANCELLED, then the traces', async () => {
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const bash = spawn('bash', ['-euo', 'pipefail', '-c', walkthrough!], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -51,6 +51,11 @@ describe('README', () => {
     expect(result.out).toMatch(/^order [0-9A-Z]{26}$/m);
     expect(result.out).toMatch(/^CONFIRMED$/m);
     expect(result.out).toMatch(/^CANCELLED$/m);
+    // npm run trace: the order's two traces (placed, cancelled), each through the stream to the processor.
+    expect(result.out.match(/^trace [0-9a-f]{32} /gm)).toHaveLength(2);
+    for (const line of [/api \(http\) +POST \/v1\/orders$/m, /api +orders\.place$/m, /processor +stream wait$/m, /processor +reserve [0-9A-Z]{26}$/m, /aws-sdk +DynamoDB\.TransactWriteItems$/m, /api +orders\.cancel$/m, /processor +release [0-9A-Z]{26}$/m]) {
+      expect(result.out).toMatch(line);
+    }
     expect(result.code).toBe(0);
   }, 60_000);
 

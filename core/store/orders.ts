@@ -11,6 +11,7 @@ import { allowedSources, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, cancellationReasons, isConditionFailed, type CreatedOrder } from './errors';
 import { itemToOrder, orderToItem } from './items';
+import type { TraceCarrier } from '../tracing/context';
 
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -39,10 +40,14 @@ export class OrderStore {
     readonly tableName: string,
   ) {}
 
-  async create(order: Order, idempotency?: IdempotencyClaim): Promise<CreatedOrder> {
+  /**
+   * `trace`: the trace context of the request creating the order. It is stored on the item (internal: items are
+   * read back through `itemToOrder`, which leaves it out) so the processor can continue that trace.
+   */
+  async create(order: Order, idempotency?: IdempotencyClaim, trace?: TraceCarrier): Promise<CreatedOrder> {
     const put = {
       TableName: this.tableName,
-      Item: orderToItem(order),
+      Item: { ...orderToItem(order), ...(trace ? { trace } : {}) },
       ConditionExpression: 'attribute_not_exists(PK)',
     };
     if (!idempotency) {
@@ -117,10 +122,22 @@ export class OrderStore {
     return last ? { orders, lastOrderId: last.orderId } : { orders };
   }
 
-  /** Applies a status change if, and only if, the order is still where the transition found it. */
-  async apply(change: Transition): Promise<Order> {
+  /**
+   * Applies a status change if, and only if, the order is still where the transition found it. `trace`: the
+   * context of the request making the change, stored for the processor as on create.
+   */
+  async apply(change: Transition, trace?: TraceCarrier): Promise<Order> {
+    const update = this.transitionUpdate(change);
+    const traced = trace
+      ? {
+          ...update,
+          UpdateExpression: `${update.UpdateExpression}, #trace = :trace`,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#trace': 'trace' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':trace': trace },
+        }
+      : update;
     try {
-      await this.db.send(new UpdateCommand(this.transitionUpdate(change)));
+      await this.db.send(new UpdateCommand(traced));
       return change.next;
     } catch (err) {
       if (isConditionFailed(err)) throw new VersionConflictError(change.orderId);

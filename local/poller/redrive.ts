@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamHandler } from './poller';
 import type { PollerState } from './state';
 
@@ -18,7 +18,9 @@ export async function redriveDeadLetters(state: PollerState, handler: StreamHand
   const results: RedriveResult[] = [];
   for (const letter of letters) {
     try {
-      const response = await handler({ Records: letter.records }, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive' } as Context);
+      // The processor continues each order's original trace and marks the decision as a redrive.
+      const event: DynamoDBStreamEvent & { redrive: { deadLetterId: string } } = { Records: letter.records, redrive: { deadLetterId: letter.id } };
+      const response = await handler(event, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive' } as Context);
       const failures = response?.batchItemFailures ?? [];
       if (failures.length > 0) {
         results.push({ id: letter.id, ok: false, detail: `${failures.length} of ${letter.records.length} records failed again` });

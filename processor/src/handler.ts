@@ -9,22 +9,25 @@ import { orderProcessorMapping } from '../../core/eventSourceMapping';
 import { matchesAnyPattern } from '../../core/filterPattern';
 import { itemToOrder } from '../../core/store/items';
 import type { Fulfilment } from '../../core/store/fulfilment';
-import type { Tracing } from './tracing';
+import { activeTraceId, type TraceCarrier } from '../../core/tracing/context';
+import { annotate, decideInSpan } from './tracing';
 
 export interface ProcessorDeps {
   fulfilment: Fulfilment;
   logger: Logger;
   metrics: Metrics;
-  tracing: Tracing;
   clock?: () => Date;
 }
 
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+/** A stream event, or the same records handed over again from the dead-letter store (which says so). */
+export type ProcessorEvent = DynamoDBStreamEvent & { redrive?: { deadLetterId: string } };
+
+export type StreamHandler = (event: ProcessorEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /** What a stream record asks of the processor, if anything. */
-export type OrderWork = { kind: 'reserve'; order: Order } | { kind: 'release'; order: Order } | { kind: 'ignore'; why: string };
-
-const imageOf = (image: object): Order => itemToOrder(unmarshall(image as Record<string, AttributeValue>));
+export type OrderWork =
+  | { kind: 'reserve' | 'release'; order: Order; trace?: TraceCarrier }
+  | { kind: 'ignore'; why: string };
 
 /**
  * Decides from the record alone. The mapping's filter already drops everything else in AWS; checking the same
@@ -34,12 +37,15 @@ export function workFor(record: DynamoDBRecord): OrderWork {
   if (!matchesAnyPattern(record, orderProcessorMapping.filterPatterns)) return { kind: 'ignore', why: 'not an order change the processor owns' };
   const image = record.dynamodb?.NewImage;
   if (!image) return { kind: 'ignore', why: 'no new image' };
-  const order = imageOf(image);
-  return record.eventName === 'INSERT' ? { kind: 'reserve', order } : { kind: 'release', order };
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  const order = itemToOrder(item);
+  // The trace context of the API request that wrote this change (internal to the item; never in responses).
+  const trace = item.trace as TraceCarrier | undefined;
+  return { kind: record.eventName === 'INSERT' ? 'reserve' : 'release', order, ...(trace ? { trace } : {}) };
 }
 
 /** The Lambda handler: Powertools' batch processor, one record at a time in stream order, partial failures reported. */
-export function createHandler({ fulfilment, logger, metrics, tracing, clock = () => new Date() }: ProcessorDeps): StreamHandler {
+export function createHandler({ fulfilment, logger, metrics, clock = () => new Date() }: ProcessorDeps): StreamHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   return async (event, context) => {
@@ -57,9 +63,12 @@ export function createHandler({ fulfilment, logger, metrics, tracing, clock = ()
       const { order } = work;
       if (failedOrders.has(order.orderId)) throw new Error(`an earlier record of order ${order.orderId} failed in this batch`);
       logger.appendKeys({ orderId: order.orderId });
+      const origin = { ...(work.trace ? { carrier: work.trace } : {}), writtenAt: order.updatedAt, redrive: event.redrive !== undefined };
       try {
-        await tracing.span(`${work.kind} ${order.orderId}`, async () => {
-          tracing.annotate('orderId', order.orderId);
+        await decideInSpan(`${work.kind} ${order.orderId}`, order.orderId, origin, async () => {
+          const traceId = activeTraceId();
+          if (traceId) logger.appendKeys({ traceId });
+          if (origin.redrive) logger.info('redriven from the dead-letter store', { deadLetterId: event.redrive?.deadLetterId });
           if (work.kind === 'reserve') await reserve(order);
           else await release(order);
         });
@@ -68,14 +77,14 @@ export function createHandler({ fulfilment, logger, metrics, tracing, clock = ()
         logger.error('record failed', { error: err as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
         throw err;
       } finally {
-        logger.removeKeys(['orderId']);
+        logger.removeKeys(['orderId', 'traceId']);
       }
     };
 
     const reserve = async (order: Order) => {
       const now = clock();
       const result = await fulfilment.reserveStock(order, now);
-      tracing.annotate('outcome', result.outcome);
+      annotate('outcome', result.outcome);
       if (result.outcome === 'UNCHANGED') {
         logger.info('order already decided; nothing to do');
         return;
@@ -87,7 +96,7 @@ export function createHandler({ fulfilment, logger, metrics, tracing, clock = ()
 
     const release = async (order: Order) => {
       const result = await fulfilment.releaseStock(order);
-      tracing.annotate('outcome', result.outcome);
+      annotate('outcome', result.outcome);
       if (result.outcome === 'RELEASED') metrics.addMetric('StockReleased', MetricUnit.Count, 1);
       logger.info(result.outcome === 'RELEASED' ? 'stock released' : 'stock already released; nothing to do');
     };

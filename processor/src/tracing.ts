@@ -1,40 +1,31 @@
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { trace } from '@opentelemetry/api';
+import { SCOPE, SpanKind, contextFromCarrier, inSpan, recordInterval, type TraceCarrier } from '../../core/tracing/context';
 
-/**
- * The processor's only view of tracing. Powertools Tracer (X-Ray) sits behind it today; X-Ray's SDKs reach end
- * of support on 2027-02-25, and an OpenTelemetry implementation of these two methods is all a switch needs.
- */
-export interface Tracing {
-  /** Runs `work` in a named subsegment/span, recording its error if it throws. */
-  span<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** A searchable key/value on the current span (order id, outcome). */
-  annotate(key: string, value: string | number | boolean): void;
+/** Where a record's change came from: the trace context the API stored with it, and when it was written. */
+export interface ChangeOrigin {
+  carrier?: TraceCarrier;
+  /** The order's updatedAt: when the API wrote the change the record carries. */
+  writtenAt: string;
+  /** Handed over again from the dead-letter store, not by the event source mapping. */
+  redrive: boolean;
 }
 
-export const noTracing: Tracing = {
-  span: (_name, work) => work(),
-  annotate: () => undefined,
-};
+/**
+ * The decision on one record, as a span continuing the trace of the API request that wrote the change (its
+ * parent is that request's `orders.place` or `orders.cancel` span), preceded by a `stream wait` span from the
+ * write to the moment the processor picked the record up. DynamoDB calls made in `work` are its children.
+ * Without a registered OpenTelemetry SDK these are no-ops.
+ */
+export function decideInSpan<T>(name: string, orderId: string, origin: ChangeOrigin, work: () => Promise<T>): Promise<T> {
+  const parent = contextFromCarrier(origin.carrier);
+  const pickedUp = Date.now();
+  const written = Date.parse(origin.writtenAt);
+  const attributes = { 'order.id': orderId, 'orders.redrive': origin.redrive };
+  if (Number.isFinite(written) && written <= pickedUp) recordInterval(SCOPE.processor, 'stream wait', parent, written, pickedUp, attributes);
+  return inSpan(SCOPE.processor, name, { kind: SpanKind.CONSUMER, parent, startTime: pickedUp, attributes }, work);
+}
 
-export function powertoolsTracing(serviceName: string): Tracing {
-  const tracer = new Tracer({ serviceName, captureHTTPsRequests: true });
-  if (!tracer.isTracingEnabled()) return noTracing;
-  return {
-    async span(name, work) {
-      const parent = tracer.getSegment();
-      if (!parent) return work();
-      const sub = parent.addNewSubsegment(name);
-      tracer.setSegment(sub);
-      try {
-        return await work();
-      } catch (err) {
-        sub.addError(err as Error);
-        throw err;
-      } finally {
-        sub.close();
-        tracer.setSegment(parent);
-      }
-    },
-    annotate: (key, value) => tracer.putAnnotation(key, value),
-  };
+/** A key/value on the current decision span (the outcome). */
+export function annotate(key: string, value: string | number | boolean): void {
+  trace.getActiveSpan()?.setAttribute(`order.${key}`, value);
 }

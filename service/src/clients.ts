@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { traceAwsCalls } from '../../core/tracing/awsCalls';
 
 /**
  * One document client per process. Short timeouts so a store outage becomes a quick 503, not a hung request;
@@ -12,5 +13,6 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
     ...config,
   });
+  traceAwsCalls(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -1,5 +1,5 @@
-// First: instrumentation has to wrap `http` and the AWS SDK before anything else loads them.
-import { stopTracing } from './tracing';
+// First: instrumentation has to wrap `http` before anything else loads it.
+import { apiTracing } from './tracing';
 import pino from 'pino';
 import { createApp } from './app';
 import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
@@ -31,7 +31,7 @@ async function main() {
     void running
       .shutdown()
       // A span flush that fails (the collector sidecar is gone or never came up) must not fail the stop.
-      .then(() => stopTracing?.())
+      .then(() => apiTracing?.shutdown())
       .catch((err: unknown) => logger.warn({ err }, 'could not flush traces on shutdown'))
       .then(() => {
         db.destroy();

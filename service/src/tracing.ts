@@ -1,37 +1,32 @@
-import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { startTracing as startSdk, type Tracing, type TracingOptions } from '../../core/tracing/provider';
 
 /**
- * The API's traces: OpenTelemetry with X-Ray-compatible ids, continuing the ALB's X-Amzn-Trace-Id, exported
- * over OTLP to the ADOT collector beside the task (infra/components/api.ts), which forwards to X-Ray. Spans
- * cover each HTTP request and each DynamoDB call (as its HTTP request: the OpenTelemetry AWS SDK instrumentation
- * that matches @opentelemetry/api 1.9 predates the SDK version here). Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * The API's traces: a server span per HTTP request continuing the ALB's X-Amzn-Trace-Id (HttpInstrumentation;
+ * `http` is a Node built-in, so it is patched even in the esbuild bundle), a span per order write whose context
+ * is stored on the order for the processor, and a client span per DynamoDB call (core/tracing/awsCalls.ts).
+ * Exported over OTLP to the ADOT collector beside the task (infra/components/api.ts), which forwards to X-Ray.
  *
- * This module must load before `http` and the AWS SDK are first required, so main.ts imports it first.
+ * This module must load before `http` is first required, so main.ts imports it first.
  */
-export function startTracing(serviceName: string, endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT): (() => Promise<void>) | undefined {
-  if (!endpoint) return undefined;
-  const provider = new NodeTracerProvider({
-    idGenerator: new AWSXRayIdGenerator(),
-    resource: new Resource({ [ATTR_SERVICE_NAME]: serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))],
-  });
-  provider.register({ propagator: new AWSXRayPropagator() });
+export function startApiTracing(exporter: SpanExporter, options: TracingOptions & { serviceName?: string } = {}): Tracing {
+  const tracing = startSdk(options.serviceName ?? 'orders-api', exporter, options);
   registerInstrumentations({
-    tracerProvider: provider,
     instrumentations: [
-      // Incoming requests, and outgoing ones — which are the DynamoDB calls (the SDK speaks HTTP).
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/v1/health' }),
+      new HttpInstrumentation({
+        // Health checks are not traced: the ALB probes every 15 s per task.
+        ignoreIncomingRequestHook: (req) => req.url?.startsWith('/v1/health') ?? false,
+        // Outgoing requests are the SDK's: traceAwsCalls names them as AWS calls instead.
+        disableOutgoingRequestInstrumentation: true,
+      }),
     ],
   });
-  return () => provider.shutdown();
+  return tracing;
 }
 
-export const stopTracing = startTracing('orders-api');
+const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+/** Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+export const apiTracing = endpoint ? startApiTracing(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : undefined;

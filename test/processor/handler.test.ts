@@ -8,7 +8,6 @@ import { orderToItem, productToItem } from '../../core/store/items';
 import { ENTITY, idempotencyRecordKey } from '../../core/table';
 import { LocalMetrics } from '../../local/processor';
 import { createHandler } from '../../processor/src/handler';
-import { noTracing } from '../../processor/src/tracing';
 import { createTestTable, type TestTable } from '../support/env';
 import { storesOf } from '../support/pipeline';
 
@@ -40,7 +39,6 @@ function handlerWith(fulfilment: Pick<Fulfilment, 'reserveStock' | 'releaseStock
     fulfilment: fulfilment as Fulfilment,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     metrics: new LocalMetrics((doc) => emf.push(doc)),
-    tracing: noTracing,
     clock: () => now,
   });
 }

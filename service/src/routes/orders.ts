@@ -4,13 +4,14 @@ import { priceLines } from '../../../core/domain/pricing';
 import { newOrderId } from '../../../core/ids';
 import { IdempotencyMismatchError, VersionConflictError } from '../../../core/store/errors';
 import { hashOf, type OrderStore } from '../../../core/store/orders';
+import { SCOPE, activeTraceId, currentTraceCarrier, inSpan } from '../../../core/tracing/context';
 import type { CatalogCache } from '../catalogCache';
 import type { AppState } from '../http/context';
 import { ProblemError, fieldError } from '../http/problem';
 import { parse } from '../http/validate';
 import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderId } from '../schemas';
 import { decodeCursor, encodeCursor, orderView } from './views';
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import { z } from 'zod';
 
 export interface OrderRouteDeps {
@@ -24,6 +25,12 @@ export interface OrderRouteDeps {
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 const CANCEL_ATTEMPTS = 5;
 const PathParams = z.strictObject({ orderId: OrderId });
+
+/** From here on, the request's log lines are about this order (and carry the trace id, if not yet bound). */
+function logAbout(ctx: ParameterizedContext<AppState>, orderId: string): void {
+  const traceId = ctx.state.log.bindings().traceId ? undefined : activeTraceId();
+  ctx.state.log = ctx.state.log.child({ orderId, ...(traceId ? { traceId } : {}) });
+}
 
 const notFound = () => new ProblemError(404, 'order-not-found', 'Order not found', 'No order with this id is visible to you.');
 
@@ -45,10 +52,16 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
       throw new ProblemError(422, 'unorderable-items', 'Some items cannot be ordered', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);
     }
     const caller = ctx.state.caller!;
-    const now = clock();
-    const order = newOrder({ orderId: newOrderId(now), customerId: caller.sub, items: priced.items, currency: priced.currency, now });
+    const claim = key ? { key, requestHash: hashOf(JSON.stringify(request)) } : undefined;
     try {
-      const created = await orders.create(order, key ? { key, requestHash: hashOf(JSON.stringify(request)) } : undefined);
+      // The processor's spans for this order hang under this one: its context is stored with the order.
+      const created = await inSpan(SCOPE.api, 'orders.place', {}, (span) => {
+        const now = clock();
+        const order = newOrder({ orderId: newOrderId(now), customerId: caller.sub, items: priced.items, currency: priced.currency, now });
+        span.setAttribute('order.id', order.orderId);
+        logAbout(ctx, order.orderId);
+        return orders.create(order, claim, currentTraceCarrier());
+      });
       ctx.status = 202;
       ctx.set('Location', `/v1/orders/${created.order.orderId}`);
       if (created.replayed) ctx.set('Idempotent-Replayed', 'true');
@@ -85,6 +98,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
     const { orderId } = parse('path', PathParams, ctx.params);
     // No body means no reason; a body of `null` (or anything not an object) is a client error.
     const { reason } = parse('body', CancelOrderRequest, ctx.state.body === undefined ? {} : ctx.state.body);
+    logAbout(ctx, orderId);
     // Read, decide, write conditionally; if someone else wrote in between (the processor confirming,
     // another cancel), read again and decide again.
     for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
@@ -94,7 +108,9 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         throw new ProblemError(409, 'order-not-cancellable', 'Order cannot be cancelled', `The order is ${order.status}.`);
       }
       try {
-        ctx.body = orderView(await orders.apply(cancel(order, clock(), reason)));
+        const change = cancel(order, clock(), reason);
+        // As on create: the release of a confirmed order's stock continues this request's trace.
+        ctx.body = orderView(await inSpan(SCOPE.api, 'orders.cancel', { attributes: { 'order.id': orderId } }, () => orders.apply(change, currentTraceCarrier())));
         return;
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err;

@@ -10,6 +10,7 @@ import { Firewall } from './components/firewall';
 import { Identity } from './components/identity';
 import { Network } from './components/network';
 import { Observability } from './components/observability';
+import { TraceDelivery } from './components/traceDelivery';
 import { OrderProcessor } from './components/processor';
 import { readConfig } from './config';
 
@@ -59,6 +60,9 @@ const processor = new OrderProcessor(name, {
   streamArn: data.table.streamArn,
   mapping: orderProcessorMapping,
 });
+
+// Spans of one order's trace (API, stream, processor) land in X-Ray via Transaction Search.
+new TraceDelivery(name, { region: config.region, accountId });
 
 const observability = new Observability(name, {
   stack: config.stack,

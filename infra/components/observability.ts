@@ -181,8 +181,9 @@ export class Observability extends pulumi.ComponentResource {
               ['Orders', 'OrdersRejected', 'service', 'orders-processor', { stat: 'Sum' }],
               ['Orders', 'StockReleased', 'service', 'orders-processor', { stat: 'Sum' }],
             ], args.region),
-            widget(3, 'Accepted → decided latency (ms)', [
+            widget(3, 'Accepted → decided latency p50 / p95 / p99 (ms)', [
               ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p50' }],
+              ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p95' }],
               ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p99' }],
             ], args.region),
             widget(4, 'Processor errors and iterator age', [

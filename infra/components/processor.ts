@@ -48,7 +48,8 @@ export class OrderProcessor extends pulumi.ComponentResource {
         { sid: 'ReserveAndReleaseStock', actions: ['dynamodb:UpdateItem'], resources: [args.tableArn] },
         { sid: 'ReportExhaustedBatches', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
         { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
-        { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+        // Spans go to X-Ray's OTLP endpoint (processor/src/xrayExporter.ts), which takes only xray:PutSpans.
+        { sid: 'Tracing', actions: ['xray:PutSpans'], resources: ['*'] },
       ],
       this,
     );
@@ -66,7 +67,9 @@ export class OrderProcessor extends pulumi.ComponentResource {
         timeout: PROCESSOR_TIMEOUT_SECONDS,
         // -1 is the provider's "no reservation" (0 would reserve nothing and throttle every invocation).
         reservedConcurrentExecutions: args.config.reservedConcurrency > 0 ? args.config.reservedConcurrency : -1,
-        tracingConfig: { mode: 'Active' },
+        // PassThrough: the function's spans continue each order's trace from the API (OpenTelemetry, exported by
+        // the function itself); Active would add a separate Lambda trace per batch, tied to no order.
+        tracingConfig: { mode: 'PassThrough' },
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
         environment: {
           variables: {

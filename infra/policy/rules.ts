@@ -38,6 +38,7 @@ export const WILDCARD_RESOURCE_ACTIONS = new Set([
   'ecr:GetAuthorizationToken',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  'xray:PutSpans',
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
 ]);

@@ -144,12 +144,22 @@ export function describeStack(stack: string, expected: StackExpectations) {
         memorySize: expected.processor.memoryMb,
         // 0 in config means no reservation, which the provider spells -1 (0 would throttle every invocation).
         reservedConcurrentExecutions: expected.processor.reservedConcurrency > 0 ? expected.processor.reservedConcurrency : -1,
-        tracingConfig: { mode: 'Active' },
+        tracingConfig: { mode: 'PassThrough' },
       });
       expect(fn.environment.variables.TABLE_NAME).toBe(run.outputs.tableName);
       // Mocks do not validate assets: check the archive's folder holds the handler.
       const archive = await (fn.code as { path: Promise<string> }).path;
       expect(existsSync(path.join(archive, 'index.js'))).toBe(true);
+    });
+
+    it('sends spans to X-Ray over OTLP: PutSpans only, and the account delivers them to Transaction Search', () => {
+      const bySid = Object.fromEntries(policyOf(run, `orders-${stack}-processor`).map((s) => [s.Sid, s]));
+      expect(bySid.Tracing!.Action).toEqual(['xray:PutSpans']);
+      expect(run.one('aws:xray/traceSegmentDestination:TraceSegmentDestination').inputs.destination).toBe('CloudWatchLogs');
+      const policy = JSON.parse(run.one('aws:cloudwatch/logResourcePolicy:LogResourcePolicy').inputs.policyDocument as string);
+      expect(policy.Statement[0].Principal).toEqual({ Service: 'xray.amazonaws.com' });
+      expect(policy.Statement[0].Action).toBe('logs:PutLogEvents');
+      expect(policy.Statement[0].Condition.StringEquals['aws:SourceAccount']).toEqual(expect.any(String));
     });
 
     it('grants the processor stream-read on this stream only and writes on this table only', () => {
@@ -317,6 +327,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
       const dashboard = JSON.parse(run.one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody as string);
       expect(dashboard.widgets.length).toBeGreaterThanOrEqual(6);
       expect(JSON.stringify(dashboard)).not.toContain('ThrottledRequests');
+      // Accepted → decided latency from the processor's metric, at the percentiles an operator reads.
+      const latency = dashboard.widgets.find((w: Json) => w.properties.metrics.some((m: unknown[]) => m[1] === 'ProcessingLatency'));
+      expect(latency.properties.metrics.map((m: unknown[]) => (m.at(-1) as { stat: string }).stat)).toEqual(['p50', 'p95', 'p99']);
     });
 
     it('delivers alarms: a customer-managed key CloudWatch may use, and the subscribers from config', () => {

@@ -28,6 +28,12 @@ export interface EventSourceMappingSettings {
   onFailure: { kind: 'sqs'; messageRetentionSeconds: number };
 }
 
+/**
+ * Records of different orders the processor decides at once within one batch (records of one order stay in
+ * sequence). Each decision is a DynamoDB round trip, so this, not the batch size, sets a shard's decision rate.
+ */
+export const DECISION_CONCURRENCY = 16;
+
 /** The processor function's timeout: infra deploys it, and the local poller fails an invocation that outlives it. */
 export const PROCESSOR_TIMEOUT_SECONDS = 60;
 

@@ -5,7 +5,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Order } from '../../core/domain/order';
-import { orderProcessorMapping } from '../../core/eventSourceMapping';
+import { DECISION_CONCURRENCY, orderProcessorMapping } from '../../core/eventSourceMapping';
+import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy } from '../../core/store/retry';
+import { orderedByKey } from './orderedByKey';
 import { matchesAnyPattern } from '../../core/filterPattern';
 import { itemToOrder } from '../../core/store/items';
 import type { Fulfilment } from '../../core/store/fulfilment';
@@ -17,6 +19,9 @@ export interface ProcessorDeps {
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
+  /** Records of different orders decided at once (core/eventSourceMapping.ts). */
+  concurrency?: number;
+  conflictRetry?: ConflictRetryPolicy;
 }
 
 /** A stream event, or the same records handed over again from the dead-letter store (which says so). */
@@ -44,8 +49,11 @@ export function workFor(record: DynamoDBRecord): OrderWork {
   return { kind: record.eventName === 'INSERT' ? 'reserve' : 'release', order, ...(trace ? { trace } : {}) };
 }
 
-/** The Lambda handler: Powertools' batch processor, one record at a time in stream order, partial failures reported. */
-export function createHandler({ fulfilment, logger, metrics, clock = () => new Date() }: ProcessorDeps): StreamHandler {
+/**
+ * The Lambda handler: Powertools' batch processor with partial failures reported. Records of different orders
+ * are decided concurrently (DECISION_CONCURRENCY at a time); an order's own records run in sequence order.
+ */
+export function createHandler({ fulfilment, logger, metrics, clock = () => new Date(), concurrency = DECISION_CONCURRENCY, conflictRetry = HOT_PRODUCT_RETRY }: ProcessorDeps): StreamHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   return async (event, context) => {
@@ -53,6 +61,7 @@ export function createHandler({ fulfilment, logger, metrics, clock = () => new D
     // Once a record of an order fails, later records of the same order in this batch fail too, so they are
     // redelivered after it and an order's changes are never applied out of order.
     const failedOrders = new Set<string>();
+    const inOrderOf = orderedByKey(concurrency);
 
     const processRecord = async (record: DynamoDBRecord) => {
       const work = workFor(record);
@@ -60,49 +69,58 @@ export function createHandler({ fulfilment, logger, metrics, clock = () => new D
         logger.debug('record ignored', { eventID: record.eventID, why: work.why });
         return;
       }
+      await inOrderOf(work.order.orderId, () => decide(record, work));
+    };
+
+    const decide = async (record: DynamoDBRecord, work: Exclude<OrderWork, { kind: 'ignore' }>) => {
       const { order } = work;
+      // Decisions run concurrently, so keys go on each line rather than on the shared logger.
+      const keys: Record<string, string> = { orderId: order.orderId };
       if (failedOrders.has(order.orderId)) throw new Error(`an earlier record of order ${order.orderId} failed in this batch`);
-      logger.appendKeys({ orderId: order.orderId });
       const origin = { ...(work.trace ? { carrier: work.trace } : {}), writtenAt: order.updatedAt, redrive: event.redrive !== undefined };
       try {
         await decideInSpan(`${work.kind} ${order.orderId}`, order.orderId, origin, async () => {
           const traceId = activeTraceId();
-          if (traceId) logger.appendKeys({ traceId });
-          if (origin.redrive) logger.info('redriven from the dead-letter store', { deadLetterId: event.redrive?.deadLetterId });
-          if (work.kind === 'reserve') await reserve(order);
-          else await release(order);
+          if (traceId) keys.traceId = traceId;
+          if (origin.redrive) logger.info('redriven from the dead-letter store', { ...keys, deadLetterId: event.redrive?.deadLetterId });
+          if (work.kind === 'reserve') await reserve(order, keys);
+          else await release(order, keys);
         });
       } catch (err) {
         failedOrders.add(order.orderId);
-        logger.error('record failed', { error: err as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
+        logger.error('record failed', { ...keys, error: err as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
         throw err;
-      } finally {
-        logger.removeKeys(['orderId', 'traceId']);
       }
     };
 
-    const reserve = async (order: Order) => {
+    const retried = (keys: Record<string, string>) => (attempt: number, err: Error) => {
+      metrics.addMetric('ReservationConflictsRetried', MetricUnit.Count, 1);
+      logger.debug('transaction conflict; retrying', { ...keys, attempt, error: err.message });
+    };
+
+    const reserve = async (order: Order, keys: Record<string, string>) => {
       const now = clock();
-      const result = await fulfilment.reserveStock(order, now);
+      const result = await retryConflicts(() => fulfilment.reserveStock(order, now), conflictRetry, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'UNCHANGED') {
-        logger.info('order already decided; nothing to do');
+        logger.info('order already decided; nothing to do', keys);
         return;
       }
       metrics.addMetric(result.outcome === 'CONFIRMED' ? 'OrdersConfirmed' : 'OrdersRejected', MetricUnit.Count, 1);
       metrics.addMetric('ProcessingLatency', MetricUnit.Milliseconds, Math.max(0, now.getTime() - Date.parse(order.createdAt)));
-      logger.info(`order ${result.outcome.toLowerCase()}`, result.outcome === 'REJECTED' ? { reason: result.reason } : {});
+      logger.info(`order ${result.outcome.toLowerCase()}`, result.outcome === 'REJECTED' ? { ...keys, reason: result.reason } : keys);
     };
 
-    const release = async (order: Order) => {
-      const result = await fulfilment.releaseStock(order);
+    const release = async (order: Order, keys: Record<string, string>) => {
+      const result = await retryConflicts(() => fulfilment.releaseStock(order), conflictRetry, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'RELEASED') metrics.addMetric('StockReleased', MetricUnit.Count, 1);
-      logger.info(result.outcome === 'RELEASED' ? 'stock released' : 'stock already released; nothing to do');
+      logger.info(result.outcome === 'RELEASED' ? 'stock released' : 'stock already released; nothing to do', keys);
     };
 
     try {
-      return await processPartialResponse(event, processRecord, processor, { context, processInParallel: false });
+      // processInParallel hands every record to processRecord at once; orderedByKey bounds and orders them.
+      return await processPartialResponse(event, processRecord, processor, { context, processInParallel: true });
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }

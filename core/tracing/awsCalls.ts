@@ -13,6 +13,12 @@ const DOCUMENT_OPERATIONS: Record<string, string> = {
   TransactGet: 'TransactGetItems',
 };
 
+/** The DynamoDB operation an SDK command sends (`PutCommand` and `PutItemCommand` alike are PutItem). */
+export function operationOf(commandName: string): string {
+  const command = commandName.replace(/Command$/, '');
+  return DOCUMENT_OPERATIONS[command] ?? command;
+}
+
 interface CallInput {
   TableName?: string;
   RequestItems?: Record<string, unknown>;
@@ -45,8 +51,7 @@ interface MiddlewareHost {
 export function traceAwsCalls(client: MiddlewareHost, service = 'DynamoDB'): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const command = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const operation = DOCUMENT_OPERATIONS[command] ?? command;
+      const operation = operationOf(context.commandName ?? 'Unknown');
       const input = args.input as CallInput;
       return inSpan(
         SCOPE.awsSdk,

@@ -1,3 +1,5 @@
+import { operationOf } from '../../../core/tracing/awsCalls';
+
 /**
  * An AWS SDK command as the IAM actions it needs, the way DynamoDB authorises it: each item of a
  * TransactWriteItems is its own action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), a batch needs its
@@ -9,25 +11,12 @@ export interface IamRequest {
   index?: string;
 }
 
-/** lib-dynamodb's document commands, by the DynamoDB operation they send. */
-const DOCUMENT_COMMANDS: Record<string, string> = {
-  Put: 'PutItem',
-  Get: 'GetItem',
-  Update: 'UpdateItem',
-  Delete: 'DeleteItem',
-  BatchGet: 'BatchGetItem',
-  BatchWrite: 'BatchWriteItem',
-  TransactWrite: 'TransactWriteItems',
-  TransactGet: 'TransactGetItems',
-};
 const TRANSACT_WRITE_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+
+export { operationOf };
 
 type Input = Record<string, unknown> & { TableName?: string; IndexName?: string };
 
-export function operationOf(commandName: string): string {
-  const bare = commandName.replace(/Command$/, '');
-  return DOCUMENT_COMMANDS[bare] ?? bare;
-}
 
 export function iamRequests(commandName: string, input: Input): IamRequest[] {
   const operation = operationOf(commandName);

@@ -47,7 +47,7 @@ it(`sells exactly ${UNITS} units to ${ORDERS} concurrent orders and rejects the 
   const decided = await eventually(async () => {
     const items = (await scanTable(table.db, table.tableName)).filter((i) => i.entityType === ENTITY.order);
     return items.every((i) => i.status !== 'PENDING') && items;
-  }, 240_000, 'every order decided', 500);
+  }, Math.max(240_000, ORDERS * 100), 'every order decided', 500);
 
   const byStatus = (status: string) => decided.filter((i) => i.status === status);
   expect(decided).toHaveLength(ORDERS);
@@ -62,4 +62,4 @@ it(`sells exactly ${UNITS} units to ${ORDERS} concurrent orders and rejects the 
   expect(report.violations).toEqual([]);
   const conflicts = emf.reduce((n, doc) => n + [doc.ReservationConflictsRetried ?? []].flat().reduce((a: number, b) => a + Number(b), 0), 0);
   console.log(`flash sale: ${ORDERS} orders, ${UNITS} units, ${conflicts} conflicting transactions retried, ${pipeline.poller.stats.invocations} invocations`);
-}, 300_000);
+}, Math.max(300_000, ORDERS * 120));

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { DEMO_USERS } from '../core/userpool';
-import { startApiTracing } from '../service/src/tracing';
+import { startApiTracing } from '../service/src/apiTracing';
 import { localSettings } from './settings';
 import { tracesFile, OtlpFileExporter } from './traces/file';
 

@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { SCOPE, inSpan } from './context';
 
 /** The document client's command names, as DynamoDB's API names them. */
@@ -33,22 +34,13 @@ function tableNames(input: CallInput): string[] {
   return [...names];
 }
 
-interface MiddlewareHost {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: { input: object }) => Promise<{ output: { $metadata?: { requestId?: string; httpStatusCode?: number } } }>, context: { commandName?: string }) => (args: { input: object }) => Promise<unknown>,
-      options: { step: 'initialize'; name: string; override?: boolean },
-    ): void;
-  };
-}
-
 /**
  * One client span per AWS call (all its retries inside), named and attributed as OpenTelemetry's AWS SDK
  * semantic conventions say (`rpc.system: aws-api`), which is what makes X-Ray draw DynamoDB as a node of the
  * service map. A middleware rather than @opentelemetry/instrumentation-aws-sdk because both deployables are
  * esbuild bundles, where require-hook instrumentation never sees the SDK being loaded.
  */
-export function traceAwsCalls(client: MiddlewareHost, service = 'DynamoDB'): void {
+export function traceAwsCalls(client: { middlewareStack: MiddlewareStack<object, MetadataBearer> }, service = 'DynamoDB'): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = operationOf(context.commandName ?? 'Unknown');
@@ -60,8 +52,8 @@ export function traceAwsCalls(client: MiddlewareHost, service = 'DynamoDB'): voi
         async (span) => {
           const result = await next(args);
           const metadata = result.output.$metadata;
-          if (metadata?.requestId) span.setAttribute('aws.request_id', metadata.requestId);
-          if (metadata?.httpStatusCode) span.setAttribute('http.response.status_code', metadata.httpStatusCode);
+          if (metadata.requestId) span.setAttribute('aws.request_id', metadata.requestId);
+          if (metadata.httpStatusCode) span.setAttribute('http.response.status_code', metadata.httpStatusCode);
           return result;
         },
       );

@@ -96,7 +96,10 @@ export class StreamPoller {
     let created = false;
     while (this.running) {
       try {
-        if (!created) created = await this.createMappingOnce();
+        if (!created) {
+          await this.createMappingOnce();
+          created = true;
+        }
         const shards = await this.describeShards();
         for (const shardId of shardsReadyToRead(shards, this.finished, new Set(this.reading.keys()))) {
           const reader = this.readShard(shardId)
@@ -116,9 +119,9 @@ export class StreamPoller {
    * at that moment, and every shard without a checkpoint afterwards (a child shard, a shard that had no record
    * yet, a restart) is read from its start. Creating the mapping here checkpoints each shard at its current end.
    */
-  private async createMappingOnce(): Promise<boolean> {
+  private async createMappingOnce(): Promise<void> {
     const { state, streamArn, settings, logger } = this.options;
-    if (await state.mappingCreatedAt(streamArn)) return true;
+    if (await state.mappingCreatedAt(streamArn)) return;
     if (settings.startingPosition === 'LATEST') {
       for (const shard of await this.describeShards()) {
         const { last, closed } = await this.readToEnd(shard.shardId);
@@ -128,7 +131,6 @@ export class StreamPoller {
     }
     await state.recordMappingCreated(streamArn, settings.startingPosition);
     logger.info({ startingPosition: settings.startingPosition }, 'event source mapping created');
-    return true;
   }
 
   private async readToEnd(shardId: string): Promise<{ last?: string; closed: boolean }> {
@@ -237,10 +239,11 @@ export class StreamPoller {
         records = page.Records ?? [];
         iterator = page.NextShardIterator;
       } catch (err) {
-        // An expired or trimmed iterator, or a store restarting: resume from the last checkpoint with a fresh
-        // iterator. Buffered records are read again.
-        if (errorName(err) !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
-        if (errorName(err) !== 'ExpiredIteratorException' && errorName(err) !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
+        // Resume from the last checkpoint with a fresh iterator; buffered records are read again. An expired
+        // iterator is routine; anything else is worth a line, and a store that may be restarting a pause.
+        const name = errorName(err);
+        if (name !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
+        if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
         buffer.clear();
         lastSeen = checkpointed;
         iterator = await this.reopenIterator(shardId, checkpointed);

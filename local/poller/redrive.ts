@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import type { ProcessorEvent } from '../../processor/src/handler';
 import type { StreamHandler } from './poller';
 import type { PollerState } from './state';
 
@@ -19,7 +20,7 @@ export async function redriveDeadLetters(state: PollerState, handler: StreamHand
   for (const letter of letters) {
     try {
       // The processor continues each order's original trace and marks the decision as a redrive.
-      const event: DynamoDBStreamEvent & { redrive: { deadLetterId: string } } = { Records: letter.records, redrive: { deadLetterId: letter.id } };
+      const event: ProcessorEvent = { Records: letter.records, redrive: { deadLetterId: letter.id } };
       const response = await handler(event, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive' } as Context);
       const failures = response?.batchItemFailures ?? [];
       if (failures.length > 0) {

@@ -28,10 +28,9 @@ export function orderedByKey(concurrency: number) {
       () => withSlot(task),
     );
     tails.set(key, next);
-    void next.then(
-      () => tails.get(key) === next && tails.delete(key),
-      () => tails.get(key) === next && tails.delete(key),
-    );
+    // The last task of a key forgets the key, so the map holds only keys with work in flight.
+    const forget = () => void (tails.get(key) === next && tails.delete(key));
+    next.then(forget, forget);
     return next;
   };
 }

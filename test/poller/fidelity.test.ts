@@ -2,9 +2,8 @@ import { TrimmedDataAccessException, type DynamoDBStreamsClient } from '@aws-sdk
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import pino from 'pino';
 import { INVOCATION_PAYLOAD_LIMIT_BYTES } from '../../local/poller/batches';
-import { createTestTable, type TestTable } from '../support/env';
-import { eventually, startTestPoller, type TestPoller } from '../support/pipeline';
-import { idOf, ids, ok, scripted, writeOrders } from '../support/streamScript';
+import { eventually, startTestPoller } from '../support/pipeline';
+import { idOf, ids, ok, scripted, streamFixture, writeOrders } from '../support/streamScript';
 
 /**
  * The clauses of Lambda's DynamoDB event source mapping that the first version of the poller got wrong, each
@@ -19,29 +18,20 @@ function capturedLogger() {
   return { lines, logger };
 }
 
-let table: TestTable;
-let running: TestPoller | undefined;
-beforeEach(async () => {
-  table = await createTestTable({ seed: false });
-});
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  await table.drop();
-});
+const stream = streamFixture();
 
 describe('starting position', () => {
   it('applies LATEST once, when the mapping is created: a restart before the first record loses nothing', async () => {
-    const stateTable = `poller-latest-${table.tableName}`;
-    await writeOrders(table, ids('before', 3));
+    const stateTable = `poller-latest-${stream.table.tableName}`;
+    await writeOrders(stream.table, ids('before', 3));
     const first = scripted(ok);
-    running = await startTestPoller(table, first.handler, { settings: { startingPosition: 'LATEST' }, stateTable });
-    await eventually(() => running!.state.mappingCreatedAt(table.streamArn), 10_000, 'the mapping');
-    await running.stop();
+    stream.running = await startTestPoller(stream.table, first.handler, { settings: { startingPosition: 'LATEST' }, stateTable });
+    await eventually(() => stream.running!.state.mappingCreatedAt(stream.table.streamArn), 10_000, 'the mapping');
+    await stream.running.stop();
 
-    await writeOrders(table, ids('after', 2));
+    await writeOrders(stream.table, ids('after', 2));
     const second = scripted(ok);
-    running = await startTestPoller(table, second.handler, { settings: { startingPosition: 'LATEST' }, stateTable });
+    stream.running = await startTestPoller(stream.table, second.handler, { settings: { startingPosition: 'LATEST' }, stateTable });
     await eventually(async () => second.calls.flat().length === 2, 10_000, 'the records written after the mapping');
     await sleep(300);
     expect(first.calls).toEqual([]);
@@ -51,14 +41,14 @@ describe('starting position', () => {
 
 describe('stream errors that must not stop a shard', () => {
   it('continues from the oldest available record when the checkpoint was trimmed, and says so', async () => {
-    const stateTable = `poller-trim-${table.tableName}`;
+    const stateTable = `poller-trim-${stream.table.tableName}`;
     const first = scripted(ok);
-    running = await startTestPoller(table, first.handler, { stateTable });
-    await writeOrders(table, ids('t', 3));
+    stream.running = await startTestPoller(stream.table, first.handler, { stateTable });
+    await writeOrders(stream.table, ids('t', 3));
     await eventually(async () => first.calls.flat().length === 3, 10_000, 'the first records');
-    await running.stop();
+    await stream.running.stop();
 
-    await writeOrders(table, ids('u', 2));
+    await writeOrders(stream.table, ids('u', 2));
     const { lines, logger } = capturedLogger();
     let trimmed = 0;
     const trimCheckpointOnce = (streams: DynamoDBStreamsClient) =>
@@ -73,7 +63,7 @@ describe('stream errors that must not stop a shard', () => {
         { step: 'initialize', name: 'trimCheckpointOnce' },
       );
     const second = scripted(ok);
-    running = await startTestPoller(table, second.handler, { stateTable, onStreams: trimCheckpointOnce, logger });
+    stream.running = await startTestPoller(stream.table, second.handler, { stateTable, onStreams: trimCheckpointOnce, logger });
     // DynamoDB Local trims nothing, so "the oldest available record" is the first one ever written.
     await eventually(async () => second.calls.flat().length === 5, 10_000, 'everything still in the stream');
     expect(second.calls.flat()).toEqual([...ids('t', 3), ...ids('u', 2)]);
@@ -100,8 +90,8 @@ describe('stream errors that must not stop a shard', () => {
         { step: 'initialize', name: 'phantomParent' },
       );
     const { calls, handler } = scripted(ok);
-    await writeOrders(table, ids('c', 2));
-    running = await startTestPoller(table, handler, { onStreams: phantomParent, logger });
+    await writeOrders(stream.table, ids('c', 2));
+    stream.running = await startTestPoller(stream.table, handler, { onStreams: phantomParent, logger });
     await eventually(async () => calls.flat().length === 2, 10_000, "the child shard's records");
     expect(calls.flat()).toEqual(ids('c', 2));
     expect(lines.find((l) => /no longer in the stream/.test(l.msg))).toMatchObject({ shardId: gone });
@@ -114,8 +104,8 @@ describe('what Lambda enforces on each invocation', () => {
       if (call === 1) await sleep(800);
       return ok();
     });
-    await writeOrders(table, ids('slow', 2));
-    running = await startTestPoller(table, handler, { functionTimeoutMs: 300 });
+    await writeOrders(stream.table, ids('slow', 2));
+    stream.running = await startTestPoller(stream.table, handler, { functionTimeoutMs: 300 });
     await eventually(async () => calls.length === 3, 10_000, 'the bisected retries');
     expect(calls).toEqual([ids('slow', 2), ['slow-00'], ['slow-01']]);
   });
@@ -126,8 +116,8 @@ describe('what Lambda enforces on each invocation', () => {
       sizes.push(Buffer.byteLength(JSON.stringify(event)));
       return ok();
     });
-    await writeOrders(table, ids('big', 20), { notes: 'x'.repeat(350_000) }); // 20 × 350 KB ≈ 7 MB
-    running = await startTestPoller(table, handler, { settings: { batchSize: 100 } });
+    await writeOrders(stream.table, ids('big', 20), { notes: 'x'.repeat(350_000) }); // 20 × 350 KB ≈ 7 MB
+    stream.running = await startTestPoller(stream.table, handler, { settings: { batchSize: 100 } });
     await eventually(async () => calls.flat().length === 20, 20_000, 'twenty large records');
     expect(calls.flat()).toEqual(ids('big', 20));
     expect(calls.length).toBeGreaterThan(1);
@@ -142,8 +132,8 @@ describe('what Lambda enforces on each invocation', () => {
       if (seen.length === 1) throw new Error('fail once');
       return ok();
     };
-    await writeOrders(table, ids('j', 2));
-    running = await startTestPoller(table, handler, { settings: { bisectBatchOnFunctionError: false } });
+    await writeOrders(stream.table, ids('j', 2));
+    stream.running = await startTestPoller(stream.table, handler, { settings: { bisectBatchOnFunctionError: false } });
     await eventually(async () => seen.length === 2, 10_000, 'the retry');
     expect(seen).toEqual([ids('j', 2), ids('j', 2)]);
   });
@@ -152,13 +142,13 @@ describe('what Lambda enforces on each invocation', () => {
 describe('batching window', () => {
   it('starts when the previous invocation completes, not when a record arrives', async () => {
     const { calls, handler } = scripted(ok);
-    running = await startTestPoller(table, handler, { settings: { maximumBatchingWindowInSeconds: 2 } });
-    await writeOrders(table, ['a-00']);
+    stream.running = await startTestPoller(stream.table, handler, { settings: { maximumBatchingWindowInSeconds: 2 } });
+    await writeOrders(stream.table, ['a-00']);
     await eventually(async () => calls.length === 1, 10_000, 'the first batch');
     await sleep(2500); // longer than the window since that invocation completed
-    await writeOrders(table, ['b-00']);
+    await writeOrders(stream.table, ['b-00']);
     await sleep(400);
-    await writeOrders(table, ['b-01']);
+    await writeOrders(stream.table, ['b-01']);
     await eventually(async () => calls.flat().length === 3, 10_000, 'the later records');
     // b-00 finds the window already over and goes at once; b-01 waits for the window that b-00's invocation began.
     expect(calls).toEqual([['a-00'], ['b-00'], ['b-01']]);
@@ -170,10 +160,10 @@ describe('on-failure record', () => {
     const { handler } = scripted(() => {
       throw new Error('always');
     });
-    await writeOrders(table, ids('d', 2));
-    running = await startTestPoller(table, handler, { settings: { maximumRetryAttempts: 0, bisectBatchOnFunctionError: false } });
+    await writeOrders(stream.table, ids('d', 2));
+    stream.running = await startTestPoller(stream.table, handler, { settings: { maximumRetryAttempts: 0, bisectBatchOnFunctionError: false } });
     const [letter] = await eventually(async () => {
-      const letters = await running!.state.deadLetters();
+      const letters = await stream.running!.state.deadLetters();
       return letters.length === 1 && letters;
     }, 10_000, 'a dead letter');
     const stamps = letter!.records.map((r) => r.dynamodb!.ApproximateCreationDateTime!);

@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ENTITY, orderKey } from '../../core/table';
-import type { TestTable } from './env';
+import { createTestTable, type TestTable } from './env';
+import type { TestPoller } from './pipeline';
 
 /** Helpers for poller contract tests: new orders on the real stream, and a handler that follows a script. */
 export const idOf = (r: DynamoDBRecord) => r.dynamodb!.NewImage!.orderId!.S!;
@@ -27,3 +28,20 @@ export function scripted(script: Script) {
 
 export const ok = (): DynamoDBBatchResponse => ({ batchItemFailures: [] });
 export const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+
+/**
+ * A fresh unseeded table per test, and the poller a test starts on it (`running`), stopped and dropped after
+ * each test.
+ */
+export function streamFixture(): { table: TestTable; running?: TestPoller } {
+  const fixture = {} as { table: TestTable; running?: TestPoller };
+  beforeEach(async () => {
+    fixture.table = await createTestTable({ seed: false });
+  });
+  afterEach(async () => {
+    await fixture.running?.stop();
+    delete fixture.running;
+    await fixture.table.drop();
+  });
+  return fixture;
+}

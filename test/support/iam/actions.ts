@@ -13,8 +13,6 @@ export interface IamRequest {
 
 const TRANSACT_WRITE_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
 
-export { operationOf };
-
 type Input = Record<string, unknown> & { TableName?: string; IndexName?: string };
 
 

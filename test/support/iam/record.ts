@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { iamRequests, operationOf, type IamRequest } from './actions';
+import { operationOf } from '../../../core/tracing/awsCalls';
+import { iamRequests, type IamRequest } from './actions';
 
 /**
  * Records every AWS call the API and the processor make while the tests run, as IAM requests with the role

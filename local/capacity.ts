@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -42,7 +42,11 @@ export function publishCapacity(tally: CapacityTally, file: string, everyMs = 50
   let written = '';
   const write = () => {
     const now = JSON.stringify(tally);
-    if (now !== written) writeFileSync(file, (written = now)); // an idle stack writes nothing
+    if (now === written) return; // an idle stack writes nothing
+    // Written aside and renamed over: a reader in another process never sees a half-written file.
+    writeFileSync(`${file}.tmp`, now);
+    renameSync(`${file}.tmp`, file);
+    written = now;
   };
   write();
   const timer = setInterval(write, everyMs);

@@ -41,7 +41,9 @@ const nanosToMs = (n: string | number) => Number(BigInt(n) / 1000n) / 1000;
 /** Every span in an OTLP/JSON lines file. */
 export function readSpans(file: string): RecordedSpan[] {
   const spans: RecordedSpan[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop(); // what follows the last newline is a line npm start may still be appending
+  for (const line of lines) {
     if (!line.trim()) continue;
     const request = JSON.parse(line) as OtlpRequest;
     for (const resource of request.resourceSpans ?? []) {

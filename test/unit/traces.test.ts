@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,7 @@ describe('local trace file and waterfall', () => {
     } finally {
       await tracing.shutdown();
     }
+    appendFileSync(file, '{"resourceSpans":[{"scopeSpans":[{"spa'); // npm start caught mid-append
     const spans = readSpans(file);
     expect(spans.map((s) => s.name).sort()).toEqual(['DynamoDB.PutItem', 'orders.place', 'other', 'reserve O1']);
     const ofOrder = spansOfOrder(spans, 'O1');

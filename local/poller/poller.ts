@@ -5,11 +5,14 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { matchesAnyPattern } from '../../core/filterPattern';
+import { orderTable } from '../../core/table';
 import { BatchBuffer } from './batches';
 import { deliverBatch } from './deliver';
 import { invokeFunction, type FunctionUnderTest, type StreamHandler } from './invoke';
-import { compareSequence, sequenceOf, toLambdaRecord } from './lambdaEvent';
+import { sequenceOf, toLambdaRecord } from './lambdaEvent';
+import { laneOf } from './lanes';
 import { RecordClock } from './recordClock';
+import { ShardProgress } from './shardProgress';
 import { shardsReadyToRead, type ShardInfo } from './shards';
 import type { PollerState } from './state';
 
@@ -28,6 +31,8 @@ export interface PollerOptions {
   /** Lambda polls each shard about four times a second. */
   pollIntervalMs?: number;
   discoveryIntervalMs?: number;
+  /** The table's partition key attribute: records with the same value share a lane. */
+  hashKey?: string;
   /** Pause before retry n; Lambda backs off too, tests want it short. */
   retryDelayMs?: (attempt: number) => number;
 }
@@ -37,6 +42,13 @@ export interface PollerStats {
   recordsDelivered: number;
   recordsFiltered: number;
   recordsDeadLettered: number;
+}
+
+/** One of a shard's `parallelizationFactor` lanes: its own batches, one in flight at a time. */
+interface Lane {
+  buffer: BatchBuffer;
+  inFlight?: Promise<void>;
+  windowStart: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -52,10 +64,11 @@ const isShardGone = (err: unknown) =>
 
 /**
  * Lambda's event source mapping for a DynamoDB stream, reproduced against DynamoDB Local: it applies the
- * starting position once, when the mapping is created; discovers shards (parents before children); keeps one
- * batch in flight per shard; batches by size, payload and window; filters with the mapping's criteria; invokes
- * the handler with Lambda-shaped events under the function's timeout; honours ReportBatchItemFailures; bisects,
- * retries, expires and dead-letters like Lambda; recovers from trimmed data; and checkpoints so a restart
+ * starting position once, when the mapping is created; discovers shards (parents before children); splits each
+ * shard into `parallelizationFactor` lanes by partition key, one batch in flight per lane; batches by size,
+ * payload and window; filters with the mapping's criteria; invokes the handler with Lambda-shaped events under
+ * the function's timeout; honours ReportBatchItemFailures; bisects, retries, expires and dead-letters like
+ * Lambda; recovers from trimmed data; and checkpoints, never past a record a lane still holds, so a restart
  * resumes where it stopped. What it does not reproduce is listed in the README's fidelity table.
  */
 export class StreamPoller {
@@ -66,8 +79,10 @@ export class StreamPoller {
   private discovery?: Promise<void>;
   private readonly fn: FunctionUnderTest;
   private readonly clock = new RecordClock();
+  private readonly hashKey: string;
 
   constructor(private readonly options: PollerOptions) {
+    this.hashKey = options.hashKey ?? orderTable.hashKey;
     const functionName = options.functionName ?? 'orders-processor';
     this.fn = {
       handler: options.handler,
@@ -218,58 +233,97 @@ export class StreamPoller {
       this.finished.add(shardId);
       return;
     }
-    let checkpointed = saved.sequenceNumber;
-    let iterator = await this.reopenIterator(shardId, checkpointed);
-    const buffer = new BatchBuffer(settings.batchSize);
-    let lastSeen = checkpointed;
-    // Lambda's batching window starts when the previous invocation completes, not when a record arrives.
-    let windowStart = Date.now();
+    const progress = new ShardProgress(saved.sequenceNumber);
+    let iterator = await this.reopenIterator(shardId, saved.sequenceNumber);
+    const lanes: Lane[] = Array.from({ length: Math.max(1, settings.parallelizationFactor) }, () => ({ buffer: new BatchBuffer(settings.batchSize), windowStart: Date.now() }));
+    const inFlight = () => lanes.flatMap((lane) => (lane.inFlight ? [lane.inFlight] : []));
+    const failures: unknown[] = []; // of lanes, rethrown by the reader once every lane has settled
 
-    const checkpoint = async (sequenceNumber: string) => {
-      if (checkpointed && compareSequence(sequenceNumber, checkpointed) <= 0) return;
-      await state.saveCheckpoint(streamArn, shardId, sequenceNumber);
-      checkpointed = sequenceNumber;
+    // Checkpoints are saved one after another, each further along than the last.
+    let saving: Promise<void> = Promise.resolve();
+    const commit = (): Promise<void> => {
+      const next = progress.advance();
+      if (next) saving = saving.catch(() => undefined).then(() => state.saveCheckpoint(streamArn, shardId, next));
+      return saving;
     };
 
-    while (this.running && iterator !== null) {
-      if (iterator === SHARD_GONE) return this.finishShard(shardId, 'shard no longer in the stream (trimmed); its children continue');
-      let records;
-      try {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
-        records = page.Records ?? [];
-        iterator = page.NextShardIterator;
-      } catch (err) {
-        // Resume from the last checkpoint with a fresh iterator; buffered records are read again. An expired
-        // iterator is routine; anything else is worth a line, and a store that may be restarting a pause.
-        const name = errorName(err);
-        if (name !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
-        if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
-        buffer.clear();
-        lastSeen = checkpointed;
-        iterator = await this.reopenIterator(shardId, checkpointed);
-        continue;
+    const dispatch = (closed: boolean) => {
+      for (const lane of lanes) {
+        const waited = Date.now() - lane.windowStart >= settings.maximumBatchingWindowInSeconds * 1000;
+        if (!this.running || lane.inFlight || lane.buffer.length === 0 || !(lane.buffer.full || closed || waited)) continue;
+        const batch = lane.buffer.take();
+        lane.inFlight = this.deliver(shardId, batch, async (upTo) => {
+          for (const record of batch.slice(0, batch.indexOf(upTo) + 1)) progress.complete(sequenceOf(record));
+          await commit();
+        })
+          .catch((error: unknown) => void failures.push(error))
+          .finally(() => {
+            delete lane.inFlight;
+            // Lambda's batching window starts when the previous invocation completes, not when a record arrives.
+            lane.windowStart = Date.now();
+          });
       }
-      for (const raw of records) {
-        const record = toLambdaRecord(raw, streamArn);
-        this.clock.read(record);
-        lastSeen = sequenceOf(record);
-        if (matchesAnyPattern(record, settings.filterPatterns)) buffer.push(record);
-        else this.stats.recordsFiltered++;
+    };
+
+    try {
+      while (this.running && iterator !== null) {
+        if (failures.length) throw failures[0];
+        if (iterator === SHARD_GONE) return await this.finishShard(shardId, 'shard no longer in the stream (trimmed); its children continue');
+        dispatch(false);
+        // A lane still busy with a full batch waiting holds the shard back (a failing batch blocks, as in Lambda)
+        // rather than letting the buffers grow without end.
+        if (lanes.some((lane) => lane.inFlight && lane.buffer.full)) {
+          await Promise.race(inFlight());
+          continue;
+        }
+        let records;
+        try {
+          const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
+          records = page.Records ?? [];
+          iterator = page.NextShardIterator;
+        } catch (err) {
+          // Resume from the checkpoint with a fresh iterator once the batches in flight are done; buffered
+          // records are read again. An expired iterator is routine; anything else is worth a line, and a store
+          // that may be restarting a pause.
+          const name = errorName(err);
+          if (name !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
+          if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
+          await Promise.allSettled(inFlight());
+          for (const lane of lanes) lane.buffer.clear();
+          iterator = await this.reopenIterator(shardId, progress.rewind());
+          continue;
+        }
+        for (const raw of records) {
+          const record = toLambdaRecord(raw, streamArn);
+          this.clock.read(record);
+          const wanted = matchesAnyPattern(record, settings.filterPatterns);
+          // Filtered records are done as soon as they are read: they move the checkpoint too, as in Lambda.
+          progress.read(sequenceOf(record), !wanted);
+          if (wanted) lanes[laneOf(record, lanes.length, this.hashKey)]!.buffer.push(record);
+          else this.stats.recordsFiltered++;
+        }
+        const closed = iterator === undefined;
+        dispatch(closed);
+        await commit();
+        if (closed) {
+          while (this.running && lanes.some((lane) => lane.inFlight || lane.buffer.length > 0)) {
+            dispatch(true);
+            await Promise.race(inFlight());
+            if (failures.length) throw failures[0];
+          }
+          if (this.running) await this.finishShard(shardId, 'shard finished');
+          return;
+        }
+        if (records.length === 0 || lanes.some((lane) => lane.buffer.length > 0)) await Promise.race([sleep(pollInterval), ...inFlight()]);
       }
-      const closed = iterator === undefined;
-      while (buffer.full || (buffer.length > 0 && (closed || Date.now() - windowStart >= settings.maximumBatchingWindowInSeconds * 1000))) {
-        await this.deliver(shardId, buffer.take(), checkpoint);
-        windowStart = Date.now();
-        if (!this.running) return;
-      }
-      // Filtered records still move the checkpoint, as in Lambda.
-      if (buffer.length === 0 && lastSeen) await checkpoint(lastSeen);
-      if (closed) return this.finishShard(shardId, 'shard finished');
-      if (records.length === 0 || buffer.length > 0) await sleep(pollInterval);
+    } finally {
+      // Never leave a lane running behind a reader that has stopped: the shard would be read twice at once.
+      await Promise.allSettled(inFlight());
+      await saving.catch(() => undefined);
     }
   }
 
-  private async deliver(shardId: string, batch: DynamoDBRecord[], checkpoint: (sequenceNumber: string) => Promise<void>): Promise<void> {
+  private async deliver(shardId: string, batch: DynamoDBRecord[], done: (upTo: DynamoDBRecord) => Promise<void>): Promise<void> {
     const { settings, state, logger, streamArn } = this.options;
     const retryDelay = this.options.retryDelayMs ?? ((attempt: number) => Math.min(5000, 200 * 2 ** (attempt - 1)));
     await deliverBatch(batch, settings, {
@@ -279,7 +333,7 @@ export class StreamPoller {
         this.stats.recordsDelivered += result.kind === 'ok' ? records.length : result.kind === 'partial' ? result.firstFailed : 0;
         return result;
       },
-      checkpoint: (record) => checkpoint(sequenceOf(record)),
+      checkpoint: done,
       deadLetter: async (records, condition, invokeCount, lastError, functionError) => {
         const first = records[0]!;
         const last = records.at(-1)!;

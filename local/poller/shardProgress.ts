@@ -1,0 +1,53 @@
+import { compareSequence } from './lambdaEvent';
+
+/**
+ * The records read from one shard that are not yet behind its checkpoint, in stream order. With several lanes
+ * a later record can be done before an earlier one; the checkpoint may only move to the last record of the
+ * unbroken run of done records at the front, so it never passes a record another lane still holds.
+ */
+export class ShardProgress {
+  private readonly order: string[] = [];
+  private readonly done = new Set<string>();
+  private head = 0;
+
+  /** `checkpoint`: where the shard stands (everything up to it is done). */
+  constructor(private checkpoint?: string) {}
+
+  /** A record read from the shard, `done` already when it was filtered away. */
+  read(sequenceNumber: string, done: boolean): void {
+    this.order.push(sequenceNumber);
+    if (done) this.done.add(sequenceNumber);
+  }
+
+  complete(sequenceNumber: string): void {
+    this.done.add(sequenceNumber);
+  }
+
+  /** Records read but not done: buffered or in flight. */
+  get outstanding(): number {
+    return this.order.length - this.head - this.done.size;
+  }
+
+  /** The new checkpoint, when the front of the shard has moved; otherwise undefined. */
+  advance(): string | undefined {
+    const before = this.checkpoint;
+    while (this.head < this.order.length && this.done.has(this.order[this.head]!)) {
+      const sequenceNumber = this.order[this.head++]!;
+      this.done.delete(sequenceNumber);
+      this.checkpoint = sequenceNumber;
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.checkpoint !== before && this.checkpoint && (!before || compareSequence(this.checkpoint, before) > 0) ? this.checkpoint : undefined;
+  }
+
+  /** Forget everything not yet checkpointed: the shard is read again from the checkpoint. */
+  rewind(): string | undefined {
+    this.order.length = 0;
+    this.done.clear();
+    this.head = 0;
+    return this.checkpoint;
+  }
+}

@@ -20,7 +20,10 @@ export interface EventSourceMappingSettings {
   maximumRecordAgeInSeconds: number;
   /** The handler reports failed records by SequenceNumber; the rest of the batch is not retried. */
   functionResponseTypes: ReadonlyArray<'ReportBatchItemFailures'>;
-  /** One batch per shard in flight keeps records of one order in order. */
+  /**
+   * Batches of one shard in flight at once, records of one partition key (one order) always in the same one.
+   * Each stack sets its own (Pulumi.<stack>.yaml, orders:processor); the value below is `npm start`'s default.
+   */
   parallelizationFactor: number;
   /** Lambda filter criteria (OR-ed): only order state changes the processor owns are delivered. */
   filterPatterns: readonly FilterPattern[];

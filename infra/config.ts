@@ -21,6 +21,11 @@ const ProcessorConfig = z.strictObject({
    * reservation that leaves fewer than 100 unreserved, and new accounts start with a low quota (README).
    */
   reservedConcurrency: z.number().int().min(0),
+  /**
+   * Batches of one stream shard in flight at once (Lambda's ParallelizationFactor, 1–10), records of one order
+   * always in the same one. Sizing: README, "Capacity".
+   */
+  parallelizationFactor: z.number().int().min(1).max(10),
 });
 
 const AlarmConfig = z.strictObject({

@@ -58,7 +58,7 @@ const processor = new OrderProcessor(name, {
   tableName: data.table.name,
   tableArn: data.table.arn,
   streamArn: data.table.streamArn,
-  mapping: orderProcessorMapping,
+  mapping: { ...orderProcessorMapping, parallelizationFactor: config.processor.parallelizationFactor },
 });
 
 // Spans of one order's trace (API, stream, processor) land in X-Ray via Transaction Search.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { orderProcessorMapping } from '../core/eventSourceMapping';
 
 /**
  * The local stack's settings, read from the environment by `npm start`, `npm run token` and `npm run dlq`
@@ -18,6 +19,8 @@ export interface LocalSettings {
   seedDemoData: boolean;
   /** Powertools log level of the in-process processor (PROCESSOR_LOG_LEVEL). */
   processorLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** The poller's lanes per shard (PARALLELIZATION_FACTOR, 1–10), as a stack's orders:processor sets it. */
+  parallelizationFactor: number;
 }
 
 const portFrom = (value: string | undefined, fallback: number, name: string): number => {
@@ -26,6 +29,13 @@ const portFrom = (value: string | undefined, fallback: number, name: string): nu
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got '${value}'`);
   return port;
 };
+
+function parallelizationFactorFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return orderProcessorMapping.parallelizationFactor;
+  const factor = Number(value);
+  if (!Number.isInteger(factor) || factor < 1 || factor > 10) throw new Error(`PARALLELIZATION_FACTOR must be a whole number from 1 to 10 (Lambda's range), got '${value}'`);
+  return factor;
+}
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): LocalSettings {
   const apiPort = portFrom(env.PORT, 5000, 'PORT');
@@ -39,6 +49,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readon
     tableName: env.TABLE_NAME || 'orders-local',
     seedDemoData: !argv.includes('--empty'),
     processorLogLevel: (['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const).find((l) => l === env.PROCESSOR_LOG_LEVEL?.toUpperCase()) ?? 'WARN',
+    parallelizationFactor: parallelizationFactorFrom(env.PARALLELIZATION_FACTOR),
     ...(dataDir ? { dataDir: path.resolve(dataDir) } : {}),
   };
 }

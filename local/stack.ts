@@ -76,7 +76,7 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
       streams,
       streamArn,
       handler: localProcessor({ db, tableName: settings.tableName, logLevel: settings.processorLogLevel }),
-      settings: orderProcessorMapping,
+      settings: { ...orderProcessorMapping, parallelizationFactor: settings.parallelizationFactor },
       state: pollerState,
       logger,
     });

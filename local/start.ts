@@ -26,6 +26,7 @@ async function main() {
       `OpenAPI        ${url}/v1/openapi.json`,
       `DynamoDB Local ${stack.dynamo.endpoint}  (table ${stack.tableName})`,
       `Cognito local  ${stack.cognito.endpoint}  (pool ${stack.pool.userPoolId}, client ${stack.pool.clientId})`,
+      `Processor      stream poller, ${stack.poller.parallelizationFactor} lane(s) per shard  (PARALLELIZATION_FACTOR)`,
       `Traces         ${traces}  (npm run trace -- <orderId>)`,
       '',
       ...(settings.seedDemoData

@@ -93,6 +93,11 @@ export class StreamPoller {
     };
   }
 
+  /** Lanes per shard: batches of one shard in flight at once. */
+  get parallelizationFactor(): number {
+    return Math.max(1, this.options.settings.parallelizationFactor);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -235,7 +240,7 @@ export class StreamPoller {
     }
     const progress = new ShardProgress(saved.sequenceNumber);
     let iterator = await this.reopenIterator(shardId, saved.sequenceNumber);
-    const lanes: Lane[] = Array.from({ length: Math.max(1, settings.parallelizationFactor) }, () => ({ buffer: new BatchBuffer(settings.batchSize), windowStart: Date.now() }));
+    const lanes: Lane[] = Array.from({ length: this.parallelizationFactor }, () => ({ buffer: new BatchBuffer(settings.batchSize), windowStart: Date.now() }));
     const inFlight = () => lanes.flatMap((lane) => (lane.inFlight ? [lane.inFlight] : []));
     const failures: unknown[] = []; // of lanes, rethrown by the reader once every lane has settled
 

@@ -7,5 +7,5 @@ describeStack('development', {
   natGateways: 'Single',
   logRetentionDays: 7,
   api: { cpu: 256, memory: 512, minCount: 1, maxCount: 2 },
-  processor: { memoryMb: 256, reservedConcurrency: 0 },
+  processor: { memoryMb: 256, reservedConcurrency: 0, parallelizationFactor: 1 },
 });

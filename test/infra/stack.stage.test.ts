@@ -6,5 +6,5 @@ describeStack('stage', {
   natGateways: 'OnePerAz',
   logRetentionDays: 30,
   api: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6 },
-  processor: { memoryMb: 512, reservedConcurrency: 0 },
+  processor: { memoryMb: 512, reservedConcurrency: 0, parallelizationFactor: 2 },
 });

@@ -21,7 +21,7 @@ export interface StackExpectations {
   natGateways: string;
   logRetentionDays: number;
   api: { cpu: number; memory: number; minCount: number; maxCount: number };
-  processor: { memoryMb: number; reservedConcurrency: number };
+  processor: { memoryMb: number; reservedConcurrency: number; parallelizationFactor: number };
 }
 
 const policyOf = (run: StackRun, roleName: string) =>
@@ -124,7 +124,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
         bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
         maximumRetryAttempts: m.maximumRetryAttempts,
         maximumRecordAgeInSeconds: m.maximumRecordAgeInSeconds,
-        parallelizationFactor: m.parallelizationFactor,
+        parallelizationFactor: expected.processor.parallelizationFactor,
         functionResponseTypes: [...m.functionResponseTypes],
       });
       expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual(m.filterPatterns);

@@ -13,15 +13,16 @@ import { exited, request, spawnTs, waitFor } from '../support/processes';
 
 /**
  * The whole local stack (`npm start` with a data dir: API, poller, processor, stand-ins) killed with SIGKILL
- * while the processor is mid-backlog, then started again: the poller resumes from its checkpoint and every
- * order ends decided, with stock exactly accounted for.
+ * while the processor is mid-backlog with four lanes per shard in flight (main's ParallelizationFactor), then
+ * started again: the poller resumes from its checkpoint and every order ends decided, with stock exactly
+ * accounted for.
  */
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 200);
 
 it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its checkpoint`, async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'orders-restart-'));
   const [apiPort, dynamoPort, cognitoPort] = [await freePort(), await freePort(), await freePort()];
-  const env = { PORT: String(apiPort), DYNAMODB_PORT: String(dynamoPort), COGNITO_PORT: String(cognitoPort), DATA_DIR: dataDir, TABLE_NAME: 'orders-restart' };
+  const env = { PORT: String(apiPort), DYNAMODB_PORT: String(dynamoPort), COGNITO_PORT: String(cognitoPort), DATA_DIR: dataDir, TABLE_NAME: 'orders-restart', PARALLELIZATION_FACTOR: '4' };
   const start = () => {
     const stack = spawnTs('local/start.ts', env);
     return waitFor(async () => stack.output().includes('Ctrl-C stops everything'), 90_000, 'npm start', stack).then(() => stack);
@@ -35,6 +36,7 @@ it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its c
 
   let stack = await start();
   try {
+    expect(stack.output()).toContain('stream poller, 4 lane(s) per shard');
     const cognito = `http://127.0.0.1:${cognitoPort}`;
     const pool = (await findUserPool(cognito))!;
     const token = (await signIn(cognito, pool.clientId, 'alice@example.com', DEMO_PASSWORD)).accessToken;

@@ -90,6 +90,7 @@ export const loadTestClientId = identity.loadTestClient?.id;
 export const tableName = data.table.name;
 export const streamArn = data.table.streamArn;
 export const dlqUrl = processor.deadLetterQueue.url;
+export const processorFunctionName = processor.function.name;
 export const dashboardName = observability.dashboard.dashboardName;
 export const alarmTopicArn = observability.alarmTopic.arn;
 export const region = config.region;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import type { ProcessorEvent } from '../../processor/src/handler';
 import type { StreamHandler } from './poller';
 import type { PollerState } from './state';
@@ -9,6 +9,14 @@ export interface RedriveResult {
   ok: boolean;
   detail: string;
 }
+
+/** A handler invoked outside a poller, as `npm run dlq` does: one call per redriven batch. */
+export const invokedForRedrive =
+  (handler: StreamHandler) =>
+  (event: ProcessorEvent): Promise<DynamoDBBatchResponse> =>
+    handler(event, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive', invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:orders-processor-redrive' } as Context).then(
+      (response) => response ?? { batchItemFailures: [] }, // no response: every record succeeded
+    );
 
 /**
  * Hands each dead letter's records to the handler again, in their original order; a letter leaves the store
@@ -21,8 +29,8 @@ export async function redriveDeadLetters(state: PollerState, handler: StreamHand
     try {
       // The processor continues each order's original trace and marks the decision as a redrive.
       const event: ProcessorEvent = { Records: letter.records, redrive: { deadLetterId: letter.id } };
-      const response = await handler(event, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive' } as Context);
-      const failures = response?.batchItemFailures ?? [];
+      const response = await invokedForRedrive(handler)(event);
+      const failures = response.batchItemFailures;
       if (failures.length > 0) {
         results.push({ id: letter.id, ok: false, detail: `${failures.length} of ${letter.records.length} records failed again` });
         continue;

@@ -1,23 +1,9 @@
 import { CreateTableCommand, ResourceInUseException, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { OnFailureRecord } from '../../core/onFailureRecord';
 
-/** Lambda's on-failure destination message: metadata only, as SQS would receive it. */
-export interface OnFailureRecord {
-  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded'; approximateInvokeCount: number };
-  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
-  version: '1.0';
-  timestamp: string;
-  DDBStreamBatchInfo: {
-    shardId: string;
-    startSequenceNumber: string;
-    endSequenceNumber: string;
-    approximateArrivalOfFirstRecord: string;
-    approximateArrivalOfLastRecord: string;
-    batchSize: number;
-    streamArn: string;
-  };
-}
+export type { OnFailureRecord } from '../../core/onFailureRecord';
 
 /** A batch that exhausted its retries. Locally we also keep the records so they can be redriven. */
 export interface DeadLetter {
@@ -123,7 +109,7 @@ export class PollerState {
         new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :dlq', ExpressionAttributeValues: { ':dlq': 'DLQ' }, ExclusiveStartKey: start }),
       );
       for (const item of page.Items ?? []) {
-        letters.push({ id: item.SK as string, onFailure: item.onFailure as OnFailureRecord, records: JSON.parse(item.records as string), lastError: item.lastError as string });
+        letters.push({ id: item.SK as string, onFailure: OnFailureRecord.parse(item.onFailure), records: JSON.parse(item.records as string), lastError: item.lastError as string });
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -5,6 +5,7 @@ import { orderTable } from '../../core/table';
 import { userPoolShape } from '../../core/userpool';
 import { DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
 import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
+import { DeadLetterOutputs } from '../../scripts/dlq/stack';
 import { StackOutputs } from '../../scripts/pipeline/stackOutputs';
 import { packViolations, policyConfigAsThePipelinePasses } from '../support/pipelinePolicy';
 import pino from 'pino';
@@ -372,8 +373,10 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('exports every output the pipeline scripts read from `pulumi stack output --json`', () => {
       // JSON round trip: what `pulumi stack output --json` prints is the exports, serialised.
-      const parsed = StackOutputs.safeParse(JSON.parse(JSON.stringify(run.outputs)));
-      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+      for (const schema of [StackOutputs, DeadLetterOutputs]) {
+        const parsed = schema.safeParse(JSON.parse(JSON.stringify(run.outputs)));
+        expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+      }
     });
   });
 }

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,7 +30,7 @@ afterAll(() => table.drop());
 
 /** `npm run dlq` as a user runs it: a separate process finding the stack through the same settings. */
 const dlq = (...args: string[]) =>
-  run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'local/dlq.ts', ...args], {
+  run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/dlq/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, DYNAMODB_PORT: new URL(standIns().dynamoEndpoint).port, TABLE_NAME: table.tableName },
   });
@@ -70,5 +72,14 @@ describe('npm run dlq', () => {
 
   it('explains its usage', async () => {
     await expect(dlq('purge')).rejects.toMatchObject({ stderr: expect.stringContaining('usage: npm run dlq -- list | redrive') });
+  }, 60_000);
+
+  it('with --stack, names the stack it does not know and the outputs it lacks', async () => {
+    await expect(dlq('list', '--stack', 'prod')).rejects.toMatchObject({ stderr: expect.stringContaining("--stack must be one of development, stage, main, got 'prod'") });
+    const outputs = path.join(mkdtempSync(path.join(os.tmpdir(), 'dlq-')), 'outputs.json');
+    writeFileSync(outputs, JSON.stringify({ apiUrl: 'https://orders-stage.example.com', region: 'eu-west-1' }));
+    await expect(dlq('redrive', '--stack', 'stage', '--outputs', outputs)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/the outputs of stack stage lack what npm run dlq needs: dlqUrl .*; processorFunctionName /),
+    });
   }, 60_000);
 });

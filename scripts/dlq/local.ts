@@ -1,17 +1,12 @@
-import { LOCAL_AWS } from './dynamodb';
-import { redriveDeadLetters } from './poller/redrive';
-import { PollerState, pollerStateTableName } from './poller/state';
-import { localProcessor } from './processor';
-import { localSettings } from './settings';
-import { documentClient } from '../service/src/clients';
+import { LOCAL_AWS } from '../../local/dynamodb';
+import { redriveDeadLetters } from '../../local/poller/redrive';
+import { PollerState, pollerStateTableName } from '../../local/poller/state';
+import { localProcessor } from '../../local/processor';
+import { localSettings } from '../../local/settings';
+import { documentClient } from '../../service/src/clients';
 
-const USAGE = 'usage: npm run dlq -- list | redrive [id ...]';
-
-/** `npm run dlq -- list|redrive`: the local poller's dead-letter store, for the stack `npm start` runs. */
-async function main() {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [command, ...ids] = process.argv.slice(2);
-  if (command !== 'list' && command !== 'redrive') throw new Error(USAGE);
+/** The local poller's dead-letter store, for the stack `npm start` runs (found through the same settings). */
+export async function localDeadLetters(command: 'list' | 'redrive', ids: readonly string[]): Promise<void> {
   const settings = localSettings();
   const db = documentClient({ ...LOCAL_AWS, endpoint: `http://127.0.0.1:${settings.dynamoPort}`, maxAttempts: 1 });
   const state = new PollerState(db, pollerStateTableName(settings.tableName));
@@ -39,8 +34,3 @@ async function main() {
     db.destroy();
   }
 }
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});

@@ -7,7 +7,8 @@
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
-import { endToEndMs, k6Options, orderBody, pickOperation, type LoadConfig, type OrderTimes } from '../lib/config.ts';
+import { FLASH_SALE } from '../lib/catalog.ts';
+import { createBody, endToEndMs, expectedFlashStock, expectedRequests, isFlashSale, k6Options, orderBody, pickOperation, type LoadConfig, type OrderTimes } from '../lib/config.ts';
 import { decidedInTime, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline.ts';
 import { junitXml, k6ThresholdResults } from '../lib/stats.ts';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn.ts';
@@ -31,11 +32,20 @@ const throughputRatio = new Gauge('decision_throughput_ratio');
 const undecidedAfterDrain = new Counter('orders_undecided_after_drain');
 const decisionsPerSecond = new Gauge('decisions_per_second');
 const ordersCreated = new Counter('orders_created');
+/** Flash sale: units by which the product's stock after the run differs from what the orders could take. */
+const flashStockMismatch = new Counter('flash_sale_stock_mismatch');
 
 interface SetupData {
   token: string;
   orderIds: string[];
   startedAtMs: number;
+  /** The flash-sale product's stock when the run started (flash-sale scenarios only). */
+  flashStockBefore?: number;
+}
+
+function flashStock(): number | undefined {
+  const res = http.get(`${API_URL}/v1/products/${FLASH_SALE.product.sku}`, { tags: { name: 'GET /v1/products/{sku}' } });
+  return res.status === 200 ? (res.json('stock') as number) : undefined;
 }
 
 /**
@@ -55,7 +65,10 @@ export function setup(): SetupData {
     if (res.status === 202) orderIds.push(res.json('orderId') as string);
   }
   if (orderIds.length === 0) fail('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
-  return { token, orderIds, startedAtMs: Date.now() };
+  if (!isFlashSale(config.scenarios[SCENARIO]!)) return { token, orderIds, startedAtMs: Date.now() };
+  const flashStockBefore = flashStock();
+  if (!flashStockBefore) fail(`the flash sale is not armed (${FLASH_SALE.product.sku} has no stock): npm run stack:bootstrap -- --flash-sale`);
+  return { token, orderIds, startedAtMs: Date.now(), flashStockBefore };
 }
 
 function headers(token: string) {
@@ -81,11 +94,12 @@ function follow(orderId: string, token: string) {
 
 interface ListedOrder extends OrderTimes {
   orderId: string;
+  items: Array<{ sku: string }>;
 }
 
 /** The load-test user's orders accepted since `sinceMs`, newest first (the gate's user orders nothing else). */
-function ordersSince(token: string, sinceMs: number, limit: number): OrderOutcome[] {
-  const outcomes: OrderOutcome[] = [];
+function ordersSince(token: string, sinceMs: number, limit: number): Array<OrderOutcome & { flash: boolean }> {
+  const outcomes: Array<OrderOutcome & { flash: boolean }> = [];
   let cursor = '';
   while (outcomes.length < limit) {
     const res = http.get(`${API_URL}/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: headers(token), tags: { name: 'GET /v1/orders (drain)' } });
@@ -95,7 +109,8 @@ function ordersSince(token: string, sinceMs: number, limit: number): OrderOutcom
       const createdAtMs = Date.parse(order.createdAt);
       if (createdAtMs < sinceMs) return outcomes;
       const e2e = endToEndMs(order);
-      outcomes.push({ orderId: order.orderId, createdAtMs, ...(e2e !== undefined ? { decidedAtMs: createdAtMs + e2e } : {}) });
+      const flash = order.items.some((item) => item.sku === FLASH_SALE.product.sku);
+      outcomes.push({ orderId: order.orderId, createdAtMs, flash, ...(e2e !== undefined ? { decidedAtMs: createdAtMs + e2e } : {}) });
     }
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -104,16 +119,18 @@ function ordersSince(token: string, sinceMs: number, limit: number): OrderOutcom
 }
 
 /**
- * The drain: after the load, every order the run created (up to 2,000, newest first) must be decided within
- * the stack's drain allowance; then the steady part's decision rate must keep up with its arrival rate.
+ * The drain: after the load, every order the run created (all the scenario can send, at least 2,000, newest
+ * first) must be decided within the stack's drain allowance; then the steady part's decision rate must keep
+ * up with its arrival rate.
  */
 export function teardown(data: SetupData) {
   const loadEndMs = Date.now();
   const deadline = loadEndMs + thresholds.drainAllowanceMs;
-  let outcomes = ordersSince(data.token, data.startedAtMs, 2000);
+  const limit = Math.max(2000, Math.ceil(expectedRequests(config.scenarios[SCENARIO]!) * 1.1));
+  let outcomes = ordersSince(data.token, data.startedAtMs, limit);
   while (outcomes.some((o) => o.decidedAtMs === undefined) && Date.now() < deadline) {
     sleep(1);
-    outcomes = ordersSince(data.token, data.startedAtMs, 2000);
+    outcomes = ordersSince(data.token, data.startedAtMs, limit);
   }
   const undecided = outcomes.filter((o) => o.decidedAtMs === undefined);
   undecidedAfterDrain.add(undecided.length);
@@ -122,13 +139,19 @@ export function teardown(data: SetupData) {
   const steady = throughput(outcomes, steadyWindow(data.startedAtMs, loadEndMs));
   throughputRatio.add(outcomes.length === 0 ? 0 : steady.ratio);
   decisionsPerSecond.add(steady.decisionsPerSecond);
+  if (data.flashStockBefore !== undefined) {
+    const expected = expectedFlashStock(data.flashStockBefore, outcomes.filter((o) => o.flash).length);
+    const after = flashStock() ?? -1;
+    if (after !== expected) console.warn(`flash sale: ${FLASH_SALE.product.sku} has ${after} units left, expected ${expected}`);
+    flashStockMismatch.add(Math.abs(after - expected));
+  }
 }
 
 export function traffic(data: SetupData) {
   const scenario = config.scenarios[SCENARIO]!;
   const operation = pickOperation(scenario.mix, Math.random());
-  if (operation === 'create') {
-    const res = http.post(`${API_URL}/v1/orders`, orderBody(Math.random()), { headers: headers(data.token), tags: { name: 'POST /v1/orders' } });
+  if (operation === 'create' || operation === 'flash') {
+    const res = http.post(`${API_URL}/v1/orders`, createBody(operation, Math.random()), { headers: headers(data.token), tags: { name: 'POST /v1/orders' } });
     check(res, { 'order accepted (202)': (r) => r.status === 202 });
     if (res.status === 202) ordersCreated.add(1);
     if (res.status === 202 && Math.random() < 1 / FOLLOW_EVERY) follow(res.json('orderId') as string, data.token);

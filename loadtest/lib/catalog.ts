@@ -14,3 +14,12 @@ export const LOADTEST_PRODUCTS = [
  * `refillTo` once stock falls under `refillBelow`, and otherwise leaves it alone (running it twice changes nothing).
  */
 export const LOADTEST_STOCK = { refillBelow: 100_000, refillTo: 1_000_000 } as const;
+
+/**
+ * The flash sale's product: one SKU with little stock that a `flash-sale` run sells out. `npm run
+ * stack:bootstrap -- --flash-sale` (and the local runner, on its own stack) arms the sale: exactly `stock` units.
+ */
+export const FLASH_SALE = {
+  product: { sku: 'LOADTEST-FLASH', name: 'Load-test flash-sale item (not for sale)', price: 1999, currency: 'EUR' },
+  stock: 500,
+} as const;

@@ -3,10 +3,11 @@
  * (k6 bundles TypeScript itself) and jest can test them.
  */
 import type { Tolerances } from './baseline.ts';
-import { LOADTEST_PRODUCTS } from './catalog.ts';
+import { FLASH_SALE, LOADTEST_PRODUCTS } from './catalog.ts';
 import type { PipelineThresholds } from './pipeline.ts';
 
-export type Operation = 'create' | 'get' | 'list';
+/** `flash`: one unit of the flash-sale product (catalog.ts), the many-orders-for-one-SKU case. */
+export type Operation = 'create' | 'flash' | 'get' | 'list';
 
 export interface Stage {
   target: number;
@@ -65,6 +66,9 @@ export function rateSteps(scenario: ScenarioDefinition): Array<{ rate: number; d
 
 export const totalDurationMs = (scenario: ScenarioDefinition): number => rateSteps(scenario).reduce((sum, s) => sum + s.durationMs, 0);
 
+/** How many requests the scenario sends in all (its arrival rate over its duration). */
+export const expectedRequests = (scenario: ScenarioDefinition): number => Math.round(rateSteps(scenario).reduce((sum, s) => sum + (s.rate * s.durationMs) / 1000, 0));
+
 /** k6 `options.thresholds` for a stack: the same numbers the Node runner applies. */
 export function k6Thresholds(t: Thresholds) {
   return {
@@ -91,7 +95,13 @@ export function k6Options(config: LoadConfig, scenarioName: string, stack: strin
   if (!scenario) throw new Error(`unknown scenario '${scenarioName}' (have: ${Object.keys(config.scenarios).join(', ')})`);
   const thresholds = config.thresholds[stack];
   if (!thresholds) throw new Error(`no thresholds for stack '${stack}' (have: ${Object.keys(config.thresholds).join(', ')})`);
-  return { scenarios: { [scenarioName]: k6Scenario(scenario) }, thresholds: k6Thresholds(thresholds), summaryTrendStats: ['avg', 'min', 'med', 'p(95)', 'p(99)', 'max'] };
+  return {
+    scenarios: { [scenarioName]: k6Scenario(scenario) },
+    // A flash sale must end with exactly the units the orders could take gone: no overselling, no order
+    // rejected while stock was left.
+    thresholds: { ...k6Thresholds(thresholds), ...(isFlashSale(scenario) ? { flash_sale_stock_mismatch: ['count<1'] } : {}) },
+    summaryTrendStats: ['avg', 'min', 'med', 'p(95)', 'p(99)', 'max'],
+  };
 }
 
 /** Picks an operation for a request from the scenario's mix, given u in [0, 1). */
@@ -111,6 +121,21 @@ export function orderBody(u: number): string {
   const sku = LOADTEST_PRODUCTS[Math.min(LOADTEST_PRODUCTS.length - 1, Math.floor(u * LOADTEST_PRODUCTS.length))]!.sku;
   return JSON.stringify({ items: [{ sku, quantity: 1 }] });
 }
+
+/** One unit of the flash-sale product. */
+export const flashSaleOrderBody = (): string => JSON.stringify({ items: [{ sku: FLASH_SALE.product.sku, quantity: 1 }] });
+
+/** The body of a create-like operation: a spread order, or one unit of the flash sale. */
+export const createBody = (operation: 'create' | 'flash', u: number): string => (operation === 'flash' ? flashSaleOrderBody() : orderBody(u));
+
+/** Does the scenario sell the flash-sale product (and so needs the sale armed, and its stock checked)? */
+export const isFlashSale = (scenario: ScenarioDefinition): boolean => (scenario.mix.flash ?? 0) > 0;
+
+/**
+ * What the flash-sale product's stock must be after a run: every flash order asks for one unit, so it sells
+ * out when there are more orders than units, and only a real shortage may reject an order.
+ */
+export const expectedFlashStock = (stockBefore: number, flashOrders: number): number => Math.max(0, stockBefore - flashOrders);
 
 export interface OrderTimes {
   createdAt: string;

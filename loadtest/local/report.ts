@@ -28,6 +28,8 @@ export interface LoadReport {
   comparisons: Comparison[];
   baseline: string;
   cost?: OrderCost;
+  /** A flash-sale run: the product's stock before and after, and how many orders asked for it. */
+  flashSale?: { sku: string; stockBefore: number; orders: number; stockAfter: number };
   /** Orders still undecided when the drain ended (their ids, at most 50). */
   undecided: string[];
   decisions: { arrivalsPerSecond: number; decisionsPerSecond: number; ratio: number };
@@ -90,6 +92,7 @@ export function htmlReport(report: LoadReport, samples: readonly Sample[], outco
 latency p50/p95/p99 ${round(report.latencyMs.p50)}/${round(report.latencyMs.p95)}/${round(report.latencyMs.p99)} ms · accepted→decided p50/p95/p99 ${round(report.e2eMs.p50)}/${round(report.e2eMs.p95)}/${round(report.e2eMs.p99)} ms over ${report.e2eMs.orders} orders ·
 steady part: ${round(report.decisions.arrivalsPerSecond)} orders/s accepted, ${round(report.decisions.decisionsPerSecond)}/s decided</p>
 ${cost}
+${report.flashSale ? `<p>Flash sale: ${report.flashSale.orders} orders for ${report.flashSale.stockBefore} units of ${escape(report.flashSale.sku)}; ${report.flashSale.stockAfter} left.</p>` : ''}
 <h2>Thresholds</h2><table><tr><th>metric</th><th>threshold</th><th>value</th><th></th></tr>${thresholds}</table>
 <h2>Against the baseline</h2><p>${escape(report.baseline)}</p>${comparisons ? `<table><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>tolerance</th><th></th></tr>${comparisons}</table>` : ''}
 ${report.undecided.length ? `<h2>Undecided after the drain</h2><p>${report.undecided.map(escape).join(', ')}</p>` : ''}

@@ -12,9 +12,10 @@ import { freePort } from '../../local/process';
 import { localSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { DEMO_PASSWORD } from '../../core/userpool';
-import { ensureLoadTestCatalog, ensureLoadTestUser } from '../../scripts/pipeline/bootstrap';
+import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser } from '../../scripts/pipeline/bootstrap';
+import { FLASH_SALE } from '../lib/catalog';
 import { compareWithBaseline, type Baseline } from '../lib/baseline';
-import { endToEndMs, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
+import { createBody, endToEndMs, expectedFlashStock, isFlashSale, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
 import { orderCost } from '../lib/cost';
 import { pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline';
 import { cognitoEndpoint } from '../lib/signIn';
@@ -44,6 +45,8 @@ interface Args {
   baseline?: string;
   /** Whose prices the cost figure uses (loadtest/prices.json). */
   pricesRegion: string;
+  /** Units a flash sale starts with on a local stack (default FLASH_SALE.stock). */
+  flashStock: number;
 }
 
 /**
@@ -64,6 +67,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
     stack,
     thresholds: value('--thresholds') ?? stack,
     pricesRegion: value('--prices') ?? env.AWS_REGION ?? 'eu-west-1',
+    flashStock: Number(value('--flash-stock') ?? FLASH_SALE.stock),
     ...(value('--baseline') ? { baseline: value('--baseline')! } : {}),
     url: value('--url') ?? env.API_URL,
     out: value('--out') ?? path.join(ROOT, 'loadtest/results'),
@@ -87,11 +91,19 @@ async function tokenAsK6(endpoint: string, clientId: string, username: string, p
 }
 
 /** A local stack gets what the pipeline's bootstrap gives a deployed one: the gate's user and products. */
-async function bootstrapLocal(dynamoEndpoint: string, cognito: { endpoint: string; client(): CognitoIdentityProviderClient }, tableName: string, clientId: string, userPoolId: string) {
+async function bootstrapLocal(
+  dynamoEndpoint: string,
+  cognito: { endpoint: string; client(): CognitoIdentityProviderClient },
+  tableName: string,
+  clientId: string,
+  userPoolId: string,
+  flashSale: number | undefined,
+) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint }));
   const client = cognito.client();
   try {
     await ensureLoadTestCatalog(db, tableName);
+    if (flashSale !== undefined) await armFlashSale(db, tableName, flashSale);
     await ensureLoadTestUser(client, { userPoolId, clientId }, LOCAL_LOADTEST_USER);
   } finally {
     db.destroy();
@@ -109,7 +121,8 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<Target> {
+/** `flashSale`: the units to arm a local flash sale with (undefined: not a flash sale). */
+async function targetStack(args: Args, env: NodeJS.ProcessEnv, flashSale: number | undefined): Promise<Target> {
   if (env.API_URL) {
     const token = await tokenAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
     console.log(`Using the stack at ${env.API_URL} (signed in as ${env.LOADTEST_USERNAME})`);
@@ -122,7 +135,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<Target> 
     const pool = await findUserPool(endpoint);
     if (!pool) throw new Error(`${url} answers but no local Cognito pool was found at ${endpoint}`);
     const cognito = { endpoint, client: () => new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint }) };
-    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientIds.loadTest, pool.userPoolId);
+    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientIds.loadTest, pool.userPoolId, flashSale);
     console.log(`Using the running stack at ${url}`);
     return { url, token, capacity: () => readCapacity(capacityFile(settings.apiPort)), stop: async () => undefined };
   }
@@ -132,7 +145,7 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv): Promise<Target> 
     pino({ level: 'silent' }),
   );
   try {
-    const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientIds.loadTest, stack.pool.userPoolId);
+    const token = await bootstrapLocal(stack.dynamo.endpoint, stack.cognito, stack.tableName, stack.pool.clientIds.loadTest, stack.pool.userPoolId, flashSale);
     return { url: stack.apiUrl, token, capacity: () => ({ ...stack.capacity }), stop: () => stack.stop() };
   } catch (err) {
     await stack.stop();
@@ -153,7 +166,9 @@ async function main() {
   const scenario = withDuration(CONFIG.scenarios[args.scenario]!, args.duration);
   const thresholds = CONFIG.thresholds[args.thresholds];
   if (!thresholds) throw new Error(`no thresholds named '${args.thresholds}' in loadtest/scenarios.json`);
-  const target = await targetStack(args, process.env);
+  const flashSale = isFlashSale(scenario);
+  if (!Number.isInteger(args.flashStock) || args.flashStock < 1) throw new Error('--flash-stock must be a whole number of units, at least 1');
+  const target = await targetStack(args, process.env, flashSale ? args.flashStock : undefined);
   try {
     const auth = `Bearer ${target.token}`; // one customer (the load-test user): it reads its own orders
     // A few orders to read, as k6's setup() does.
@@ -163,6 +178,13 @@ async function main() {
       if (res.status === 202) seeded.push(((await res.json()) as { orderId: string }).orderId);
     }
     if (seeded.length === 0) throw new Error('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
+    const flashStock = async () => {
+      const res = await fetch(`${target.url}/v1/products/${FLASH_SALE.product.sku}`, { headers: { Authorization: auth } });
+      return res.status === 200 ? ((await res.json()) as { stock: number }).stock : undefined;
+    };
+    const flashStockBefore = flashSale ? await flashStock() : undefined;
+    if (flashSale && !flashStockBefore) throw new Error(`the flash sale is not armed (${FLASH_SALE.product.sku} has no stock): npm run stack:bootstrap -- --flash-sale`);
+    let flashOrders = 0;
 
     const samples: Sample[] = [];
     const created: OrderOutcome[] = [];
@@ -191,14 +213,15 @@ async function main() {
                     const operation = pickOperation(scenario.mix, Math.random());
                     n++;
                     const headers = { Authorization: auth, 'Content-Type': 'application/json' };
-                    if (operation === 'create') return { ...req, method: 'POST', path: '/v1/orders', headers, body: orderBody(Math.random()) };
+                    if (operation === 'create' || operation === 'flash') return { ...req, method: 'POST', path: '/v1/orders', headers, body: createBody(operation, Math.random()) };
                     if (operation === 'get') return { ...req, method: 'GET', path: `/v1/orders/${seeded[n % seeded.length]}`, headers };
                     return { ...req, method: 'GET', path: '/v1/orders?limit=20', headers };
                   },
                   onResponse: (status: number, body: string) => {
                     if (status !== 202) return;
-                    const order = JSON.parse(body) as { orderId: string; createdAt: string };
+                    const order = JSON.parse(body) as { orderId: string; createdAt: string; items: Array<{ sku: string }> };
                     created.push({ orderId: order.orderId, createdAtMs: Date.parse(order.createdAt) });
+                    if (order.items.some((item) => item.sku === FLASH_SALE.product.sku)) flashOrders++;
                   },
                 },
               ],
@@ -236,6 +259,13 @@ async function main() {
       ...evaluateThresholds({ requests: samples.length, failed, latenciesMs: samples.map((s) => s.ms), e2eMs: e2eValues }, thresholds),
       ...pipelineVerdicts(created, { startMs: started, endMs: loadEnded }, thresholds),
     ];
+    // A flash sale sells exactly what the orders could take: no overselling, no order rejected while stock was left.
+    const flashSaleResult =
+      flashStockBefore === undefined ? undefined : { sku: FLASH_SALE.product.sku, stockBefore: flashStockBefore, orders: flashOrders, stockAfter: (await flashStock()) ?? -1 };
+    if (flashSaleResult) {
+      const mismatch = Math.abs(flashSaleResult.stockAfter - expectedFlashStock(flashSaleResult.stockBefore, flashSaleResult.orders));
+      results.push({ metric: 'flash_sale_stock_mismatch', threshold: 'count<1', value: mismatch, ok: mismatch < 1 });
+    }
 
     // Cost: locally DynamoDB's request units only (what the API and the processor consumed during the run).
     const cost =
@@ -275,6 +305,7 @@ async function main() {
       comparisons,
       baseline: baseline ? `Compared with the run of ${baseline.recordedAt} (${baselineFile}).` : `No baseline at ${baselineFile}: this first run is judged on the absolute thresholds alone.`,
       ...(cost ? { cost } : {}),
+      ...(flashSaleResult ? { flashSale: flashSaleResult } : {}),
       undecided: created.filter((o) => o.decidedAtMs === undefined).slice(0, 50).map((o) => o.orderId),
       decisions: { arrivalsPerSecond: steady.arrivalsPerSecond, decisionsPerSecond: steady.decisionsPerSecond, ratio: steady.ratio },
       passed,
@@ -286,6 +317,7 @@ async function main() {
     writeFileSync(`${base}.junit.xml`, junitXml(`load ${args.scenario} on ${args.stack}`, results, comparisons));
     if (passed) writeBaseline(baselineFile, current);
     console.log(`\n${report.requests} requests, ${report.failed} failed, ${report.throughputPerSecond.toFixed(1)} req/s; steady part ${steady.arrivalsPerSecond.toFixed(1)} orders/s accepted, ${steady.decisionsPerSecond.toFixed(1)}/s decided`);
+    if (flashSaleResult) console.log(`  flash sale: ${flashSaleResult.orders} orders for ${flashSaleResult.stockBefore} units of ${flashSaleResult.sku}, ${flashSaleResult.stockAfter} left`);
     if (cost) console.log(`  cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${args.pricesRegion} prices; ${cost.missing.join('; ')})`);
     for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Number.isFinite(r.value) ? Math.round(r.value * 1000) / 1000 : 'no data'})`);
     console.log(`  ${report.baseline}`);

@@ -8,7 +8,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productToItem } from '../../core/store/items';
 import { userPoolShape } from '../../core/userpool';
 import { createUser } from '../../local/cognito';
-import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
+import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
 
 /**
  * What a freshly deployed stack lacks before its gate can run: a load-test user that can sign in, and the gate's
@@ -99,4 +99,16 @@ export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableNam
     }
   }
   return changes;
+}
+
+/**
+ * Arms a flash sale: the flash-sale product (loadtest/lib/catalog.ts) with exactly `units` (FLASH_SALE.stock),
+ * whatever a previous sale left. Run before each `flash-sale` load run; the gate never touches this product.
+ */
+export async function armFlashSale(db: DynamoDBDocumentClient, tableName: string, units: number = FLASH_SALE.stock, now = new Date()): Promise<Change> {
+  const replaced = await db.send(
+    new PutCommand({ TableName: tableName, Item: productToItem({ ...FLASH_SALE.product, stock: units, updatedAt: now.toISOString() }), ReturnValues: 'ALL_OLD' }),
+  );
+  const what = `product ${FLASH_SALE.product.sku}`;
+  return replaced.Attributes ? { what, action: 'updated', detail: `stock ${String(replaced.Attributes.stock)} → ${units}` } : { what, action: 'created', detail: `${units} units` };
 }

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gateScenario } from '../../loadtest/lib/config';
 import { readLoadConfig } from '../../loadtest/local/loadConfig';
-import { ensureLoadTestCatalog, ensureLoadTestUser, type Change } from './bootstrap';
+import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser, type Change } from './bootstrap';
 import { requireFlag, run, stackFlag } from './cli';
 import { readStackOutputs } from './stackOutputs';
 
@@ -11,6 +11,7 @@ import { readStackOutputs } from './stackOutputs';
  * `npm run stack:bootstrap -- --stack <name> --outputs <pulumi stack output --json file>`, after `pulumi up`:
  * on a stack that carries a gate (loadtest/scenarios.json `gates`), the load-test user (LOADTEST_USERNAME,
  * LOADTEST_PASSWORD from the environment) and the gate's products. On any other stack (main) it does nothing.
+ * `--flash-sale` also arms a flash sale (the flash-sale product at its starting stock) for a `flash-sale` run.
  * AWS credentials and endpoints come from the SDK's usual sources (AWS_ENDPOINT_URL_* locally).
  */
 run(async () => {
@@ -32,6 +33,7 @@ run(async () => {
     const changes: Change[] = [
       await ensureLoadTestUser(cognito, { userPoolId: outputs.userPoolId, clientId: outputs.loadTestClientId }, { username, password }),
       ...(await ensureLoadTestCatalog(db, outputs.tableName)),
+      ...(argv.includes('--flash-sale') ? [await armFlashSale(db, outputs.tableName)] : []),
     ];
     for (const c of changes) console.log(`${c.action.padEnd(9)} ${c.what}${c.detail ? ` (${c.detail})` : ''}`);
     const changed = changes.filter((c) => c.action !== 'unchanged').length;

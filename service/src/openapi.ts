@@ -76,6 +76,14 @@ export function openApiDocument() {
     responses: { 200: json('All products', s.ProductList), ...authErrors },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/v1/products/{sku}',
+    summary: 'One product, with its stock',
+    security: auth,
+    request: { params: z.object({ sku: s.Sku }) },
+    responses: { 200: json('The product', s.Product), 404: problem('No such product'), ...authErrors },
+  });
+  registry.registerPath({
     method: 'put',
     path: '/v1/products/{sku}',
     summary: 'Create or replace a product (admins)',

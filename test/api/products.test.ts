@@ -20,10 +20,18 @@ describe('products', () => {
     const created = await api.http.put('/v1/products/NEW-1').set('Authorization', admin).send({ name: 'New thing', price: 1234, currency: 'EUR', stock: 5 });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe('/v1/products/NEW-1');
+    const located = await api.http.get(created.headers.location!).set('Authorization', await api.auth('bob'));
+    expect([located.status, located.body]).toEqual([200, created.body]); // Location names a readable resource
     const replaced = await api.http.put('/v1/products/NEW-1').set('Authorization', admin).send({ name: 'New thing', price: 1500, currency: 'EUR', stock: 7 });
     expect(replaced.status).toBe(200);
     const order = await api.http.post('/v1/orders').set('Authorization', await api.auth('alice')).send({ items: [{ sku: 'NEW-1', quantity: 2 }] });
     expect(order.body).toMatchObject({ total: 3000, items: [{ sku: 'NEW-1', unitPrice: 1500 }] });
+  });
+
+  it('answers 404 (problem) for a product that does not exist', async () => {
+    const res = await api.http.get('/v1/products/NOPE-1').set('Authorization', await api.auth('bob'));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ type: expect.stringContaining('product-not-found'), detail: 'No product with sku NOPE-1.' });
   });
 
   it('refuses an order mixing currencies, naming the line', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOADTEST_PRODUCTS } from '../../loadtest/lib/catalog';
-import { endToEndMs, gateScenario, k6Options, orderBody, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
+import { FLASH_SALE, LOADTEST_PRODUCTS } from '../../loadtest/lib/catalog';
+import { createBody, endToEndMs, expectedFlashStock, expectedRequests, gateScenario, isFlashSale, k6Options, orderBody, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../../loadtest/lib/signIn';
 import { evaluateThresholds, junitXml, k6ThresholdResults, percentile } from '../../loadtest/lib/stats';
 import { htmlReport, summarise } from '../../loadtest/local/report';
@@ -79,11 +79,24 @@ describe('helpers', () => {
   });
 
   it('picks operations in proportion to the mix', () => {
-    const mix = { create: 0.5, get: 0.3, list: 0.2 };
-    const counts = { create: 0, get: 0, list: 0 };
+    const mix = { create: 4, flash: 1, get: 3, list: 2 };
+    const counts = { create: 0, flash: 0, get: 0, list: 0 };
     for (let i = 0; i < 1000; i++) counts[pickOperation(mix, i / 1000)]++;
-    expect(counts).toEqual({ create: 500, get: 300, list: 200 });
+    expect(counts).toEqual({ create: 400, flash: 100, get: 300, list: 200 });
     expect(pickOperation({ create: 1 }, 0.999)).toBe('create');
+  });
+
+  it('expects a flash sale to sell out exactly when orders outnumber units, and never below zero', () => {
+    expect(expectedFlashStock(500, 790)).toBe(0);
+    expect(expectedFlashStock(500, 200)).toBe(300);
+    expect(isFlashSale(config.scenarios['flash-sale']!)).toBe(true);
+    expect(Object.entries(config.scenarios).filter(([, s]) => isFlashSale(s)).map(([name]) => name)).toEqual(['flash-sale']);
+    // Only a flash sale carries the stock check; the gate's thresholds are as before.
+    expect(k6Options(config, 'flash-sale', 'stage').thresholds).toHaveProperty('flash_sale_stock_mismatch', ['count<1']);
+    expect(k6Options(config, 'gate', 'stage').thresholds).not.toHaveProperty('flash_sale_stock_mismatch');
+    expect(JSON.parse(createBody('flash', 0.5))).toEqual({ items: [{ sku: FLASH_SALE.product.sku, quantity: 1 }] });
+    // k6's drain follows every order the run can create: 4,000 here, past the 2,000 floor.
+    expect(expectedRequests(config.scenarios['flash-sale']!)).toBe(4000);
   });
 
   it('measures accepted → decided from the order’s own history', () => {

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { findUserPool, type LocalUserPool } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
-import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
+import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
 import { signInAsK6 } from '../../loadtest/local/signIn';
 import { productKey } from '../../core/table';
 import { runStack } from '../infra/harness';
@@ -184,6 +184,17 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     expect(result.output).toContain(`updated   product LOADTEST-1 (stock 10 → ${LOADTEST_STOCK.refillTo})`);
     expect(result.output).toContain('unchanged product LOADTEST-2');
     expect((await products()).find((p) => p.sku === 'LOADTEST-1')!.stock).toBe(LOADTEST_STOCK.refillTo);
+  }, 60_000);
+
+  it('arms a flash sale on request, at its starting stock whatever the last sale left', async () => {
+    const flash = () => products().then((all) => all.find((p) => p.sku === FLASH_SALE.product.sku));
+    expect(await flash()).toBeUndefined(); // the gate's bootstrap never creates it
+    const armed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
+    expect(armed.output).toContain(`created   product ${FLASH_SALE.product.sku} (${FLASH_SALE.stock} units)`);
+    await db.send(new UpdateCommand({ TableName: TABLE, Key: productKey(FLASH_SALE.product.sku), UpdateExpression: 'SET stock = :sold', ExpressionAttributeValues: { ':sold': 0 } }));
+    const rearmed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
+    expect(rearmed.output).toContain(`updated   product ${FLASH_SALE.product.sku} (stock 0 → ${FLASH_SALE.stock})`);
+    expect((await flash())!.stock).toBe(FLASH_SALE.stock);
   }, 60_000);
 
   it('repairs a user left in FORCE_CHANGE_PASSWORD, and a rotated password', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ProductStore } from '../../../core/store/products';
 import type { CatalogCache } from '../catalogCache';
 import type { AppState } from '../http/context';
+import { ProblemError } from '../http/problem';
 import { parse } from '../http/validate';
 import { PutProductRequest, Sku } from '../schemas';
 
@@ -23,6 +24,13 @@ export function productRoutes({ products, catalog, clock, authenticate, requireA
 
   router.get('/', authenticate, async (ctx) => {
     ctx.body = { items: await products.list() };
+  });
+
+  router.get('/:sku', authenticate, async (ctx) => {
+    const { sku } = parse('path', PathParams, ctx.params);
+    const product = await products.get(sku);
+    if (!product) throw new ProblemError(404, 'product-not-found', 'Product not found', `No product with sku ${sku}.`);
+    ctx.body = product;
   });
 
   router.put('/:sku', authenticate, requireAdmin, readBody, async (ctx) => {

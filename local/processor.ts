@@ -22,13 +22,16 @@ export interface LocalProcessorOptions {
   tableName: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   metrics?: Metrics;
+  /** Records of different orders decided at once (default DECISION_CONCURRENCY); the bench compares settings. */
+  concurrency?: number;
 }
 
 /** The real processor handler, wired for in-process use by the local poller and the dead-letter redrive. */
-export function localProcessor({ db, tableName, logLevel = 'WARN', metrics }: LocalProcessorOptions): StreamHandler {
+export function localProcessor({ db, tableName, logLevel = 'WARN', metrics, concurrency }: LocalProcessorOptions): StreamHandler {
   return createHandler({
     fulfilment: new Fulfilment(db, tableName),
     logger: new Logger({ serviceName: 'orders-processor', logLevel }),
     metrics: metrics ?? new LocalMetrics(() => undefined),
+    ...(concurrency ? { concurrency } : {}),
   });
 }

@@ -1,73 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { newOrder } from '../../core/domain/order';
-import { orderProcessorMapping } from '../../core/eventSourceMapping';
-import { newOrderId } from '../../core/ids';
-import { Fulfilment } from '../../core/store/fulfilment';
 import { orderToItem } from '../../core/store/items';
 import { OrderStore } from '../../core/store/orders';
-import { ProductStore } from '../../core/store/products';
 import { DEMO_PASSWORD } from '../../core/userpool';
 import { ensureUserPool, signIn, startCognitoLocal } from '../../local/cognito';
 import { LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb';
-import { StreamPoller, type StreamHandler } from '../../local/poller/poller';
-import { PollerState } from '../../local/poller/state';
 import { localProcessor } from '../../local/processor';
 import { freePort } from '../../local/process';
-import { ensureTable } from '../../local/table';
 import { percentile } from '../../loadtest/lib/stats';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
 import { documentClient } from '../../service/src/clients';
 import { listen } from '../../service/src/server';
 import { meterCapacity } from '../../local/capacity';
+import { readLoadConfig } from '../../loadtest/local/loadConfig';
+import { PRODUCTS, flashSale, processing } from './drain';
+import { POLL_INTERVAL_MS, RUNS, SECONDS, log, median, newTable, orderFor, sleep, startPoller, writeItems, type Env } from './support';
 
 /**
  * `npm run bench`: each figure is a ratio of two things measured in the same run on this machine (the service
  * vs the raw store), repeated RUNS times; the results file reports the median and every run.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1000);
 const SCALE_LARGE = Number(process.env.BENCH_SCALE_ORDERS ?? 100_000);
-const POLL_INTERVAL_MS = 250;
 const PRICES = JSON.parse(readFileSync(path.join(__dirname, 'prices.json'), 'utf8')) as { region: string; usdPerMillionWriteRequestUnits: number; usdPerMillionReadRequestUnits: number };
-
-const median = (values: number[]) => percentile(values, 50);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (message: string) => console.log(`[bench] ${message}`);
-
-interface Env {
-  dynamoEndpoint: string;
-  cognitoEndpoint: string;
-  pool: Awaited<ReturnType<typeof ensureUserPool>>;
-  token: string;
-  customer: string;
-}
-
-async function newTable(env: Env, seedStock = 10_000_000): Promise<{ name: string; streamArn: string; db: DynamoDBDocumentClient }> {
-  const name = `bench-${randomUUID().slice(0, 8)}`;
-  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-  const { streamArn } = await ensureTable(admin, name);
-  admin.destroy();
-  const db = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-  for (const sku of ['CB-004', 'MS-002', 'KB-001']) {
-    await new ProductStore(db, name).put({ sku, name: sku, price: 100, currency: 'EUR', stock: seedStock, updatedAt: new Date().toISOString() });
-  }
-  return { name, streamArn, db };
-}
-
-const orderFor = (customerId: string, now = new Date()) =>
-  newOrder({ orderId: newOrderId(now), customerId, items: [{ sku: 'CB-004', quantity: 1, unitPrice: 100 }], currency: 'EUR', now });
+/** The local thresholds of loadtest/scenarios.json: end to end at the `orders` scenario's rate is judged by them. */
+const LOAD = readLoadConfig();
 
 /** The API as deployed: its own process (tsx service/src/main.ts), configured from the environment. */
 async function startApiProcess(env: Env, tableName: string): Promise<{ url: string; stop(): Promise<void> }> {
@@ -152,105 +115,13 @@ async function ingest(env: Env) {
   return { goal: '>= 0.8', median: median(runs.map((r) => r.ratio)), runs };
 }
 
-function startPoller(env: Env, table: { streamArn: string; db: DynamoDBDocumentClient }, handler: StreamHandler, stateTable: string) {
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-  const poller = new StreamPoller({
-    streams,
-    streamArn: table.streamArn,
-    handler,
-    settings: orderProcessorMapping,
-    state: new PollerState(table.db, stateTable),
-    logger: pino({ level: 'silent' }),
-    pollIntervalMs: POLL_INTERVAL_MS,
-  });
-  poller.start();
-  return {
-    poller,
-    stop: async () => {
-      await poller.stop();
-      streams.destroy();
-    },
-  };
-}
-
-async function processing(env: Env) {
-  /** Raw: the processor's own store operation (one reservation transaction per order), back to back. */
-  const raw = async () => {
-    const table = await newTable(env);
-    const orders = Array.from({ length: BACKLOG }, () => orderFor(env.customer));
-    await writeItems(table.db, table.name, orders.map(orderToItem));
-    const fulfilment = new Fulfilment(table.db, table.name);
-    const started = Date.now();
-    for (const order of orders) await fulfilment.reserveStock(order, new Date());
-    table.db.destroy();
-    return BACKLOG / ((Date.now() - started) / 1000);
-  };
-  /** Service: as many new orders drained through stream → poller → handler, from the first invocation. */
-  const drain = async () => {
-    const table = await newTable(env);
-    const stateTable = `${table.name}-state`;
-    const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-    await PollerState.ensureTable(admin, stateTable);
-    admin.destroy();
-    await writeItems(table.db, table.name, Array.from({ length: BACKLOG }, () => orderToItem(orderFor(env.customer))));
-    let decided = 0;
-    let started = 0;
-    const handler = localProcessor({ db: table.db, tableName: table.name, logLevel: 'SILENT' });
-    const poller = startPoller(env, table, async (event, context) => {
-      started ||= Date.now();
-      const response = await handler(event, context);
-      decided += event.Records.length;
-      return response;
-    }, stateTable);
-    while (decided < BACKLOG) await sleep(20);
-    const rate = BACKLOG / ((Date.now() - started) / 1000);
-    await poller.stop();
-    table.db.destroy();
-    return rate;
-  };
-  const runs: Array<{ drainPerSecond: number; rawPerSecond: number; ratio: number }> = [];
-  for (let i = 0; i < RUNS; i++) {
-    // Each run uses fresh tables; the order alternates so neither side always meets the warmer (or fuller) JVM.
-    let rawPerSecond: number;
-    let drainPerSecond: number;
-    if (i % 2 === 0) {
-      rawPerSecond = await raw();
-      drainPerSecond = await drain();
-    } else {
-      drainPerSecond = await drain();
-      rawPerSecond = await raw();
-    }
-    runs.push({ drainPerSecond, rawPerSecond, ratio: drainPerSecond / rawPerSecond });
-    log(`processing run ${i + 1}: drain ${drainPerSecond.toFixed(0)}/s vs raw transactions ${rawPerSecond.toFixed(0)}/s`);
-  }
-  return { goal: '>= 0.8', median: median(runs.map((r) => r.ratio)), runs };
-}
-
-/** BatchWrite in parallel groups of 25 (retrying unprocessed items): seeding, not measured. */
-async function writeItems(db: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>) {
-  for (let i = 0; i < items.length; i += 25 * 8) {
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, k) => {
-        let batch = items.slice(i + k * 25, i + (k + 1) * 25).map((Item) => ({ PutRequest: { Item } }));
-        while (batch.length > 0) {
-          const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
-          batch = (result.UnprocessedItems?.[table] ?? []) as typeof batch;
-        }
-      }),
-    );
-  }
-}
-
 async function endToEnd(env: Env) {
-  const RATE = 50;
+  const RATE = LOAD.scenarios.orders!.rate;
+  const threshold = LOAD.thresholds.local!.e2eP95Ms;
   const runs: Array<{ p50: number; p95: number; p99: number; orders: number; p50OverPollInterval: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     const table = await newTable(env);
-    const stateTable = `${table.name}-state`;
-    const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-    await PollerState.ensureTable(admin, stateTable);
-    admin.destroy();
-    const poller = startPoller(env, table, localProcessor({ db: table.db, tableName: table.name, logLevel: 'SILENT' }), stateTable);
+    const poller = await startPoller(env, table, localProcessor({ db: table.db, tableName: table.name, logLevel: 'SILENT' }));
     const api = await startApiProcess(env, table.name);
     const created: string[] = [];
     await autocannon({
@@ -292,6 +163,7 @@ async function endToEnd(env: Env) {
   }
   return {
     arrivalRatePerSecond: RATE,
+    e2eP95ThresholdMs: threshold,
     pollIntervalMs: POLL_INTERVAL_MS,
     medianP50: median(runs.map((r) => r.p50)),
     medianP95: median(runs.map((r) => r.p95)),
@@ -351,17 +223,13 @@ async function cost(env: Env) {
   const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
   const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }) });
   const api = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
-  const stateTable = `${table.name}-state`;
-  const admin = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
-  await PollerState.ensureTable(admin, stateTable);
-  admin.destroy();
   let decided = 0;
   const handler = localProcessor({ db: processorDb, tableName: table.name, logLevel: 'SILENT' });
-  const poller = startPoller(env, table, async (event, context) => {
+  const poller = await startPoller(env, table, async (event, context) => {
     const response = await handler(event, context);
     decided += event.Records.length;
     return response;
-  }, stateTable);
+  });
   const ids: string[] = [];
   for (let i = 0; i < ORDERS; i++) {
     const res = await fetch(`http://127.0.0.1:${api.port}/v1/orders`, { method: 'POST', headers: { Authorization: `Bearer ${env.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] }) });
@@ -417,6 +285,7 @@ async function main() {
       machine: { node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, seconds: SECONDS, concurrency: CONCURRENCY },
       ingest: await phase('ingest', ingest),
       processing: await phase('processing', processing),
+      flashSale: await phase('flashSale', flashSale),
       endToEnd: await phase('endToEnd', endToEnd),
       scale: await phase('scale', scale),
       cost: await phase('cost', cost),
@@ -435,11 +304,22 @@ async function main() {
 
 const f = (n: number, digits = 2) => n.toFixed(digits);
 
+/** Sections of RESULTS.md that other commands measure (npm run bench:coldstart): carried over as they are. */
+function keptSections(): string {
+  try {
+    const text = readFileSync(path.join(ROOT, 'bench/RESULTS.md'), 'utf8');
+    return [...text.matchAll(/<!-- kept:start -->[\s\S]*?<!-- kept:end -->/g)].map((m) => m[0]).join('\n\n');
+  } catch {
+    return '';
+  }
+}
+
 function renderMarkdown(r: {
   measuredAt: string;
   machine: { node: string; cpus: number; runs: number; seconds: number; concurrency: number };
   ingest: Awaited<ReturnType<typeof ingest>>;
   processing: Awaited<ReturnType<typeof processing>>;
+  flashSale: Awaited<ReturnType<typeof flashSale>>;
   endToEnd: Awaited<ReturnType<typeof endToEnd>>;
   scale: Awaited<ReturnType<typeof scale>>;
   cost: Awaited<ReturnType<typeof cost>>;
@@ -454,31 +334,72 @@ function renderMarkdown(r: {
     '| figure | median | goal | runs |',
     '|---|---|---|---|',
     row(['ingest: POST /v1/orders ÷ raw PutItem, both at ' + r.machine.concurrency + ' concurrent', f(r.ingest.median), r.ingest.goal, r.ingest.runs.map((x) => `${f(x.apiPerSecond, 0)}/${f(x.rawPutPerSecond, 0)} per s`).join('; ')]),
-    row([`processing: backlog drain ÷ raw reservation transactions (${BACKLOG} orders)`, f(r.processing.median), r.processing.goal, r.processing.runs.map((x) => `${f(x.drainPerSecond, 0)}/${f(x.rawPerSecond, 0)} per s`).join('; ')]),
-    row([`end to end at ${r.endToEnd.arrivalRatePerSecond}/s: p50 / p95 / p99 (ms)`, `${f(r.endToEnd.medianP50, 0)} / ${f(r.endToEnd.medianP95, 0)} / ${f(r.endToEnd.medianP99, 0)}`, '—', r.endToEnd.runs.map((x) => `${x.p50}/${x.p95}/${x.p99}`).join('; ')]),
+    row([
+      `processing: drain of ${r.processing.backlog.toLocaleString('en')} orders over ${r.processing.products} products, decisions in parallel (${r.processing.concurrency}) ÷ one at a time`,
+      f(r.processing.overSequential.median),
+      r.processing.overSequential.goal,
+      r.processing.runs.map((x) => `${f(x.parallel, 0)}/${f(x.sequential, 0)} per s`).join('; '),
+    ]),
+    row([
+      `processing: what this store allows, raw reservation transactions at ${r.processing.concurrency} concurrent ÷ one at a time`,
+      f(r.processing.storeCeiling.median),
+      '—',
+      r.processing.runs.map((x) => `${f(x.raw, 0)}/${f(x.rawSequential, 0)} per s`).join('; '),
+    ]),
+    row([
+      `processing: the parallel drain ÷ the raw reservation transactions at ${r.processing.concurrency} concurrent`,
+      f(r.processing.overRaw.median),
+      r.processing.overRaw.goal,
+      r.processing.runs.map((x) => `${f(x.parallel, 0)}/${f(x.raw, 0)} per s`).join('; '),
+    ]),
+    row([
+      `processing with ${r.processing.roundTripMs} ms added to each of the processor's DynamoDB calls (model of AWS): in parallel ÷ one at a time`,
+      f(r.processing.overSequentialRoundTrip.median),
+      r.processing.overSequentialRoundTrip.goal,
+      r.processing.runs.map((x) => `${f(x.parallelRoundTrip, 0)}/${f(x.sequentialRoundTrip, 0)} per s`).join('; '),
+    ]),
+    row([
+      `flash sale: ${r.flashSale.orders.toLocaleString('en')} orders for one product with ${r.flashSale.units} units ÷ the same over ${PRODUCTS} products (drain rate)`,
+      f(r.flashSale.median),
+      '—',
+      r.flashSale.runs.map((x) => `${f(x.flashPerSecond, 0)}/${f(x.spreadPerSecond, 0)} per s, ${x.conflicts} conflicts retried`).join('; '),
+    ]),
+    row([
+      `end to end at ${r.endToEnd.arrivalRatePerSecond}/s (the orders scenario's rate): p50 / p95 / p99 (ms)`,
+      `${f(r.endToEnd.medianP50, 0)} / ${f(r.endToEnd.medianP95, 0)} / ${f(r.endToEnd.medianP99, 0)}`,
+      `p95 < ${r.endToEnd.e2eP95ThresholdMs} (local threshold)`,
+      r.endToEnd.runs.map((x) => `${x.p50}/${x.p95}/${x.p99}`).join('; '),
+    ]),
     row([`end to end p50 ÷ poll interval (${r.endToEnd.pollIntervalMs} ms)`, f(r.endToEnd.medianP50OverPollInterval), '—', r.endToEnd.runs.map((x) => f(x.p50OverPollInterval)).join('; ')]),
     row([`scale: list p50 at ${r.scale.ordersLarge.toLocaleString('en')} ÷ at ${r.scale.ordersSmall.toLocaleString('en')} orders`, f(r.scale.median), r.scale.goal, r.scale.runs.map((x) => `${f(x.p50LargeMs)}/${f(x.p50SmallMs)} ms`).join('; ')]),
     row(['cost: capacity units per order (create + decide + one read)', `${f(r.cost.wcuPerOrder)} WCU + ${f(r.cost.rcuPerOrder)} RCU`, r.cost.goal, `API ${f(r.cost.breakdown.apiWrite)} W / ${f(r.cost.breakdown.apiRead)} R; processor ${f(r.cost.breakdown.processorWrite)} W / ${f(r.cost.breakdown.processorRead)} R`]),
     row([`cost per million orders (on-demand, ${r.cost.prices.region} prices)`, `$${f(r.cost.usdPerMillionOrders)}`, '—', `$${r.cost.prices.usdPerMillionWriteRequestUnits}/M WRU, $${r.cost.prices.usdPerMillionReadRequestUnits}/M RRU`]),
     '',
+    keptSections(),
+    '',
     '## Reading these numbers',
     '',
-    `- Everything shares two cores with one DynamoDB Local JVM, whose speed drifts between runs: the processing ratio ranged ` +
-      `${f(Math.min(...r.processing.runs.map((x) => x.ratio)))}–${f(Math.max(...r.processing.runs.map((x) => x.ratio)))} across runs, which is why each ` +
+    `- Everything shares two cores with one DynamoDB Local JVM, whose speed drifts between runs: the parallel drain ranged ` +
+      `${f(Math.min(...r.processing.runs.map((x) => x.parallel)), 0)}–${f(Math.max(...r.processing.runs.map((x) => x.parallel)), 0)} orders/s across runs, which is why each ` +
       'figure is a ratio measured within one run (both sides on the same JVM, in alternating order) and the headline is the median.',
-    '- A run whose end-to-end latencies are seconds started on a cold JVM: for its first seconds the processor decides fewer than 50 orders a ' +
-      'second, a backlog forms and drains. Warm runs show the steady state.',
+    '- A run whose end-to-end latencies are seconds started on a cold JVM: for its first seconds the processor decides fewer orders a ' +
+      'second than arrive, a backlog forms and drains. Warm runs show the steady state.',
+    '- DynamoDB Local serialises transactions: it never answers TransactionConflict, so the flash sale retries no conflict here (in AWS it ' +
+      'does, and the handler retries them with jittered backoff) and its drain rate shows the cost of one hot item, not of conflicts.',
     '',
     '## What bounds the figures that miss their goal',
     '',
-    ...(r.processing.median < 0.8
+    ...(r.processing.overSequential.median < 3 || r.processing.overRaw.median < 0.8
       ? [
-          '- **Processing.** Per order, the raw side issues one reservation transaction. The drain issues the same transaction, but the poller must also read ' +
-            'every record the stream holds: besides the order\'s INSERT, each reservation writes two more (the product\'s stock and the order\'s status), ' +
-            'so the poller reads about three records per order and filters two away in-process, plus GetRecords calls (up to 1,000 records each) and a checkpoint write per batch — all on ' +
-            'the same DynamoDB Local JVM, which is the bottleneck on two cores. In AWS, Lambda applies the filter before invoking and stream reads do not ' +
-            'compete with table writes. Processing records of different orders in parallel would raise the rate but the mapping processes a shard in order ' +
-            '(ParallelizationFactor 1, records one at a time) by design.',
+          `- **Processing.** On this machine the store is the ceiling: DynamoDB Local runs ${r.processing.concurrency} concurrent reservation transactions only ` +
+            `${f(r.processing.storeCeiling.median)}× as fast as one at a time, so no client-side concurrency can drain ${f(3, 0)}× faster here. ` +
+            `With a round trip per call, as in AWS, the same handler drains ${f(r.processing.overSequentialRoundTrip.median)}× faster in parallel. ` +
+            'The drain issues the same reservation transaction per order as the raw side, but the poller must also read every ' +
+            "record the stream holds: besides the order's INSERT, each reservation writes two more (the product's stock and the order's status), so " +
+            'it reads about three records per order and filters two away in-process, and writes a checkpoint per batch — all on the same DynamoDB ' +
+            'Local JVM, which is the bottleneck on two cores: parallel decisions only help as far as that JVM has room for more transactions. ' +
+            'In AWS, Lambda filters before invoking, stream reads do not compete with table writes, and each decision is a network round trip, ' +
+            'so concurrency pays more there (README, "Capacity").',
         ]
       : []),
     ...(r.cost.wcuPerOrder > 3

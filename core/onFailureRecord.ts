@@ -6,13 +6,15 @@ import { z } from 'zod';
  * local poller writes the same record; `npm run dlq` reads it from either, so it is parsed where it enters.
  */
 export const OnFailureRecord = z.looseObject({
+  // What the tools read is required; the rest is taken as AWS writes it, which is not documented field by field
+  // (records from other mappings show `functionError: null`).
   requestContext: z.looseObject({
     requestId: z.string(),
     functionArn: z.string(),
-    condition: z.enum(['RetryAttemptsExhausted', 'RecordAgeExceeded']),
+    condition: z.string(),
     approximateInvokeCount: z.number().int(),
   }),
-  responseContext: z.looseObject({ statusCode: z.number().int(), executedVersion: z.string(), functionError: z.string().optional() }),
+  responseContext: z.looseObject({ statusCode: z.number().int().optional(), executedVersion: z.string().optional(), functionError: z.string().nullish() }),
   version: z.literal('1.0'),
   timestamp: z.string(),
   DDBStreamBatchInfo: z.looseObject({

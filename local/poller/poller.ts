@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulid';
 import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { matchesAnyPattern } from '../../core/filterPattern';
+import { SERVICE_NAME } from '../../core/serviceNames';
 import { orderTable } from '../../core/table';
 import { BatchBuffer } from './batches';
 import { deliverBatch } from './deliver';
@@ -55,6 +56,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // Read as much as GetRecords allows: most records on an order table are filtered away (each reservation writes
 // two more), so reading only a batch's worth would take several calls per batch. Batches are cut from the buffer.
 const GET_RECORDS_MAX = 1000;
+/** Records a shard's reader keeps ahead of its checkpoint (per lane, in batches) before it stops reading on. */
+const READ_AHEAD_BATCHES = 10;
 /** The shard no longer exists: the stream's retention trimmed it away. */
 const SHARD_GONE = Symbol('shard gone');
 
@@ -83,7 +86,7 @@ export class StreamPoller {
 
   constructor(private readonly options: PollerOptions) {
     this.hashKey = options.hashKey ?? orderTable.hashKey;
-    const functionName = options.functionName ?? 'orders-processor';
+    const functionName = options.functionName ?? SERVICE_NAME.processor;
     this.fn = {
       handler: options.handler,
       functionName,
@@ -274,11 +277,14 @@ export class StreamPoller {
       while (this.running && iterator !== null) {
         if (failures.length) throw failures[0];
         if (iterator === SHARD_GONE) return await this.finishShard(shardId, 'shard no longer in the stream (trimmed); its children continue');
+        // No iterator from GetShardIterator: a closed shard already read to its end.
+        if (iterator === undefined) return await this.finishShard(shardId, 'shard finished');
         dispatch(false);
-        // A lane still busy with a full batch waiting holds the shard back (a failing batch blocks, as in Lambda)
-        // rather than letting the buffers grow without end.
-        if (lanes.some((lane) => lane.inFlight && lane.buffer.full)) {
-          await Promise.race(inFlight());
+        // A lane still busy with a full batch waiting, or a slow lane holding the checkpoint far behind what was
+        // read, holds the shard back (a failing batch blocks, as in Lambda) rather than letting memory grow.
+        const readAhead = lanes.length * settings.batchSize * READ_AHEAD_BATCHES;
+        if (lanes.some((lane) => lane.inFlight && lane.buffer.full) || progress.tracked >= readAhead) {
+          await Promise.race([sleep(pollInterval), ...inFlight()]);
           continue;
         }
         let records;
@@ -316,6 +322,8 @@ export class StreamPoller {
             await Promise.race(inFlight());
             if (failures.length) throw failures[0];
           }
+          // A lane that failed after the last look must not let the shard count as read to its end.
+          if (failures.length) throw failures[0];
           if (this.running) await this.finishShard(shardId, 'shard finished');
           return;
         }

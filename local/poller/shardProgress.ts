@@ -23,6 +23,11 @@ export class ShardProgress {
     this.done.add(sequenceNumber);
   }
 
+  /** Records read and not yet behind the checkpoint: what this shard's reader holds in memory. */
+  get tracked(): number {
+    return this.order.length - this.head;
+  }
+
   /** Records read but not done: buffered or in flight. */
   get outstanding(): number {
     return this.order.length - this.head - this.done.size;

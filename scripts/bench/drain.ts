@@ -1,6 +1,7 @@
 import { DECISION_CONCURRENCY } from '../../core/eventSourceMapping';
 import { Fulfilment } from '../../core/store/fulfilment';
 import { orderToItem } from '../../core/store/items';
+import { OrderStore } from '../../core/store/orders';
 import { LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb';
 import { LocalMetrics, localProcessor } from '../../local/processor';
 import { documentClient } from '../../service/src/clients';
@@ -41,7 +42,7 @@ async function onFreshStore<T>(env: Env, measure: (env: Env) => Promise<T>): Pro
   try {
     const fresh = { ...env, dynamoEndpoint: dynamo.endpoint };
     const warm = await newTable(fresh, { products: 10 });
-    const fulfilment = new Fulfilment(warm.db, warm.name);
+    const fulfilment = new Fulfilment(warm.db, warm.name, new OrderStore(warm.db, warm.name));
     const orders = Array.from({ length: 300 }, (_, i) => orderFor(env.customer, new Date(), warm.skus[i % warm.skus.length]));
     await writeItems(warm.db, warm.name, orders.map(orderToItem));
     await Promise.all(Array.from({ length: 8 }, async () => {
@@ -89,7 +90,7 @@ async function drainThroughPoller(env: Env, options: { concurrency: number; prod
 /** The processor's own store operation, one reservation transaction per order, `concurrency` at a time. */
 async function rawReservations(env: Env, concurrency: number): Promise<number> {
   const { table, orders } = await backlog(env, { products: PRODUCTS });
-  const fulfilment = new Fulfilment(table.db, table.name);
+  const fulfilment = new Fulfilment(table.db, table.name, new OrderStore(table.db, table.name));
   const queue = [...orders];
   const started = Date.now();
   await Promise.all(

@@ -402,6 +402,14 @@ function renderMarkdown(r: {
             'so concurrency pays more there (README, "Capacity").',
         ]
       : []),
+    ...(r.ingest.median < 0.8
+      ? [
+          `- **Ingest.** The API runs in a second Node process beside autocannon and the JVM on the same two cores. In this run raw PutItem went from ` +
+            `${f(r.ingest.runs[0]!.rawPutPerSecond, 0)}/s in the first run to ${f(Math.max(...r.ingest.runs.slice(1).map((x) => x.rawPutPerSecond)), 0)}/s as the JVM warmed, ` +
+            `while the API reached ${f(Math.max(...r.ingest.runs.map((x) => x.apiPerSecond)), 0)}/s: past that, the API process's share of the CPU, not the store, ` +
+            'sets the figure, and how much of it the API gets varies between runs (the first run, on a cold JVM, is the even comparison).',
+        ]
+      : []),
     ...(r.cost.wcuPerOrder > 3
       ? [
           `- **Cost.** Accepting an order is one PutItem (1 WCU) plus its customer-index entry (1 WCU); deciding it is one TransactWriteItems over the product ` +

@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import type { ProcessorEvent } from '../../processor/src/handler';
+import type { ProcessorEvent } from '../../core/streamHandler';
 
 /**
  * The stack's deployed processor, invoked synchronously with a redrive event: the decision runs in AWS with

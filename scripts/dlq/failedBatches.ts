@@ -20,6 +20,8 @@ export interface UnreadableMessage {
  */
 export interface FailedBatchQueue {
   receiveAll(): Promise<{ batches: FailedBatch[]; unreadable: UnreadableMessage[] }>;
+  /** Keeps a received message from other readers for another while: called right before it is redriven. */
+  hold(id: string): Promise<void>;
   settle(id: string, done: boolean): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { FilterPattern } from '../../core/filterPattern';
-import type { ProcessorEvent } from '../../processor/src/handler';
+import type { ProcessorEvent } from '../../core/streamHandler';
 import type { FailedBatch, FailedBatchQueue } from './failedBatches';
 import { fetchStreamRange, type StreamRange } from './streamRange';
 
@@ -31,9 +31,13 @@ export async function listFromStream({ queue, streams, filterPatterns }: Deps) {
   const { batches, unreadable } = await queue.receiveAll();
   const reports: FailedBatchReport[] = [];
   try {
-    for (const batch of batches) reports.push({ batch, range: await fetchStreamRange(streams, batch.onFailure.DDBStreamBatchInfo, filterPatterns) });
+    for (const batch of batches) {
+      // One range the stream will not serve must not hide the others.
+      const range = await fetchStreamRange(streams, batch.onFailure.DDBStreamBatchInfo, filterPatterns).catch((err: Error): StreamRange => ({ kind: 'unreadable', why: err.message }));
+      reports.push({ batch, range });
+    }
   } finally {
-    for (const { id } of [...batches, ...unreadable]) await queue.settle(id, false);
+    for (const { id } of [...batches, ...unreadable]) await queue.settle(id, false).catch(() => undefined);
   }
   return { reports, unreadable };
 }
@@ -55,8 +59,14 @@ export async function redriveFromStream(
       await deps.queue.settle(batch.id, false);
       continue;
     }
-    const outcome = await redriveOne(batch, deps).catch((err: Error): RedriveOutcome => ({ id: batch.id, status: 'failed', detail: err.message }));
-    await deps.queue.settle(batch.id, outcome.status === 'redriven');
+    const outcome = await deps.queue
+      .hold(batch.id)
+      .then(() => redriveOne(batch, deps))
+      .catch((err: Error): RedriveOutcome => ({ id: batch.id, status: 'failed', detail: err.message }));
+    // A message whose hold lapsed may be with another reader by now: say so rather than stop the run.
+    await deps.queue.settle(batch.id, outcome.status === 'redriven').catch((err: Error) => {
+      outcome.detail += `; the message could not be ${outcome.status === 'redriven' ? 'deleted' : 'released'} (${err.message}): run again`;
+    });
     outcomes.push(outcome);
   }
   return outcomes;
@@ -65,6 +75,7 @@ export async function redriveFromStream(
 async function redriveOne(batch: FailedBatch, deps: Deps & { process: (event: ProcessorEvent) => Promise<DynamoDBBatchResponse> }): Promise<RedriveOutcome> {
   const info = batch.onFailure.DDBStreamBatchInfo;
   const range = await fetchStreamRange(deps.streams, info, deps.filterPatterns);
+  if (range.kind === 'unreadable') return { id: batch.id, status: 'failed', detail: `the stream could not be read: ${range.why}` };
   if (range.kind === 'expired') {
     return { id: batch.id, status: 'expired', detail: `${range.why}; its ${info.batchSize} record(s) cannot be redriven (orders in it stay as they are: find PENDING ones older than the batch's ${info.approximateArrivalOfLastRecord})` };
   }

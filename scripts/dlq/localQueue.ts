@@ -11,6 +11,7 @@ export function localFailedBatches(state: PollerState): FailedBatchQueue {
       const letters = await state.deadLetters();
       return { batches: letters.map(({ id, onFailure }) => ({ id, onFailure })), unreadable: [] };
     },
+    async hold() {}, // the local store hands nothing out to anyone else
     async settle(id, done) {
       if (done) await state.removeDeadLetter(id);
     },

@@ -3,7 +3,7 @@ import { parseOnFailure, type FailedBatch, type FailedBatchQueue, type Unreadabl
 
 /**
  * The stack's on-failure SQS queue. SQS has no "peek": every message is received (hidden from other readers for
- * `holdSeconds`, long enough to redrive it), and each is then deleted or made visible again.
+ * `holdSeconds`), held again right before it is redriven, and then deleted or made visible again.
  */
 export function sqsFailedBatches(sqs: SQSClient, queueUrl: string, holdSeconds = 300): FailedBatchQueue {
   const receipts = new Map<string, string>();
@@ -14,15 +14,23 @@ export function sqsFailedBatches(sqs: SQSClient, queueUrl: string, holdSeconds =
       for (;;) {
         const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: holdSeconds, WaitTimeSeconds: 1 }));
         if (!page.Messages?.length) break;
-        // A standard queue may deliver a message twice: the first copy is the one settled.
-        for (const message of page.Messages.filter((m) => m.MessageId && m.ReceiptHandle && !receipts.has(m.MessageId))) {
-          receipts.set(message.MessageId!, message.ReceiptHandle!);
-          const parsed = parseOnFailure(message.MessageId!, message.Body ?? '');
+        for (const message of page.Messages) {
+          if (!message.MessageId || !message.ReceiptHandle) continue;
+          // A standard queue may deliver a message twice: only the latest receipt handle surely deletes it.
+          const seen = receipts.has(message.MessageId);
+          receipts.set(message.MessageId, message.ReceiptHandle);
+          if (seen) continue;
+          const parsed = parseOnFailure(message.MessageId, message.Body ?? '');
           if ('onFailure' in parsed) batches.push(parsed);
           else unreadable.push(parsed);
         }
       }
       return { batches, unreadable };
+    },
+    async hold(id) {
+      const receipt = receipts.get(id);
+      if (!receipt) throw new Error(`message ${id} was not received`);
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: holdSeconds }));
     },
     async settle(id, done) {
       const receipt = receipts.get(id);

@@ -38,7 +38,8 @@ export async function stackDeadLetters(command: 'list' | 'redrive', ids: readonl
       if (reports.length + unreadable.length === 0) console.log(`The on-failure queue of ${stack} is empty.`);
       for (const { batch, range } of reports) {
         const info = batch.onFailure.DDBStreamBatchInfo;
-        const held = range.kind === 'expired' ? `EXPIRED: ${range.why}` : `orders: ${orderIdsOf(range.records).join(', ') || '(none the processor handles)'}`;
+        const held =
+          range.kind === 'expired' ? `EXPIRED: ${range.why}` : range.kind === 'unreadable' ? `UNREADABLE STREAM: ${range.why}` : `orders: ${orderIdsOf(range.records).join(', ') || '(none the processor handles)'}`;
         console.log(`${batch.id}  ${batch.onFailure.timestamp}  ${batch.onFailure.requestContext.condition}  ${info.batchSize} record(s), ${info.shardId} seq ${info.startSequenceNumber}…${info.endSequenceNumber}\n    ${held}`);
       }
       for (const message of unreadable) console.log(`${message.id}  UNREADABLE: ${message.error}`);

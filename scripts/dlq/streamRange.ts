@@ -12,9 +12,22 @@ export type StreamRange =
    */
   | { kind: 'records'; records: DynamoDBRecord[]; complete: boolean; missing: number }
   /** The stream no longer holds the range: retention (24 hours) trimmed it, or the shard or stream is gone. */
-  | { kind: 'expired'; why: string };
+  | { kind: 'expired'; why: string }
+  /** The stream failed otherwise (a listing reports it and goes on). */
+  | { kind: 'unreadable'; why: string };
 
 const errorName = (err: unknown) => (err as Error)?.name;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The answer when the stream says the range is gone; undefined for any other failure. */
+function expiry(err: unknown, info: StreamBatchInfo): StreamRange | undefined {
+  const name = errorName(err);
+  if (name === 'TrimmedDataAccessException') return { kind: 'expired', why: `the stream no longer holds sequence ${info.startSequenceNumber} (DynamoDB Streams keeps records 24 hours)` };
+  if (name === 'ResourceNotFoundException' || (name === 'ValidationException' && /shard/i.test((err as Error).message))) {
+    return { kind: 'expired', why: `shard ${info.shardId} of ${info.streamArn} no longer exists (trimmed after 24 hours, or the table's stream was replaced)` };
+  }
+  return undefined;
+}
 // An open shard can answer with empty pages before the records it holds; give up only after this many in a row.
 const EMPTY_PAGES_TOLERATED = 20;
 
@@ -32,20 +45,26 @@ export async function fetchStreamRange(streams: DynamoDBStreamsClient, info: Str
     );
     iterator = opened.ShardIterator;
   } catch (err) {
-    const name = errorName(err);
-    if (name === 'TrimmedDataAccessException') return { kind: 'expired', why: `the stream no longer holds sequence ${info.startSequenceNumber} (DynamoDB Streams keeps records 24 hours)` };
-    if (name === 'ResourceNotFoundException' || (name === 'ValidationException' && /shard/i.test((err as Error).message))) {
-      return { kind: 'expired', why: `shard ${info.shardId} of ${info.streamArn} no longer exists (trimmed after 24 hours, or the table's stream was replaced)` };
-    }
+    const gone = expiry(err, info);
+    if (gone) return gone;
     throw err;
   }
   const records: DynamoDBRecord[] = [];
   let empty = 0;
   let passedEnd = false;
   while (iterator && !passedEnd && empty < EMPTY_PAGES_TOLERATED) {
-    const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    let page;
+    try {
+      page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    } catch (err) {
+      // Trimmed between GetShardIterator and GetRecords, or the shard went away meanwhile.
+      const gone = expiry(err, info);
+      if (gone) return gone;
+      throw err;
+    }
     const raw = page.Records ?? [];
     empty = raw.length === 0 ? empty + 1 : 0;
+    if (empty > 0) await sleep(100);
     for (const one of raw) {
       const record = toLambdaRecord(one, info.streamArn);
       if (compareSequence(sequenceOf(record), info.endSequenceNumber) > 0) {

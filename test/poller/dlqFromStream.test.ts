@@ -69,12 +69,13 @@ it('fetches exactly the failed batch’s records from the stream by its shard an
   expect(await pipeline.state.deadLetters()).toHaveLength(1); // listing keeps the message
 });
 
-it('says when the stream no longer holds the range, and keeps the message', async () => {
+// Trimmed before the iterator is asked for, or between GetShardIterator and GetRecords.
+it.each(['GetShardIteratorCommand', 'GetRecordsCommand'])('says when the stream no longer holds the range (%s), and keeps the message', async (command) => {
   const trimmed = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: standIns().dynamoEndpoint });
   // DynamoDB Local never trims (24-hour retention); the fault AWS answers with is injected in front of the real client.
   trimmed.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'GetShardIteratorCommand') throw new TrimmedDataAccessException({ message: 'trimmed', $metadata: {} });
+      if (context.commandName === command) throw new TrimmedDataAccessException({ message: 'trimmed', $metadata: {} });
       return next(args);
     },
     { step: 'initialize', name: 'trimEverything' },

@@ -51,8 +51,10 @@ describe('the on-failure queue in SQS', () => {
   it('receives every message once, parses on-failure records, and deletes or releases each as told', async () => {
     const { client, sent } = recorded((requestHandler) => new SQSClient({ region: 'eu-west-1', credentials, requestHandler }), [
       { body: JSON.stringify({ Messages: [message('m-1', ON_FAILURE), message('m-2', 'hello')] }) },
-      { body: JSON.stringify({ Messages: [message('m-1', ON_FAILURE)] }) }, // SQS may hand a message out again: seen once
+      // A standard queue may hand a message out again: listed once, settled with its latest receipt handle.
+      { body: JSON.stringify({ Messages: [{ ...message('m-1', ON_FAILURE), ReceiptHandle: 'receipt-m-1-again' }] }) },
       { body: JSON.stringify({}) },
+      { body: '{}' },
       { body: '{}' },
       { body: '{}' },
     ]);
@@ -64,13 +66,22 @@ describe('the on-failure queue in SQS', () => {
       Array(3).fill({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 300, WaitTimeSeconds: 1 }),
     );
 
+    await queue.hold('m-1');
     await queue.settle('m-1', true);
     await queue.settle('m-2', false);
     expect(sent.slice(3).map((s) => [s.target, JSON.parse(s.body)])).toEqual([
-      ['AmazonSQS.DeleteMessage', { QueueUrl: QUEUE_URL, ReceiptHandle: 'receipt-m-1' }],
+      ['AmazonSQS.ChangeMessageVisibility', { QueueUrl: QUEUE_URL, ReceiptHandle: 'receipt-m-1-again', VisibilityTimeout: 300 }],
+      ['AmazonSQS.DeleteMessage', { QueueUrl: QUEUE_URL, ReceiptHandle: 'receipt-m-1-again' }],
       ['AmazonSQS.ChangeMessageVisibility', { QueueUrl: QUEUE_URL, ReceiptHandle: 'receipt-m-2', VisibilityTimeout: 0 }],
     ]);
     await expect(queue.settle('m-1', true)).rejects.toThrow('message m-1 was not received');
+  });
+
+  it('accepts functionError null, as other mappings write it', async () => {
+    const body = JSON.stringify({ ...JSON.parse(ON_FAILURE), responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: null } });
+    const { client } = recorded((requestHandler) => new SQSClient({ region: 'eu-west-1', credentials, requestHandler }), [{ body: JSON.stringify({ Messages: [message('m-4', body)] }) }, { body: '{}' }]);
+    const { batches, unreadable } = await sqsFailedBatches(client, QUEUE_URL).receiveAll();
+    expect([batches.map((b) => b.id), unreadable]).toEqual([['m-4'], []]);
   });
 
   it('names what is wrong with a message that is JSON but not an on-failure record', async () => {

@@ -1,3 +1,4 @@
+import type { OrderStatus } from './domain/order';
 import type { FilterPattern } from './filterPattern';
 import { ENTITY } from './table';
 
@@ -40,7 +41,20 @@ export const DECISION_CONCURRENCY = 16;
 /** The processor function's timeout: infra deploys it, and the local poller fails an invocation that outlives it. */
 export const PROCESSOR_TIMEOUT_SECONDS = 60;
 
-const orderImage = (status: string) => ({ entityType: { S: [ENTITY.order] }, status: { S: [status] } });
+/**
+ * A change of an order item from one status (null: from nothing, an INSERT) to another, as a filter on the
+ * stream record's images: typed by the domain's statuses and the table's entity tag, so a status the domain
+ * does not have cannot be written here. An INSERT has no old image; `exists` applies to leaves, so it is the old
+ * status that must be absent.
+ */
+export function orderStatusChange(from: OrderStatus | null, to: OrderStatus): FilterPattern {
+  return {
+    dynamodb: {
+      OldImage: { status: { S: from === null ? [{ exists: false }] : [from] } },
+      NewImage: { entityType: { S: [ENTITY.order] }, status: { S: [to] } },
+    },
+  };
+}
 
 export const orderProcessorMapping: EventSourceMappingSettings = {
   batchSize: 100,
@@ -51,13 +65,12 @@ export const orderProcessorMapping: EventSourceMappingSettings = {
   maximumRecordAgeInSeconds: 6 * 60 * 60,
   functionResponseTypes: ['ReportBatchItemFailures'],
   parallelizationFactor: 1,
-  // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records. An INSERT is the
-  // record without an old image (exists applies to leaves, so the old status is what must be absent).
+  // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records.
   filterPatterns: [
     // A new order to reserve stock for.
-    { dynamodb: { OldImage: { status: { S: [{ exists: false }] } }, NewImage: orderImage('PENDING') } },
+    orderStatusChange(null, 'PENDING'),
     // A confirmed order cancelled by its customer: its stock goes back.
-    { dynamodb: { OldImage: { status: { S: ['CONFIRMED'] } }, NewImage: orderImage('CANCELLED') } },
+    orderStatusChange('CONFIRMED', 'CANCELLED'),
   ],
   onFailure: { kind: 'sqs', messageRetentionSeconds: 14 * 24 * 60 * 60 },
 };

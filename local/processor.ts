@@ -1,13 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Fulfilment } from '../core/store/fulfilment';
-import { createHandler, type StreamHandler } from '../processor/src/handler';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../core/serviceNames';
+import type { ProcessorHandler } from '../processor/src/handler';
+import { buildProcessor, type ProcessorWiring } from '../processor/src/processor';
 
 /** Powertools Metrics that hands each EMF document to `sink` instead of printing it (CloudWatch reads stdout). */
 export class LocalMetrics extends Metrics {
   constructor(private readonly sink: (emf: ReturnType<Metrics['serializeMetrics']>) => void) {
-    super({ namespace: 'Orders', serviceName: 'orders-processor' });
+    super({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME.processor });
   }
 
   override publishStoredMetrics(): this {
@@ -17,21 +16,10 @@ export class LocalMetrics extends Metrics {
   }
 }
 
-export interface LocalProcessorOptions {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  metrics?: Metrics;
-  /** Records of different orders decided at once (default DECISION_CONCURRENCY); the bench compares settings. */
-  concurrency?: number;
-}
-
-/** The real processor handler, wired for in-process use by the local poller and the dead-letter redrive. */
-export function localProcessor({ db, tableName, logLevel = 'WARN', metrics, concurrency }: LocalProcessorOptions): StreamHandler {
-  return createHandler({
-    fulfilment: new Fulfilment(db, tableName),
-    logger: new Logger({ serviceName: 'orders-processor', logLevel }),
-    metrics: metrics ?? new LocalMetrics(() => undefined),
-    ...(concurrency ? { concurrency } : {}),
-  });
+/**
+ * The real processor, wired as in Lambda (processor/src/processor.ts) for in-process use by the local poller,
+ * the dead-letter redrive and the bench: warnings only by default, metrics kept off stdout.
+ */
+export function localProcessor({ logLevel = 'WARN', metrics, ...wiring }: ProcessorWiring): ProcessorHandler {
+  return buildProcessor({ ...wiring, logLevel, metrics: metrics ?? new LocalMetrics(() => undefined) });
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { SCOPE } from '../core/tracing/context';
 import { localSettings } from './settings';
 import { tracesFile } from './traces/file';
 import { readSpans, renderWaterfall, spansOfOrder } from './traces/waterfall';
@@ -11,7 +12,7 @@ async function main() {
   if (!existsSync(file)) throw new Error(`no traces at ${file}: is npm start running (with the same PORT / DATA_DIR)?`);
   // Spans are written in batches every 200 ms; the processor's may still be on their way.
   let spans = spansOfOrder(readSpans(file), orderId);
-  for (let waited = 0; waited < 3000 && !spans.some((s) => s.scope === 'orders-processor'); waited += 250) {
+  for (let waited = 0; waited < 3000 && !spans.some((s) => s.scope === SCOPE.processor); waited += 250) {
     await new Promise((r) => setTimeout(r, 250));
     spans = spansOfOrder(readSpans(file), orderId);
   }

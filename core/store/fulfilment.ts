@@ -3,16 +3,11 @@ import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { confirm, mustReleaseStock, reject, type Order, type OrderItem } from '../domain/order';
 import { orderKey, productKey } from '../table';
+import type { ReleaseOutcome, ReservationOutcome, StockReservations } from '../orders/ports';
 import { VersionConflictError, cancellationReasons } from './errors';
-import { OrderStore } from './orders';
+import type { OrderStore } from './orders';
 
-export type ReservationOutcome =
-  | { outcome: 'CONFIRMED'; order: Order }
-  | { outcome: 'REJECTED'; order: Order; reason: string }
-  /** The order was no longer PENDING at this version (redelivery, or the customer cancelled first). */
-  | { outcome: 'UNCHANGED' };
-
-export type ReleaseOutcome = { outcome: 'RELEASED' } | { outcome: 'UNCHANGED' };
+export type { ReleaseOutcome, ReservationOutcome } from '../orders/ports';
 
 /** Thrown when DynamoDB cancelled a transaction for a reason worth retrying (a concurrent transaction, throttling). */
 export class RetryableFulfilmentError extends Error {
@@ -26,15 +21,12 @@ export class RetryableFulfilmentError extends Error {
  * Stock moves, each one transaction with the order's own conditional write, so stock and order never disagree
  * and a redelivered stream record changes nothing the second time.
  */
-export class Fulfilment {
-  private readonly orders: OrderStore;
-
+export class Fulfilment implements StockReservations {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
-  ) {
-    this.orders = new OrderStore(db, tableName);
-  }
+    private readonly orders: OrderStore,
+  ) {}
 
   /** One product's part of a stock transaction; taking is only allowed while enough is left. */
   private stockUpdate(item: OrderItem, direction: 'take' | 'give back') {

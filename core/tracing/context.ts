@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Context, type Span, type TimeInput } from '@opentelemetry/api';
+import { SERVICE_NAME } from '../serviceNames';
 
 /**
  * Trace context across the DynamoDB stream. Streams carry no trace headers, so the API stores the context of
@@ -10,7 +11,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, ty
 export type TraceCarrier = Record<string, string>;
 
 /** Instrumentation scopes: which runtime made a span (the API and the processor share one process locally). */
-export const SCOPE = { api: 'orders-api', processor: 'orders-processor', awsSdk: 'aws-sdk' } as const;
+export const SCOPE = { api: SERVICE_NAME.api, processor: SERVICE_NAME.processor, awsSdk: 'aws-sdk' } as const;
 
 /** The active context in its propagated forms; undefined when there is no sampled span to continue. */
 export function currentTraceCarrier(): TraceCarrier | undefined {

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../core/serviceNames';
 import type { AlarmConfig } from '../config';
 
 export interface ObservabilityArgs {
@@ -177,14 +178,14 @@ export class Observability extends pulumi.ComponentResource {
               ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', args.loadBalancerArnSuffix, 'TargetGroup', args.targetGroupArnSuffix, { stat: 'p99' }],
             ], args.region),
             widget(2, 'Orders decided', [
-              ['Orders', 'OrdersConfirmed', 'service', 'orders-processor', { stat: 'Sum' }],
-              ['Orders', 'OrdersRejected', 'service', 'orders-processor', { stat: 'Sum' }],
-              ['Orders', 'StockReleased', 'service', 'orders-processor', { stat: 'Sum' }],
+              [METRICS_NAMESPACE, 'OrdersConfirmed', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
+              [METRICS_NAMESPACE, 'OrdersRejected', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
+              [METRICS_NAMESPACE, 'StockReleased', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
             ], args.region),
             widget(3, 'Accepted → decided latency p50 / p95 / p99 (ms)', [
-              ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p50' }],
-              ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p95' }],
-              ['Orders', 'ProcessingLatency', 'service', 'orders-processor', { stat: 'p99' }],
+              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p50' }],
+              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p95' }],
+              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p99' }],
             ], args.region),
             widget(4, 'Processor errors and iterator age', [
               ['AWS/Lambda', 'Errors', 'FunctionName', args.functionName, { stat: 'Sum' }],

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../core/serviceNames';
 import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { bundle, processorBundle } from '../../scripts/bundles';
 import type { ProcessorConfig } from '../config';
@@ -74,8 +75,8 @@ export class OrderProcessor extends pulumi.ComponentResource {
         environment: {
           variables: {
             TABLE_NAME: args.tableName,
-            POWERTOOLS_SERVICE_NAME: 'orders-processor',
-            METRICS_NAMESPACE: 'Orders',
+            POWERTOOLS_SERVICE_NAME: SERVICE_NAME.processor,
+            POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
             NODE_OPTIONS: '--enable-source-maps',
           },
         },

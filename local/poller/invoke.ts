@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamHandler } from '../../core/streamHandler';
 import type { InvokeResult } from './deliver';
 import { sequenceOf } from './lambdaEvent';
 
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+export type { StreamHandler } from '../../core/streamHandler';
 
 export interface FunctionUnderTest {
   handler: StreamHandler;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
-import type { ProcessorEvent } from '../../processor/src/handler';
-import type { StreamHandler } from './poller';
+import type { ProcessorEvent, StreamHandler } from '../../core/streamHandler';
 import type { PollerState } from './state';
 
 export interface RedriveResult {

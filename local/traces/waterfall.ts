@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SCOPE } from '../../core/tracing/context';
 
 /** One span as read back from OTLP/JSON, with the service and scope that produced it. */
 export interface RecordedSpan {
@@ -73,7 +74,7 @@ export function spansOfOrder(spans: readonly RecordedSpan[], orderId: string): R
   return spans.filter((s) => traceIds.has(s.traceId));
 }
 
-const SCOPE_LABELS: Record<string, string> = { '@opentelemetry/instrumentation-http': 'api (http)', 'orders-api': 'api', 'orders-processor': 'processor', 'aws-sdk': 'aws-sdk' };
+const SCOPE_LABELS: Record<string, string> = { '@opentelemetry/instrumentation-http': 'api (http)', [SCOPE.api]: 'api', [SCOPE.processor]: 'processor', [SCOPE.awsSdk]: 'aws-sdk' };
 
 /**
  * The spans as a waterfall: one line per span, children under their parent in start order, with its offset

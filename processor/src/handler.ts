@@ -3,19 +3,20 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Order } from '../../core/domain/order';
 import { DECISION_CONCURRENCY, orderProcessorMapping } from '../../core/eventSourceMapping';
 import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy } from '../../core/store/retry';
 import { orderedByKey } from './orderedByKey';
 import { matchesAnyPattern } from '../../core/filterPattern';
 import { itemToOrder } from '../../core/store/items';
-import type { Fulfilment } from '../../core/store/fulfilment';
+import type { StockReservations } from '../../core/orders/ports';
+import type { ProcessorEvent } from '../../core/streamHandler';
 import { activeTraceId, type TraceCarrier } from '../../core/tracing/context';
 import { annotate, decideInSpan } from './tracing';
 
 export interface ProcessorDeps {
-  fulfilment: Fulfilment;
+  reservations: StockReservations;
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
@@ -24,10 +25,8 @@ export interface ProcessorDeps {
   conflictRetry?: ConflictRetryPolicy;
 }
 
-/** A stream event, or the same records handed over again from the dead-letter store (which says so). */
-export type ProcessorEvent = DynamoDBStreamEvent & { redrive?: { deadLetterId: string } };
-
-export type StreamHandler = (event: ProcessorEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+/** The processor's own handler always answers with its failures (the wider StreamHandler allows none). */
+export type ProcessorHandler = (event: ProcessorEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /** What a stream record asks of the processor, if anything. */
 export type OrderWork =
@@ -53,7 +52,7 @@ export function workFor(record: DynamoDBRecord): OrderWork {
  * The Lambda handler: Powertools' batch processor with partial failures reported. Records of different orders
  * are decided concurrently (DECISION_CONCURRENCY at a time); an order's own records run in sequence order.
  */
-export function createHandler({ fulfilment, logger, metrics, clock = () => new Date(), concurrency = DECISION_CONCURRENCY, conflictRetry = HOT_PRODUCT_RETRY }: ProcessorDeps): StreamHandler {
+export function createHandler({ reservations, logger, metrics, clock = () => new Date(), concurrency = DECISION_CONCURRENCY, conflictRetry = HOT_PRODUCT_RETRY }: ProcessorDeps): ProcessorHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   return async (event, context) => {
@@ -100,7 +99,7 @@ export function createHandler({ fulfilment, logger, metrics, clock = () => new D
 
     const reserve = async (order: Order, keys: Record<string, string>) => {
       const now = clock();
-      const result = await retryConflicts(() => fulfilment.reserveStock(order, now), conflictRetry, retried(keys));
+      const result = await retryConflicts(() => reservations.reserveStock(order, now), conflictRetry, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'UNCHANGED') {
         logger.info('order already decided; nothing to do', keys);
@@ -112,7 +111,7 @@ export function createHandler({ fulfilment, logger, metrics, clock = () => new D
     };
 
     const release = async (order: Order, keys: Record<string, string>) => {
-      const result = await retryConflicts(() => fulfilment.releaseStock(order), conflictRetry, retried(keys));
+      const result = await retryConflicts(() => reservations.releaseStock(order), conflictRetry, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'RELEASED') metrics.addMetric('StockReleased', MetricUnit.Count, 1);
       logger.info(result.outcome === 'RELEASED' ? 'stock released' : 'stock already released; nothing to do', keys);

@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { cancel, confirm, newOrder, type Order } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
+import type { StockReservations } from '../../core/orders/ports';
 import { Fulfilment } from '../../core/store/fulfilment';
 import { orderToItem, productToItem } from '../../core/store/items';
 import { ENTITY, idempotencyRecordKey } from '../../core/table';
@@ -34,16 +35,17 @@ const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', newItem?: object, old
 const inserted = (order: Order) => record('INSERT', orderToItem(order));
 const modified = (before: Order, after: Order) => record('MODIFY', orderToItem(after), orderToItem(before));
 
-function handlerWith(fulfilment: Pick<Fulfilment, 'reserveStock' | 'releaseStock'>) {
+function handlerWith(reservations: StockReservations) {
   return createHandler({
-    fulfilment: fulfilment as Fulfilment,
+    reservations,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     metrics: new LocalMetrics((doc) => emf.push(doc)),
     clock: () => now,
   });
 }
-const run = (records: DynamoDBRecord[], fulfilment: Pick<Fulfilment, 'reserveStock' | 'releaseStock'> = new Fulfilment(table.db, table.tableName)) =>
-  handlerWith(fulfilment)({ Records: records }, { awsRequestId: 'req-1', functionName: 'test' } as never);
+const realReservations = () => new Fulfilment(table.db, table.tableName, storesOf(table).orders);
+const run = (records: DynamoDBRecord[], reservations: StockReservations = realReservations()) =>
+  handlerWith(reservations)({ Records: records }, { awsRequestId: 'req-1', functionName: 'test' } as never);
 
 async function storedOrder(items: Array<{ sku: string; quantity: number }>) {
   const order = newOrder({ orderId: newOrderId(), customerId: 'c1', items: items.map((i) => ({ ...i, unitPrice: 100 })), currency: 'EUR', now: new Date(now.getTime() - 250) });
@@ -143,7 +145,7 @@ describe('processor handler', () => {
   it('reports a failing record by sequence number, fails later records of the same order, and processes the rest', async () => {
     const flaky = await storedOrder([{ sku: 'A', quantity: 1 }]);
     const fine = await storedOrder([{ sku: 'A', quantity: 1 }]);
-    const real = new Fulfilment(table.db, table.tableName);
+    const real = realReservations();
     const fulfilment = {
       reserveStock: (order: Order, at: Date) => {
         if (order.orderId === flaky.orderId) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });

@@ -1,5 +1,5 @@
 import { FilterPatternError, matchesAnyPattern, matchesPattern, type FilterPattern } from '../../core/filterPattern';
-import { orderProcessorMapping } from '../../core/eventSourceMapping';
+import { orderProcessorMapping, orderStatusChange } from '../../core/eventSourceMapping';
 
 /**
  * Lambda's filter rule syntax, operator by operator, on the examples of the Lambda developer guide ("Filter rule
@@ -78,6 +78,13 @@ describe('the filter grammar', () => {
 describe('the mapping’s patterns, on the records DynamoDB writes', () => {
   const image = (status: string, entityType = 'Order') => ({ entityType: { S: entityType }, status: { S: status } });
   const passes = (record: unknown) => matchesAnyPattern(record, orderProcessorMapping.filterPatterns);
+
+  it('are built from the domain’s statuses: one it does not have does not compile (npm run typecheck)', () => {
+    // @ts-expect-error 'CANCELED' is not an OrderStatus
+    const misspelt = orderStatusChange('CONFIRMED', 'CANCELED');
+    expect(matchesAnyPattern({ dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, [misspelt])).toBe(false);
+    expect(matchesAnyPattern({ dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, [orderStatusChange('CONFIRMED', 'CANCELLED')])).toBe(true);
+  });
 
   it('use only the `dynamodb` key, the one AWS documents for DynamoDB stream mappings', () => {
     expect(orderProcessorMapping.filterPatterns.map((p) => Object.keys(p))).toEqual([['dynamodb'], ['dynamodb']]);

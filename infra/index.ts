@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
 import { orderTable } from '../core/table';
-import { ApiService } from './components/api';
+import { ApiLoadBalancer } from './components/apiLoadBalancer';
+import { ApiService } from './components/apiService';
 import { AuditLogs } from './components/auditLogs';
 import { OrderData } from './components/data';
 import { ApiDomain } from './components/domain';
@@ -16,7 +17,7 @@ import { readConfig } from './config';
 
 /**
  * The orders stack: `pulumi up --stack development|stage|main`.
- *   identity → data → network (→ audit logs) → api (→ firewall) → processor → observability
+ *   identity → data → network (→ audit logs) → load balancer (→ firewall) → api → processor → observability
  */
 const config = readConfig();
 const name = `orders-${config.stack}`;
@@ -32,24 +33,31 @@ const audit = config.auditLogs
   ? new AuditLogs(name, { stack: config.stack, accountId, vpcId: network.vpcId, retentionDays: config.logRetentionDays, protect: config.protect })
   : undefined;
 
+const loadBalancer = new ApiLoadBalancer(name, {
+  vpcId: network.vpcId,
+  publicSubnetIds: network.publicSubnetIds,
+  ...(config.domain ? { domain: new ApiDomain(name, config.domain) } : {}),
+  protect: config.protect,
+  ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix, ready: audit.policy } } : {}),
+});
+
+if (config.firewall) new Firewall(name, { stack: config.stack, loadBalancerArn: loadBalancer.loadBalancer.arn, config: config.firewall });
+
 const api = new ApiService(name, {
   stack: config.stack,
   region: config.region,
   config: config.api,
-  ...(config.domain ? { domain: new ApiDomain(name, config.domain) } : {}),
+  loadBalancer,
+  https: config.domain !== undefined,
   protect: config.protect,
   logRetentionDays: config.logRetentionDays,
   vpcId: network.vpcId,
-  publicSubnetIds: network.publicSubnetIds,
   privateSubnetIds: network.privateSubnetIds,
   tableName: data.table.name,
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
   clientIds: identity.clientIds,
-  ...(audit ? { accessLogs: { bucket: audit.bucket.bucket, prefix: audit.albPrefix, ready: audit.policy } } : {}),
 });
-
-if (config.firewall) new Firewall(name, { stack: config.stack, loadBalancerArn: api.loadBalancer.arn, config: config.firewall });
 
 const processor = new OrderProcessor(name, {
   stack: config.stack,
@@ -72,8 +80,8 @@ const observability = new Observability(name, {
   notify: config.notify,
   minHealthyTasks: config.api.minCount,
   indexNames: orderTable.globalSecondaryIndexes.map((index) => index.name),
-  loadBalancerArnSuffix: api.loadBalancer.arnSuffix,
-  targetGroupArnSuffix: api.targetGroup.arnSuffix,
+  loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+  targetGroupArnSuffix: loadBalancer.targetGroup.arnSuffix,
   functionName: processor.function.name,
   deadLetterQueueName: processor.deadLetterQueue.name,
   tableName: data.table.name,
@@ -81,8 +89,8 @@ const observability = new Observability(name, {
   serviceName: api.service.name,
 });
 
-export const apiUrl = api.url;
-export const docsUrl = api.url.apply((url) => `${url}/order_docs`);
+export const apiUrl = loadBalancer.url;
+export const docsUrl = loadBalancer.url.apply((url) => `${url}/order_docs`);
 export const userPoolId = identity.userPool.id;
 export const userPoolClientId = identity.client.id;
 export const smokeClientId = identity.smokeClient.id;
@@ -104,5 +112,5 @@ export const usage = pulumi.output({
   serviceName: api.service.name,
   taskCpu: config.api.cpu,
   taskMemoryMb: config.api.memory,
-  loadBalancerArnSuffix: api.loadBalancer.arnSuffix,
+  loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
 });

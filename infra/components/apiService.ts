@@ -4,50 +4,41 @@ import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 import { bundle, REPO_ROOT, serviceBundle } from '../../scripts/bundles';
 import type { ApiConfig } from '../config';
-import type { ApiDomain } from './domain';
+import { API_SERVICE_TYPE, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from './api';
+import type { ApiLoadBalancer } from './apiLoadBalancer';
 import { serviceRole } from './iam';
 
-export const CONTAINER_PORT = 5000;
-/** ECS sends SIGKILL this long after SIGTERM; the API drains for SHUTDOWN_GRACE_MS, a little less. */
-export const STOP_TIMEOUT_SECONDS = 30;
-export const SHUTDOWN_GRACE_MS = 25_000;
-/** The ALB waits this long for in-flight requests of a deregistering task before ECS stops it. */
-export const DEREGISTRATION_DELAY_SECONDS = 30;
 
 export interface ApiServiceArgs {
   stack: string;
   region: string;
   config: ApiConfig;
-  /** HTTPS on this name (stage and main must have one: guard rule https-on-stage-and-main). */
-  domain?: ApiDomain;
+  /** The front door the tasks register with; only its security group reaches them. */
+  loadBalancer: ApiLoadBalancer;
+  /** Whether the stack serves HTTPS (HSTS is sent only then). */
+  https: boolean;
   protect: boolean;
   logRetentionDays: number;
   vpcId: pulumi.Input<string>;
-  publicSubnetIds: pulumi.Input<string[]>;
   privateSubnetIds: pulumi.Input<string[]>;
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   userPoolId: pulumi.Input<string>;
   /** The app clients whose access tokens the API accepts. */
   clientIds: pulumi.Input<string>[];
-  /** Where the ALB writes its access logs, when the stack keeps them; `ready` once the bucket lets it write. */
-  accessLogs?: { bucket: pulumi.Input<string>; prefix: string; ready: pulumi.Resource };
 }
 
 /**
- * The order API on ECS Fargate behind an ALB: image, load balancer, listeners, security groups, cluster, task
+ * The order API on ECS Fargate behind its load balancer: image, the tasks' security group, cluster, task
  * definition, service in private subnets, least-privilege roles, logs and target-tracking autoscaling.
  */
 export class ApiService extends pulumi.ComponentResource {
-  readonly url: pulumi.Output<string>;
-  readonly loadBalancer: aws.lb.LoadBalancer;
-  readonly targetGroup: aws.lb.TargetGroup;
   readonly cluster: aws.ecs.Cluster;
   readonly service: aws.ecs.Service;
   readonly logGroup: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: ApiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('orders:api:ApiService', name, {}, opts);
+    super(API_SERVICE_TYPE, name, {}, opts);
     const parent = { parent: this };
 
     // Image: service/Dockerfile (needs Docker at `pulumi up`, on an arm64 runner for the task's platform) copies
@@ -82,27 +73,17 @@ export class ApiService extends pulumi.ComponentResource {
       parent,
     );
 
-    // Security groups: the internet reaches only the ALB; only the ALB reaches the tasks.
-    const albSecurityGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId: args.vpcId, description: 'Orders API load balancer', tags: { role: 'load-balancer' } }, parent);
+    // Only the load balancer reaches the tasks; the tasks reach AWS APIs through NAT.
+    const alb = args.loadBalancer;
     const taskSecurityGroup = new aws.ec2.SecurityGroup(`${name}-task`, { vpcId: args.vpcId, description: 'Orders API tasks', tags: { role: 'task' } }, parent);
-    const publicPorts = args.domain ? [80, 443] : [80];
-    for (const port of publicPorts) {
-      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-alb-${port}-${family}`,
-          { securityGroupId: albSecurityGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port, ...(family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }), description: `HTTP${port === 443 ? 'S' : ''} from the internet` },
-          parent,
-        );
-      }
-    }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-to-task`,
-      { securityGroupId: albSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: taskSecurityGroup.id, description: 'to the API tasks' },
+      { securityGroupId: alb.securityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: taskSecurityGroup.id, description: 'to the API tasks' },
       parent,
     );
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-task-from-alb`,
-      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: albSecurityGroup.id, description: 'from the load balancer only' },
+      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: alb.securityGroup.id, description: 'from the load balancer only' },
       parent,
     );
     new aws.vpc.SecurityGroupEgressRule(
@@ -110,45 +91,6 @@ export class ApiService extends pulumi.ComponentResource {
       { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through NAT' },
       parent,
     );
-
-    this.loadBalancer = new aws.lb.LoadBalancer(
-      name,
-      {
-        loadBalancerType: 'application',
-        internal: false,
-        securityGroups: [albSecurityGroup.id],
-        subnets: args.publicSubnetIds,
-        dropInvalidHeaderFields: true,
-        idleTimeout: 60,
-        enableDeletionProtection: args.protect,
-        ...(args.accessLogs ? { accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true } } : {}),
-      },
-      // ELB checks it can write to the log bucket when logs are switched on: the bucket policy comes first.
-      { parent: this, ...(args.accessLogs ? { dependsOn: [args.accessLogs.ready] } : {}) },
-    );
-    this.targetGroup = new aws.lb.TargetGroup(
-      name,
-      {
-        vpcId: args.vpcId,
-        port: CONTAINER_PORT,
-        protocol: 'HTTP',
-        targetType: 'ip',
-        deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
-        healthCheck: { path: '/v1/health', matcher: '200', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-      },
-      parent,
-    );
-    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
-    const listeners = args.domain
-      ? [
-          new aws.lb.Listener(`${name}-https`, { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificateArn: args.domain.certificateArn, defaultActions: forward }, parent),
-          new aws.lb.Listener(
-            `${name}-http`,
-            { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] },
-            parent,
-          ),
-        ]
-      : [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: forward }, parent)];
 
     this.cluster = new aws.ecs.Cluster(name, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, parent);
     this.logGroup = new aws.cloudwatch.LogGroup(name, { name: `/ecs/orders-api-${args.stack}`, retentionInDays: args.logRetentionDays }, parent);
@@ -211,7 +153,7 @@ export class ApiService extends pulumi.ComponentResource {
               { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },
               { name: 'CORS_ALLOWED_ORIGINS', value: args.config.corsOrigins.join(',') },
               // Browsers remember HSTS: send it only where the stack serves HTTPS.
-              { name: 'HSTS', value: String(Boolean(args.domain)) },
+              { name: 'HSTS', value: String(args.https) },
             ],
             logConfiguration: logOptions('api'),
             dependsOn: [{ containerName: 'otel-collector', condition: 'START' }],
@@ -239,7 +181,7 @@ export class ApiService extends pulumi.ComponentResource {
         desiredCount: args.config.desiredCount,
         launchType: 'FARGATE',
         networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [taskSecurityGroup.id], assignPublicIp: false },
-        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: 'api', containerPort: CONTAINER_PORT }],
+        loadBalancers: [{ targetGroupArn: alb.targetGroup.arn, containerName: 'api', containerPort: CONTAINER_PORT }],
         healthCheckGracePeriodSeconds: 60,
         deploymentCircuitBreaker: { enable: true, rollback: true },
         deploymentMinimumHealthyPercent: 100,
@@ -249,7 +191,7 @@ export class ApiService extends pulumi.ComponentResource {
         waitForSteadyState: true,
       },
       // desiredCount belongs to autoscaling once the service exists.
-      { parent: this, dependsOn: [...listeners, execution.policy, task.policy], ignoreChanges: ['desiredCount'] },
+      { parent: this, dependsOn: [...alb.listeners, execution.policy, task.policy], ignoreChanges: ['desiredCount'] },
     );
 
     const scaling = new aws.appautoscaling.Target(
@@ -285,14 +227,12 @@ export class ApiService extends pulumi.ComponentResource {
       targetValue: args.config.requestsPerTargetPerMinute,
       predefinedMetricSpecification: {
         predefinedMetricType: 'ALBRequestCountPerTarget',
-        resourceLabel: pulumi.interpolate`${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        resourceLabel: pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${alb.targetGroup.arnSuffix}`,
       },
       scaleInCooldown: 120,
       scaleOutCooldown: 30,
     });
 
-    args.domain?.pointAt(this.loadBalancer);
-    this.url = args.domain ? pulumi.output(`https://${args.domain.hostname}`) : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
-    this.registerOutputs({ url: this.url });
+    this.registerOutputs({ clusterName: this.cluster.name, serviceName: this.service.name });
   }
 }

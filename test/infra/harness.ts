@@ -12,9 +12,16 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 const ROOT = path.resolve(__dirname, '../..');
 
+/** A registered resource's URN and the URNs its `aliases` say it had before (a move that keeps its identity). */
+export interface RegisteredUrn {
+  urn: string;
+  aliases: string[];
+}
+
 export interface StackRun {
   stack: string;
   resources: ResourceRecord[];
+  urns: RegisteredUrn[];
   outputs: Record<string, unknown>;
   config: Record<string, unknown>;
   ofType(type: string): ResourceRecord[];
@@ -74,6 +81,44 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
   }
 }
 
+interface AliasSpecMessage {
+  getName(): string;
+  getType(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpecMessage | undefined }>;
+}
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, callback: unknown): unknown;
+}
+
+/**
+ * Wraps the mock monitor to record what the engine would see of each registration: its URN, and the URNs its
+ * alias specs resolve to (an alias leaves out what stays the same, as the engine fills in).
+ */
+function recordUrns(pulumi: typeof import('@pulumi/pulumi')): RegisteredUrn[] {
+  const urns: RegisteredUrn[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    const aliases = req.getAliasesList().map((alias) => {
+      const spec = alias.getSpec();
+      if (!spec) return alias.getUrn();
+      return monitor.newUrn(spec.getNoparent() ? '' : spec.getParenturn() || req.getParent(), spec.getType() || req.getType(), spec.getName() || req.getName());
+    });
+    urns.push({ urn, aliases });
+    return register(req, callback);
+  };
+  return urns;
+}
+
 export async function runStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackRun> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
@@ -97,6 +142,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     stack,
     false,
   );
+  const urns = recordUrns(pulumi);
   const config = { ...stackConfig(stack), ...overrides };
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
 
@@ -114,6 +160,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
   return {
     stack,
     resources,
+    urns,
     outputs,
     config,
     ofType: (type) => resources.filter((r) => r.type === type),

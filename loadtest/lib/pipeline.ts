@@ -2,13 +2,20 @@
  * Does the asynchronous pipeline keep up? Judged from the orders a run created: when each was accepted and
  * when (if ever) the processor decided it. Pure functions, shared by the k6 script and the local runner.
  */
-import type { ThresholdResult } from './stats.ts';
 
 export interface OrderOutcome {
   orderId: string;
   createdAtMs: number;
   /** When the processor decided it (CONFIRMED or REJECTED); undefined while PENDING. */
   decidedAtMs?: number;
+}
+
+/** One verdict of a run: a threshold (or a pipeline check) and whether the run kept to it. */
+export interface ThresholdResult {
+  metric: string;
+  threshold: string;
+  value: number;
+  ok: boolean;
 }
 
 export interface PipelineThresholds {

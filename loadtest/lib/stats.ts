@@ -1,4 +1,5 @@
-import type { Thresholds } from './config';
+import type { Thresholds } from './config.ts';
+import type { ThresholdResult } from './pipeline.ts';
 
 /** Nearest-rank percentile of unsorted values (p in 0–100). */
 export function percentile(values: readonly number[], p: number): number {
@@ -15,12 +16,7 @@ export interface RunStats {
   e2eMs: number[];
 }
 
-export interface ThresholdResult {
-  metric: string;
-  threshold: string;
-  value: number;
-  ok: boolean;
-}
+export type { ThresholdResult } from './pipeline.ts';
 
 /** The same thresholds k6 applies, evaluated over a Node run's measurements. */
 export function evaluateThresholds(stats: RunStats, t: Thresholds): ThresholdResult[] {

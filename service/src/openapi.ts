@@ -21,6 +21,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/orders',
+    operationId: 'placeOrder',
+    tags: ['Orders'],
     summary: 'Place an order',
     description: 'Accepts the order as PENDING; the processor confirms or rejects it asynchronously.',
     security: auth,
@@ -42,6 +44,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/orders',
+    operationId: 'listOrders',
+    tags: ['Orders'],
     summary: "List the caller's orders, newest first",
     security: auth,
     request: { query: s.ListOrdersQuery },
@@ -50,6 +54,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/orders/{orderId}',
+    operationId: 'getOrder',
+    tags: ['Orders'],
     summary: 'Get an order (its owner or an admin)',
     security: auth,
     request: { params: orderIdParams },
@@ -58,6 +64,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/v1/orders/{orderId}/cancel',
+    operationId: 'cancelOrder',
+    tags: ['Orders'],
     summary: 'Cancel a PENDING or CONFIRMED order',
     security: auth,
     request: { params: orderIdParams, body: { required: false, content: { 'application/json': { schema: s.CancelOrderRequest } } } },
@@ -71,6 +79,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/products',
+    operationId: 'listProducts',
+    tags: ['Products'],
     summary: 'The catalog',
     security: auth,
     responses: { 200: json('All products', s.ProductList), ...authErrors },
@@ -78,6 +88,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/products/{sku}',
+    operationId: 'getProduct',
+    tags: ['Products'],
     summary: 'One product, with its stock',
     security: auth,
     request: { params: z.object({ sku: s.Sku }) },
@@ -86,6 +98,8 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'put',
     path: '/v1/products/{sku}',
+    operationId: 'putProduct',
+    tags: ['Products'],
     summary: 'Create or replace a product (admins)',
     security: auth,
     request: { params: z.object({ sku: s.Sku }), body: { content: { 'application/json': { schema: s.PutProductRequest } } } },
@@ -100,13 +114,19 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/v1/health',
+    operationId: 'getLiveness',
+    tags: ['Health'],
     summary: 'Liveness (no auth): the task serves and is not draining. The load balancer checks this.',
+    security: [],
     responses: { 200: json('Alive', s.Health), 503: problem('Draining: this task is shutting down') },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/health/ready',
+    operationId: 'getReadiness',
+    tags: ['Health'],
     summary: 'Readiness (no auth): liveness, and the order table answers with the task role',
+    security: [],
     responses: { 200: json('Ready', s.Readiness), 503: json('Store unreachable (while draining: a problem+json)', s.Readiness) },
   });
 
@@ -116,7 +136,13 @@ export function openApiDocument() {
       title: 'Orders API',
       version: '1.0.0',
       description: 'Accept, read, list and cancel orders. Money is in minor units (cents). Errors are RFC 9457 problem+json.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
+    tags: [
+      { name: 'Orders', description: 'Place, read, list and cancel orders; the processor confirms or rejects them.' },
+      { name: 'Products', description: 'The catalog that prices orders; admins maintain it.' },
+      { name: 'Health', description: 'What the load balancer and operators check; no token needed.' },
+    ],
   });
 }

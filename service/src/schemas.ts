@@ -57,11 +57,10 @@ export const CancelOrderRequest = z
   .meta({ id: 'CancelOrderRequest' });
 
 export const ListOrdersQuery = z.strictObject({
+  // Published as the integer it is; a query string arrives as text, so only plain digits become a number
+  // (no `1e1`, ` 5`, `0x10`): anything else stays text and fails as not a number.
   limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
+    .preprocess((value) => (typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value), z.int('must be a whole number from 1 to 100').min(1).max(100))
     .default(20)
     .meta({ description: 'Page size (1–100)' }),
   cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from a previous page’s nextCursor' }),

@@ -68,7 +68,8 @@ function matchesValue(actual: unknown, condition: Condition): boolean {
       return !excluded.includes(actual as Literal);
     }
     case 'numeric': {
-      if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) throw new FilterPatternError(`numeric: expected [op, n] or [op, n, op, n], got ${JSON.stringify(operand)}`);
+      if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4))
+        throw new FilterPatternError(`numeric: expected [op, n] or [op, n, op, n], got ${JSON.stringify(operand)}`);
       // The pattern is checked whatever the value, so a bad pattern fails on the first record, not on some later one.
       const probe = typeof actual === 'number' ? actual : 0;
       const first = compare(probe, String(operand[0]), operand[1]);
@@ -100,7 +101,8 @@ export function matchesPattern(value: unknown, pattern: FilterPattern): boolean 
   const record = isObject(value) ? value : {};
   return Object.entries(pattern).every(([key, expected]) => {
     if (key === '$or') {
-      if (!Array.isArray(expected) || expected.length < 2 || !expected.every(isObject)) throw new FilterPatternError('$or takes a list of two or more patterns');
+      if (!Array.isArray(expected) || expected.length < 2 || !expected.every(isObject))
+        throw new FilterPatternError('$or takes a list of two or more patterns');
       return (expected as readonly FilterPattern[]).some((alternative) => matchesPattern(value, alternative));
     }
     const present = Object.prototype.hasOwnProperty.call(record, key);

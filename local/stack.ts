@@ -37,9 +37,7 @@ export interface LocalStack {
 
 /** DynamoDB Local + cognito-local + table + pool + catalog + the API: the whole pipeline on one machine. */
 export async function startLocalStack(settings: LocalSettings, logger: Logger): Promise<LocalStack> {
-  const dirs = settings.dataDir
-    ? { dynamo: path.join(settings.dataDir, 'dynamodb'), cognito: path.join(settings.dataDir, 'cognito') }
-    : undefined;
+  const dirs = settings.dataDir ? { dynamo: path.join(settings.dataDir, 'dynamodb'), cognito: path.join(settings.dataDir, 'cognito') } : undefined;
   if (dirs) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
 
   const [dynamo, cognito] = await Promise.all([
@@ -87,7 +85,20 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     });
     const unpublish = publishCapacity(capacity, capacityFile(api.port));
     stopped.unshift(async () => unpublish());
-    return { apiUrl: `http://localhost:${api.port}`, dynamo, cognito, pool, tableName: settings.tableName, streamArn, api, poller, pollerState, db, capacity, stop };
+    return {
+      apiUrl: `http://localhost:${api.port}`,
+      dynamo,
+      cognito,
+      pool,
+      tableName: settings.tableName,
+      streamArn,
+      api,
+      poller,
+      pollerState,
+      db,
+      capacity,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

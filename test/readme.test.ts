@@ -5,7 +5,9 @@ import { freePort } from '../local/process';
 
 /** The README's promise, kept: `npm start` serves the walk-through exactly as written. */
 const ROOT = path.resolve(__dirname, '..');
-const walkthrough = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readFileSync(path.join(ROOT, 'README.md'), 'utf8'))?.[1];
+const walkthrough = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(
+  readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+)?.[1];
 
 let stack: ChildProcess;
 let output = '';
@@ -53,7 +55,15 @@ describe('README', () => {
     expect(result.out).toMatch(/^CANCELLED$/m);
     // npm run trace: the order's two traces (placed, cancelled), each through the stream to the processor.
     expect(result.out.match(/^trace [0-9a-f]{32} /gm)).toHaveLength(2);
-    for (const line of [/api \(http\) +POST \/v1\/orders$/m, /api +orders\.place$/m, /processor +stream wait$/m, /processor +reserve [0-9A-Z]{26}$/m, /aws-sdk +DynamoDB\.TransactWriteItems$/m, /api +orders\.cancel$/m, /processor +release [0-9A-Z]{26}$/m]) {
+    for (const line of [
+      /api \(http\) +POST \/v1\/orders$/m,
+      /api +orders\.place$/m,
+      /processor +stream wait$/m,
+      /processor +reserve [0-9A-Z]{26}$/m,
+      /aws-sdk +DynamoDB\.TransactWriteItems$/m,
+      /api +orders\.cancel$/m,
+      /processor +release [0-9A-Z]{26}$/m,
+    ]) {
       expect(result.out).toMatch(line);
     }
     expect(result.code).toBe(0);

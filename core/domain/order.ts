@@ -56,8 +56,7 @@ export const isTerminal = (status: OrderStatus): boolean => NEXT[status].length 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
 
 /** The statuses an order may be in for a move to `to` to be legal: the store's write condition. */
-export const allowedSources = (to: OrderStatus): OrderStatus[] =>
-  ORDER_STATUSES.filter((from) => canTransition(from, to));
+export const allowedSources = (to: OrderStatus): OrderStatus[] => ORDER_STATUSES.filter((from) => canTransition(from, to));
 
 export class IllegalTransitionError extends Error {
   constructor(
@@ -98,8 +97,7 @@ export function transition(order: Order, to: OrderStatus, at: Date, reason?: str
 
 export const confirm = (order: Order, at: Date): Transition => transition(order, 'CONFIRMED', at);
 export const reject = (order: Order, at: Date, reason: string): Transition => transition(order, 'REJECTED', at, reason);
-export const cancel = (order: Order, at: Date, reason = 'cancelled by customer'): Transition =>
-  transition(order, 'CANCELLED', at, reason);
+export const cancel = (order: Order, at: Date, reason = 'cancelled by customer'): Transition => transition(order, 'CANCELLED', at, reason);
 
 /** Stock goes back only for a cancelled order that held it, and only once. */
 export const mustReleaseStock = (order: Order): boolean => order.status === 'CANCELLED' && order.stockState === 'RESERVED';
@@ -129,9 +127,7 @@ export function newOrder({ orderId, customerId, items, currency, now }: NewOrder
   };
 }
 
-export const orderTotal = (items: readonly OrderItem[]): number =>
-  items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+export const orderTotal = (items: readonly OrderItem[]): number => items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
 
 /** Can this caller see (and act on) this order? Anyone else is told it does not exist. */
-export const isVisibleTo = (order: Order, caller: { sub: string; isAdmin: boolean }): boolean =>
-  caller.isAdmin || order.customerId === caller.sub;
+export const isVisibleTo = (order: Order, caller: { sub: string; isAdmin: boolean }): boolean => caller.isAdmin || order.customerId === caller.sub;

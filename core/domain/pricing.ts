@@ -13,9 +13,7 @@ export interface LineProblem {
   detail: string;
 }
 
-export type PricingResult =
-  | { ok: true; items: OrderItem[]; currency: string }
-  | { ok: false; problems: LineProblem[] };
+export type PricingResult = { ok: true; items: OrderItem[]; currency: string } | { ok: false; problems: LineProblem[] };
 
 /**
  * Prices the requested lines from the catalog: the client names products and quantities, the

@@ -51,10 +51,7 @@ export class Fulfilment implements StockReservations {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            ...order.items.map((item) => this.stockUpdate(item, 'take')),
-            orderWrite,
-          ],
+          TransactItems: [...order.items.map((item) => this.stockUpdate(item, 'take')), orderWrite],
         }),
       );
       return { outcome: 'CONFIRMED', order: change.next };

@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { allowedSources, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, cancellationReasons, isConditionFailed, type CreatedOrder } from './errors';
@@ -112,9 +105,7 @@ export class OrderStore {
         Limit: limit,
         // The cursor carries only an order id; the rest of the start key is rebuilt for *this* customer,
         // so a cursor naming someone else's order cannot move the query into their partition.
-        ExclusiveStartKey: afterOrderId
-          ? { ...orderKey(afterOrderId), ...customerOrdersKey(customerId, afterOrderId) }
-          : undefined,
+        ExclusiveStartKey: afterOrderId ? { ...orderKey(afterOrderId), ...customerOrdersKey(customerId, afterOrderId) } : undefined,
       }),
     );
     const orders = (result.Items ?? []).map(itemToOrder);
@@ -154,8 +145,7 @@ export class OrderStore {
     return {
       TableName: this.tableName,
       Key: orderKey(change.orderId),
-      UpdateExpression:
-        'SET #status = :status, stockState = :stockState, version = :version, updatedAt = :updatedAt, history = :history',
+      UpdateExpression: 'SET #status = :status, stockState = :stockState, version = :version, updatedAt = :updatedAt, history = :history',
       ConditionExpression: extraCondition ? `${condition} AND ${extraCondition}` : condition,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {

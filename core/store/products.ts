@@ -51,9 +51,7 @@ export class ProductStore {
 
   /** Creates or replaces a product; returns true when it did not exist before. */
   async put(product: Product): Promise<boolean> {
-    const result = await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: productToItem(product), ReturnValues: 'ALL_OLD' }),
-    );
+    const result = await this.db.send(new PutCommand({ TableName: this.tableName, Item: productToItem(product), ReturnValues: 'ALL_OLD' }));
     return result.Attributes === undefined;
   }
 }

@@ -48,7 +48,10 @@ export function traceAwsCalls(client: { middlewareStack: MiddlewareStack<object,
       return inSpan(
         SCOPE.awsSdk,
         `${service}.${operation}`,
-        { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': operation, 'aws.dynamodb.table_names': tableNames(input) } },
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': operation, 'aws.dynamodb.table_names': tableNames(input) },
+        },
         async (span) => {
           const result = await next(args);
           const metadata = result.output.$metadata;

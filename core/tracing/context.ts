@@ -1,4 +1,15 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Context, type Span, type TimeInput } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TimeInput,
+} from '@opentelemetry/api';
 import { SERVICE_NAME } from '../serviceNames';
 
 /**
@@ -20,8 +31,7 @@ export function currentTraceCarrier(): TraceCarrier | undefined {
   return carrier.traceparent ? carrier : undefined;
 }
 
-export const contextFromCarrier = (carrier: TraceCarrier | undefined): Context =>
-  carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
+export const contextFromCarrier = (carrier: TraceCarrier | undefined): Context => (carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT);
 
 /** The trace id of the active span, for log lines. */
 export function activeTraceId(): string | undefined {

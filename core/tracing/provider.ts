@@ -28,7 +28,11 @@ export function startTracing(serviceName: string, exporter: SpanExporter, option
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new AWSXRayPropagator()] }));
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    spanProcessors: [options.immediate ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, ...(options.batchDelayMs ? { scheduledDelayMillis: options.batchDelayMs } : {}) })],
+    spanProcessors: [
+      options.immediate
+        ? new SimpleSpanProcessor({ exporter })
+        : new BatchSpanProcessor({ exporter, ...(options.batchDelayMs ? { scheduledDelayMillis: options.batchDelayMs } : {}) }),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   return {

@@ -30,13 +30,27 @@ export class ApiLoadBalancer extends pulumi.ComponentResource {
     // so `pulumi up` moves them here instead of replacing the load balancer.
     const parent = { parent: this, aliases: [{ parent: pulumi.createUrn(name, API_SERVICE_TYPE) }] };
 
-    this.securityGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId: args.vpcId, description: 'Orders API load balancer', tags: { role: 'load-balancer' } }, parent);
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-alb`,
+      { vpcId: args.vpcId, description: 'Orders API load balancer', tags: { role: 'load-balancer' } },
+      parent,
+    );
     const publicPorts = args.domain ? [80, 443] : [80];
     for (const port of publicPorts) {
-      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
+      for (const [family, cidr] of [
+        ['ipv4', '0.0.0.0/0'],
+        ['ipv6', '::/0'],
+      ] as const) {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-alb-${port}-${family}`,
-          { securityGroupId: this.securityGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port, ...(family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }), description: `HTTP${port === 443 ? 'S' : ''} from the internet` },
+          {
+            securityGroupId: this.securityGroup.id,
+            ipProtocol: 'tcp',
+            fromPort: port,
+            toPort: port,
+            ...(family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }),
+            description: `HTTP${port === 443 ? 'S' : ''} from the internet`,
+          },
           parent,
         );
       }
@@ -72,10 +86,26 @@ export class ApiLoadBalancer extends pulumi.ComponentResource {
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
     this.listeners = args.domain
       ? [
-          new aws.lb.Listener(`${name}-https`, { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificateArn: args.domain.certificateArn, defaultActions: forward }, parent),
+          new aws.lb.Listener(
+            `${name}-https`,
+            {
+              loadBalancerArn: this.loadBalancer.arn,
+              port: 443,
+              protocol: 'HTTPS',
+              sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+              certificateArn: args.domain.certificateArn,
+              defaultActions: forward,
+            },
+            parent,
+          ),
           new aws.lb.Listener(
             `${name}-http`,
-            { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] },
+            {
+              loadBalancerArn: this.loadBalancer.arn,
+              port: 80,
+              protocol: 'HTTP',
+              defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+            },
             parent,
           ),
         ]

@@ -8,7 +8,6 @@ import { API_SERVICE_TYPE, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECON
 import type { ApiLoadBalancer } from './apiLoadBalancer';
 import { serviceRole } from './iam';
 
-
 export interface ApiServiceArgs {
   stack: string;
   region: string;
@@ -61,7 +60,14 @@ export class ApiService extends pulumi.ComponentResource {
       {
         repository: repository.name,
         policy: JSON.stringify({
-          rules: [{ rulePriority: 1, description: 'keep the last 20 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 }, action: { type: 'expire' } }],
+          rules: [
+            {
+              rulePriority: 1,
+              description: 'keep the last 20 images',
+              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 },
+              action: { type: 'expire' },
+            },
+          ],
         }),
       },
       parent,
@@ -78,17 +84,38 @@ export class ApiService extends pulumi.ComponentResource {
     const taskSecurityGroup = new aws.ec2.SecurityGroup(`${name}-task`, { vpcId: args.vpcId, description: 'Orders API tasks', tags: { role: 'task' } }, parent);
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-to-task`,
-      { securityGroupId: alb.securityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: taskSecurityGroup.id, description: 'to the API tasks' },
+      {
+        securityGroupId: alb.securityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        referencedSecurityGroupId: taskSecurityGroup.id,
+        description: 'to the API tasks',
+      },
       parent,
     );
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-task-from-alb`,
-      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, referencedSecurityGroupId: alb.securityGroup.id, description: 'from the load balancer only' },
+      {
+        securityGroupId: taskSecurityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        referencedSecurityGroupId: alb.securityGroup.id,
+        description: 'from the load balancer only',
+      },
       parent,
     );
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-task-https-out`,
-      { securityGroupId: taskSecurityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through NAT' },
+      {
+        securityGroupId: taskSecurityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through NAT',
+      },
       parent,
     );
 
@@ -114,7 +141,11 @@ export class ApiService extends pulumi.ComponentResource {
           actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
           resources: [args.tableArn, pulumi.interpolate`${args.tableArn}/index/*`],
         },
-        { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] },
+        {
+          sid: 'Tracing',
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        },
       ],
       this,
     );

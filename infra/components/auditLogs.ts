@@ -25,10 +25,18 @@ export class AuditLogs extends pulumi.ComponentResource {
     super('orders:audit:AuditLogs', name, {}, opts);
     const parent = { parent: this };
     this.bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, parent);
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-access-logs`,
+      { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
     new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
     // ALB access logs accept SSE-S3 only (not SSE-KMS).
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }, parent);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-access-logs`,
+      { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
+      parent,
+    );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-access-logs`,
       { bucket: this.bucket.id, rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: args.retentionDays } }] },
@@ -50,7 +58,14 @@ export class AuditLogs extends pulumi.ComponentResource {
               Action: 's3:PutObject',
               Resource: pulumi.interpolate`${this.bucket.arn}/${this.albPrefix}/AWSLogs/${args.accountId}/*`,
             },
-            { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
           ],
         }),
       },
@@ -58,16 +73,33 @@ export class AuditLogs extends pulumi.ComponentResource {
       { parent: this, dependsOn: [publicAccessBlock] },
     );
 
-    const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/vpc/orders-${args.stack}/flow-logs`, retentionInDays: args.retentionDays }, parent);
+    const flowLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { name: `/vpc/orders-${args.stack}/flow-logs`, retentionInDays: args.retentionDays },
+      parent,
+    );
     const { role, policy } = serviceRole(
       `${name}-flow-logs`,
       'vpc-flow-logs.amazonaws.com',
-      [{ sid: 'WriteFlowLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [pulumi.interpolate`${flowLogGroup.arn}:*`] }],
+      [
+        {
+          sid: 'WriteFlowLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          resources: [pulumi.interpolate`${flowLogGroup.arn}:*`],
+        },
+      ],
       this,
     );
     new aws.ec2.FlowLog(
       `${name}-vpc`,
-      { vpcId: args.vpcId, trafficType: 'ALL', logDestinationType: 'cloud-watch-logs', logDestination: flowLogGroup.arn, iamRoleArn: role.arn, maxAggregationInterval: 60 },
+      {
+        vpcId: args.vpcId,
+        trafficType: 'ALL',
+        logDestinationType: 'cloud-watch-logs',
+        logDestination: flowLogGroup.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+      },
       { parent: this, dependsOn: [policy] },
     );
     this.registerOutputs({ bucket: this.bucket.bucket });

@@ -24,10 +24,7 @@ export class OrderData extends pulumi.ComponentResource {
         // keySchemas: the hashKey/rangeKey form is deprecated in @pulumi/aws 7 and warns at every preview.
         globalSecondaryIndexes: orderTable.globalSecondaryIndexes.map((index) => ({
           name: index.name,
-          keySchemas: [
-            { attributeName: index.hashKey, keyType: 'HASH' },
-            ...(index.rangeKey ? [{ attributeName: index.rangeKey, keyType: 'RANGE' }] : []),
-          ],
+          keySchemas: [{ attributeName: index.hashKey, keyType: 'HASH' }, ...(index.rangeKey ? [{ attributeName: index.rangeKey, keyType: 'RANGE' }] : [])],
           projectionType: index.projectionType,
         })),
         streamEnabled: true,

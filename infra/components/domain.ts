@@ -25,10 +25,21 @@ export class ApiDomain extends pulumi.ComponentResource {
       const option = certificate.domainValidationOptions.apply((options) => options[0]!);
       const proof = new aws.route53.Record(
         `${name}-certificate-validation`,
-        { zoneId: domain.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+        {
+          zoneId: domain.hostedZoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          allowOverwrite: true,
+        },
         { parent: this },
       );
-      this.certificateArn = new aws.acm.CertificateValidation(name, { certificateArn: certificate.arn, validationRecordFqdns: [proof.fqdn] }, { parent: this }).certificateArn;
+      this.certificateArn = new aws.acm.CertificateValidation(
+        name,
+        { certificateArn: certificate.arn, validationRecordFqdns: [proof.fqdn] },
+        { parent: this },
+      ).certificateArn;
     }
     this.registerOutputs({ hostname: this.hostname, certificateArn: this.certificateArn });
   }
@@ -38,7 +49,12 @@ export class ApiDomain extends pulumi.ComponentResource {
     if (!this.zoneId) return undefined;
     return new aws.route53.Record(
       `${this.name}-alias`,
-      { zoneId: this.zoneId, name: this.hostname, type: 'A', aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }] },
+      {
+        zoneId: this.zoneId,
+        name: this.hostname,
+        type: 'A',
+        aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
+      },
       { parent: this },
     );
   }

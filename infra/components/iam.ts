@@ -13,7 +13,12 @@ export interface Statement {
  * on explicit ARNs; the only "*" resources are the few actions AWS defines without resource-level permissions
  * (see infra/policy/rules.ts, WILDCARD_RESOURCE_ACTIONS).
  */
-export function serviceRole(name: string, service: 'ecs-tasks.amazonaws.com' | 'lambda.amazonaws.com' | 'vpc-flow-logs.amazonaws.com', statements: Statement[], parent: pulumi.Resource) {
+export function serviceRole(
+  name: string,
+  service: 'ecs-tasks.amazonaws.com' | 'lambda.amazonaws.com' | 'vpc-flow-logs.amazonaws.com',
+  statements: Statement[],
+  parent: pulumi.Resource,
+) {
   const role = new aws.iam.Role(
     name,
     {

@@ -44,7 +44,13 @@ export class Observability extends pulumi.ComponentResource {
         policy: pulumi.jsonStringify({
           Version: '2012-10-17',
           Statement: [
-            { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+            {
+              Sid: 'AccountAdministersTheKey',
+              Effect: 'Allow',
+              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
             {
               Sid: 'CloudWatchPublishesAlarms',
               Effect: 'Allow',
@@ -59,9 +65,16 @@ export class Observability extends pulumi.ComponentResource {
       parent,
     );
     this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.alarmKey.arn }, parent);
-    args.notify.emails.forEach((email, i) => new aws.sns.TopicSubscription(`${name}-alarms-email-${i}`, { topic: this.alarmTopic.arn, protocol: 'email', endpoint: email }, parent));
+    args.notify.emails.forEach(
+      (email, i) => new aws.sns.TopicSubscription(`${name}-alarms-email-${i}`, { topic: this.alarmTopic.arn, protocol: 'email', endpoint: email }, parent),
+    );
     args.notify.httpsEndpoints.forEach(
-      (url, i) => new aws.sns.TopicSubscription(`${name}-alarms-https-${i}`, { topic: this.alarmTopic.arn, protocol: 'https', endpoint: url, endpointAutoConfirms: false }, parent),
+      (url, i) =>
+        new aws.sns.TopicSubscription(
+          `${name}-alarms-https-${i}`,
+          { topic: this.alarmTopic.arn, protocol: 'https', endpoint: url, endpointAutoConfirms: false },
+          parent,
+        ),
     );
     const common = { alarmActions: [this.alarmTopic.arn], okActions: [this.alarmTopic.arn], treatMissingData: 'notBreaching' as const };
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
@@ -84,8 +97,7 @@ export class Observability extends pulumi.ComponentResource {
           { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: alb, period: 60, stat: 'Sum' } },
           {
             id: 'rate',
-            expression:
-              'IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
+            expression: 'IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
             label: '5xx %',
             returnData: true,
           },
@@ -110,15 +122,50 @@ export class Observability extends pulumi.ComponentResource {
       },
       parent,
     );
-    const simple = (suffix: string, description: string, namespace: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>, stat: string, threshold: number) =>
+    const simple = (
+      suffix: string,
+      description: string,
+      namespace: string,
+      metricName: string,
+      dimensions: Record<string, pulumi.Input<string>>,
+      stat: string,
+      threshold: number,
+    ) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}`,
-        { ...common, alarmDescription: description, namespace, metricName, dimensions, statistic: stat, period: 60, evaluationPeriods: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold', threshold },
+        {
+          ...common,
+          alarmDescription: description,
+          namespace,
+          metricName,
+          dimensions,
+          statistic: stat,
+          period: 60,
+          evaluationPeriods: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          threshold,
+        },
         parent,
       );
     simple('processor-errors', 'Order processor invocations failing', 'AWS/Lambda', 'Errors', { FunctionName: args.functionName }, 'Sum', t.lambdaErrors);
-    simple('processor-iterator-age', 'Orders are waiting in the stream (processor falling behind)', 'AWS/Lambda', 'IteratorAge', { FunctionName: args.functionName }, 'Maximum', t.iteratorAgeMs);
-    simple('dead-letters', 'Stream batches exhausted their retries: orders need a redrive', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: args.deadLetterQueueName }, 'Maximum', t.dlqDepth);
+    simple(
+      'processor-iterator-age',
+      'Orders are waiting in the stream (processor falling behind)',
+      'AWS/Lambda',
+      'IteratorAge',
+      { FunctionName: args.functionName },
+      'Maximum',
+      t.iteratorAgeMs,
+    );
+    simple(
+      'dead-letters',
+      'Stream batches exhausted their retries: orders need a redrive',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      { QueueName: args.deadLetterQueueName },
+      'Maximum',
+      t.dlqDepth,
+    );
     new aws.cloudwatch.MetricAlarm(
       `${name}-healthy-tasks`,
       {
@@ -143,7 +190,10 @@ export class Observability extends pulumi.ComponentResource {
     const throttleSeries = [undefined, ...args.indexNames].flatMap((index) =>
       (['ReadThrottleEvents', 'WriteThrottleEvents'] as const).map((metricName) => ({
         metricName,
-        dimensions: (index ? { TableName: args.tableName, GlobalSecondaryIndexName: index } : { TableName: args.tableName }) as Record<string, pulumi.Input<string>>,
+        dimensions: (index ? { TableName: args.tableName, GlobalSecondaryIndexName: index } : { TableName: args.tableName }) as Record<
+          string,
+          pulumi.Input<string>
+        >,
       })),
     );
     new aws.cloudwatch.MetricAlarm(
@@ -168,35 +218,89 @@ export class Observability extends pulumi.ComponentResource {
         dashboardName: `orders-${args.stack}`,
         dashboardBody: pulumi.jsonStringify({
           widgets: [
-            widget(0, 'API requests and 5xx', [
-              ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-              ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-              ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-            ], args.region),
-            widget(1, 'API latency p50 / p99 (s)', [
-              ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', args.loadBalancerArnSuffix, 'TargetGroup', args.targetGroupArnSuffix, { stat: 'p50' }],
-              ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', args.loadBalancerArnSuffix, 'TargetGroup', args.targetGroupArnSuffix, { stat: 'p99' }],
-            ], args.region),
-            widget(2, 'Orders decided', [
-              [METRICS_NAMESPACE, 'OrdersConfirmed', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-              [METRICS_NAMESPACE, 'OrdersRejected', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-              [METRICS_NAMESPACE, 'StockReleased', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-            ], args.region),
-            widget(3, 'Accepted → decided latency p50 / p95 / p99 (ms)', [
-              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p50' }],
-              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p95' }],
-              [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p99' }],
-            ], args.region),
-            widget(4, 'Processor errors and iterator age', [
-              ['AWS/Lambda', 'Errors', 'FunctionName', args.functionName, { stat: 'Sum' }],
-              ['AWS/Lambda', 'IteratorAge', 'FunctionName', args.functionName, { stat: 'Maximum', yAxis: 'right' }],
-            ], args.region),
-            widget(5, 'Dead letters, throttles, API tasks', [
-              ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', args.deadLetterQueueName, { stat: 'Maximum' }],
-              ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
-              ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
-              ['ECS/ContainerInsights', 'RunningTaskCount', 'ClusterName', args.clusterName, 'ServiceName', args.serviceName, { stat: 'Average', yAxis: 'right' }],
-            ], args.region),
+            widget(
+              0,
+              'API requests and 5xx',
+              [
+                ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+                ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+                ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+              ],
+              args.region,
+            ),
+            widget(
+              1,
+              'API latency p50 / p99 (s)',
+              [
+                [
+                  'AWS/ApplicationELB',
+                  'TargetResponseTime',
+                  'LoadBalancer',
+                  args.loadBalancerArnSuffix,
+                  'TargetGroup',
+                  args.targetGroupArnSuffix,
+                  { stat: 'p50' },
+                ],
+                [
+                  'AWS/ApplicationELB',
+                  'TargetResponseTime',
+                  'LoadBalancer',
+                  args.loadBalancerArnSuffix,
+                  'TargetGroup',
+                  args.targetGroupArnSuffix,
+                  { stat: 'p99' },
+                ],
+              ],
+              args.region,
+            ),
+            widget(
+              2,
+              'Orders decided',
+              [
+                [METRICS_NAMESPACE, 'OrdersConfirmed', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
+                [METRICS_NAMESPACE, 'OrdersRejected', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
+                [METRICS_NAMESPACE, 'StockReleased', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
+              ],
+              args.region,
+            ),
+            widget(
+              3,
+              'Accepted → decided latency p50 / p95 / p99 (ms)',
+              [
+                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p50' }],
+                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p95' }],
+                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p99' }],
+              ],
+              args.region,
+            ),
+            widget(
+              4,
+              'Processor errors and iterator age',
+              [
+                ['AWS/Lambda', 'Errors', 'FunctionName', args.functionName, { stat: 'Sum' }],
+                ['AWS/Lambda', 'IteratorAge', 'FunctionName', args.functionName, { stat: 'Maximum', yAxis: 'right' }],
+              ],
+              args.region,
+            ),
+            widget(
+              5,
+              'Dead letters, throttles, API tasks',
+              [
+                ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', args.deadLetterQueueName, { stat: 'Maximum' }],
+                ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+                ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+                [
+                  'ECS/ContainerInsights',
+                  'RunningTaskCount',
+                  'ClusterName',
+                  args.clusterName,
+                  'ServiceName',
+                  args.serviceName,
+                  { stat: 'Average', yAxis: 'right' },
+                ],
+              ],
+              args.region,
+            ),
           ],
         }),
       },
@@ -207,5 +311,12 @@ export class Observability extends pulumi.ComponentResource {
 }
 
 function widget(index: number, title: string, metrics: unknown[][], region: string) {
-  return { type: 'metric', x: (index % 2) * 12, y: Math.floor(index / 2) * 6, width: 12, height: 6, properties: { title, region, metrics, period: 60, view: 'timeSeries' } };
+  return {
+    type: 'metric',
+    x: (index % 2) * 12,
+    y: Math.floor(index / 2) * 6,
+    width: 12,
+    height: 6,
+    properties: { title, region, metrics, period: 60, view: 'timeSeries' },
+  };
 }

@@ -149,13 +149,26 @@ export const PUBLISHED_DIMENSIONS: Record<string, string[][]> = {
   'AWS/DynamoDB ReadThrottleEvents': [['TableName'], ['GlobalSecondaryIndexName', 'TableName']],
   'AWS/DynamoDB WriteThrottleEvents': [['TableName'], ['GlobalSecondaryIndexName', 'TableName']],
   'AWS/ApplicationELB HTTPCode_ELB_5XX_Count': [['LoadBalancer'], ['AvailabilityZone', 'LoadBalancer']],
-  'AWS/ApplicationELB HealthyHostCount': [['LoadBalancer', 'TargetGroup'], ['AvailabilityZone', 'LoadBalancer', 'TargetGroup']],
-  'AWS/ApplicationELB UnHealthyHostCount': [['LoadBalancer', 'TargetGroup'], ['AvailabilityZone', 'LoadBalancer', 'TargetGroup']],
+  'AWS/ApplicationELB HealthyHostCount': [
+    ['LoadBalancer', 'TargetGroup'],
+    ['AvailabilityZone', 'LoadBalancer', 'TargetGroup'],
+  ],
+  'AWS/ApplicationELB UnHealthyHostCount': [
+    ['LoadBalancer', 'TargetGroup'],
+    ['AvailabilityZone', 'LoadBalancer', 'TargetGroup'],
+  ],
 };
 
 /** Every metric an alarm watches: its own, or each of its metric-math sources. */
 function watchedMetrics(alarm: ResourceRecord): Array<{ key: string; dimensions: string[] }> {
-  const direct = alarm.inputs.metricName ? [{ key: `${String(alarm.inputs.namespace)} ${String(alarm.inputs.metricName)}`, dimensions: Object.keys((alarm.inputs.dimensions as object | undefined) ?? {}) }] : [];
+  const direct = alarm.inputs.metricName
+    ? [
+        {
+          key: `${String(alarm.inputs.namespace)} ${String(alarm.inputs.metricName)}`,
+          dimensions: Object.keys((alarm.inputs.dimensions as object | undefined) ?? {}),
+        },
+      ]
+    : [];
   const queries = asArray(alarm.inputs.metricQueries as Array<{ metric?: { namespace: string; metricName: string; dimensions?: object } }>)
     .filter((q) => q.metric)
     .map((q) => ({ key: `${q.metric!.namespace} ${q.metric!.metricName}`, dimensions: Object.keys(q.metric!.dimensions ?? {}) }));
@@ -164,7 +177,8 @@ function watchedMetrics(alarm: ResourceRecord): Array<{ key: string; dimensions:
 
 export const requiredAlarms: Rule = {
   id: 'required-alarms',
-  description: 'The stack alarms on API 5xx (targets and load balancer), healthy tasks and latency, processor errors and lag, dead letters and throttles, on series AWS publishes, and notifies someone',
+  description:
+    'The stack alarms on API 5xx (targets and load balancer), healthy tasks and latency, processor errors and lag, dead letters and throttles, on series AWS publishes, and notifies someone',
   check: (resources, { stack }) => {
     const alarms = ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm');
     const watched = alarms.flatMap((a) => watchedMetrics(a).map((m) => ({ alarm: a, ...m })));
@@ -172,19 +186,29 @@ export const requiredAlarms: Rule = {
     const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
     const subscriptions = ofType(resources, 'aws:sns/topicSubscription:TopicSubscription');
     return [
-      ...REQUIRED_ALARMS.filter(([ns, metric]) => !keys.has(`${ns} ${metric}`)).map(([ns, metric]) => violation('required-alarms', 'stack', `no alarm on ${ns} ${metric}`)),
+      ...REQUIRED_ALARMS.filter(([ns, metric]) => !keys.has(`${ns} ${metric}`)).map(([ns, metric]) =>
+        violation('required-alarms', 'stack', `no alarm on ${ns} ${metric}`),
+      ),
       ...watched
         .filter((w) => PUBLISHED_DIMENSIONS[w.key] && !PUBLISHED_DIMENSIONS[w.key]!.some((set) => sameSet(set, w.dimensions)))
-        .map((w) => violation('required-alarms', w.alarm, `${w.key} is not published with the dimensions [${w.dimensions.join(', ')}]: the alarm watches nothing`)),
+        .map((w) =>
+          violation('required-alarms', w.alarm, `${w.key} is not published with the dimensions [${w.dimensions.join(', ')}]: the alarm watches nothing`),
+        ),
       ...alarms.filter((a) => asArray(a.inputs.alarmActions as string[]).length === 0).map((a) => violation('required-alarms', a, 'alarm notifies nobody')),
-      ...(PROTECTED_STACKS.includes(stack) && subscriptions.length === 0 ? [violation('required-alarms', 'stack', `no one is subscribed to the alarms in ${stack}`)] : []),
+      ...(PROTECTED_STACKS.includes(stack) && subscriptions.length === 0
+        ? [violation('required-alarms', 'stack', `no one is subscribed to the alarms in ${stack}`)]
+        : []),
     ];
   },
 };
 
 /** KMS key policies as documents. */
 const keyPolicies = (resources: readonly ResourceRecord[]) =>
-  ofType(resources, 'aws:kms/key:Key').map((k) => ({ key: k, document: parseJson(k.inputs.policy) as { Statement?: Array<{ Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[] }> } | undefined }));
+  ofType(resources, 'aws:kms/key:Key').map((k) => ({
+    key: k,
+    document: parseJson(k.inputs.policy) as
+      { Statement?: Array<{ Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[] }> } | undefined,
+  }));
 
 export const alarmTopicDeliverable: Rule = {
   id: 'alarm-topic-deliverable',
@@ -193,13 +217,20 @@ export const alarmTopicDeliverable: Rule = {
     const cloudWatchCanPublish = keyPolicies(resources).some(({ document }) =>
       (document?.Statement ?? []).some((s) => {
         const actions = asArray(s.Action);
-        return s.Effect === 'Allow' && asArray(s.Principal?.Service).includes('cloudwatch.amazonaws.com') && actions.includes('kms:Decrypt') && actions.some((a) => a === 'kms:GenerateDataKey*' || a === 'kms:GenerateDataKey');
+        return (
+          s.Effect === 'Allow' &&
+          asArray(s.Principal?.Service).includes('cloudwatch.amazonaws.com') &&
+          actions.includes('kms:Decrypt') &&
+          actions.some((a) => a === 'kms:GenerateDataKey*' || a === 'kms:GenerateDataKey')
+        );
       }),
     );
     return ofType(resources, 'aws:sns/topic:Topic').flatMap((t) => {
       const key = String(t.inputs.kmsMasterKeyId ?? '');
-      if (key.startsWith('alias/aws/')) return [violation('alarm-topic-deliverable', t, `${key} is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped`)];
-      if (!cloudWatchCanPublish) return [violation('alarm-topic-deliverable', t, 'no KMS key in the stack lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*')];
+      if (key.startsWith('alias/aws/'))
+        return [violation('alarm-topic-deliverable', t, `${key} is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped`)];
+      if (!cloudWatchCanPublish)
+        return [violation('alarm-topic-deliverable', t, 'no KMS key in the stack lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*')];
       return [];
     });
   },
@@ -211,8 +242,12 @@ export const pitrOnProtectedStacks: Rule = {
   check: (resources, { stack }) => {
     if (!PROTECTED_STACKS.includes(stack)) return [];
     return ofType(resources, 'aws:dynamodb/table:Table').flatMap((t) => [
-      ...((t.inputs.pointInTimeRecovery as { enabled?: boolean } | undefined)?.enabled === true ? [] : [violation('pitr-on-protected-stacks', t, `point-in-time recovery must be on in ${stack}`)]),
-      ...(stack === 'main' && t.inputs.deletionProtectionEnabled !== true ? [violation('pitr-on-protected-stacks', t, 'deletion protection must be on in main')] : []),
+      ...((t.inputs.pointInTimeRecovery as { enabled?: boolean } | undefined)?.enabled === true
+        ? []
+        : [violation('pitr-on-protected-stacks', t, `point-in-time recovery must be on in ${stack}`)]),
+      ...(stack === 'main' && t.inputs.deletionProtectionEnabled !== true
+        ? [violation('pitr-on-protected-stacks', t, 'deletion protection must be on in main')]
+        : []),
     ]);
   },
 };
@@ -225,10 +260,14 @@ export const httpsOnStageAndMain: Rule = {
     const listeners = ofType(resources, 'aws:lb/listener:Listener');
     const https = listeners.filter((l) => l.inputs.protocol === 'HTTPS' && l.inputs.certificateArn);
     const redirectsToHttps = (l: ResourceRecord) =>
-      asArray(l.inputs.defaultActions as Array<{ type: string; redirect?: { protocol?: string } }>).every((a) => a.type === 'redirect' && a.redirect?.protocol === 'HTTPS');
+      asArray(l.inputs.defaultActions as Array<{ type: string; redirect?: { protocol?: string } }>).every(
+        (a) => a.type === 'redirect' && a.redirect?.protocol === 'HTTPS',
+      );
     return [
       ...(https.length === 0 ? [violation('https-on-stage-and-main', 'stack', `${stack} has no HTTPS listener: set orders:domain (README, HTTPS)`)] : []),
-      ...listeners.filter((l) => l.inputs.protocol === 'HTTP' && !redirectsToHttps(l)).map((l) => violation('https-on-stage-and-main', l, `plain HTTP must only redirect to HTTPS in ${stack}`)),
+      ...listeners
+        .filter((l) => l.inputs.protocol === 'HTTP' && !redirectsToHttps(l))
+        .map((l) => violation('https-on-stage-and-main', l, `plain HTTP must only redirect to HTTPS in ${stack}`)),
     ];
   },
 };
@@ -267,13 +306,32 @@ export const leastPrivilegeIam: Rule = {
         const targets = asArray(s.Resource);
         return [
           ...actions.filter((a) => a.includes('*')).map((a) => violation('least-privilege-iam', p, `wildcard action ${a} in ${s.Sid ?? 'a statement'}`)),
-          ...(targets.some((r) => r === '*') ? actions.filter((a) => !WILDCARD_RESOURCE_ACTIONS.has(a)).map((a) => violation('least-privilege-iam', p, `${a} on Resource "*" in ${s.Sid ?? 'a statement'}`)) : []),
-          ...(s.Effect !== 'Allow' ? [] : targets.filter((r) => r !== '*' && /^arn:aws:[a-z0-9-]+:[^:]*:[^:]*:\*$/.test(r)).map((r) => violation('least-privilege-iam', p, `resource ${r} is every resource of a service`))),
+          ...(targets.some((r) => r === '*')
+            ? actions
+                .filter((a) => !WILDCARD_RESOURCE_ACTIONS.has(a))
+                .map((a) => violation('least-privilege-iam', p, `${a} on Resource "*" in ${s.Sid ?? 'a statement'}`))
+            : []),
+          ...(s.Effect !== 'Allow'
+            ? []
+            : targets
+                .filter((r) => r !== '*' && /^arn:aws:[a-z0-9-]+:[^:]*:[^:]*:\*$/.test(r))
+                .map((r) => violation('least-privilege-iam', p, `resource ${r} is every resource of a service`))),
         ];
       });
     }),
 };
 
-export const rules: readonly Rule[] = [noPublicTaskIps, noOpenIngress, encryptedData, logRetention, requiredAlarms, alarmTopicDeliverable, pitrOnProtectedStacks, httpsOnStageAndMain, productionSignIn, leastPrivilegeIam];
+export const rules: readonly Rule[] = [
+  noPublicTaskIps,
+  noOpenIngress,
+  encryptedData,
+  logRetention,
+  requiredAlarms,
+  alarmTopicDeliverable,
+  pitrOnProtectedStacks,
+  httpsOnStageAndMain,
+  productionSignIn,
+  leastPrivilegeIam,
+];
 
 export const evaluate = (resources: readonly ResourceRecord[], context: RuleContext): Violation[] => rules.flatMap((rule) => rule.check(resources, context));

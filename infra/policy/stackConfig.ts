@@ -27,7 +27,9 @@ export function policyPackConfig(ruleIds: readonly string[], stack: StackName): 
 export function ruleContext(config: unknown): RuleContext {
   const stack = (config as { stack?: unknown } | undefined)?.stack;
   if (!isStackName(stack)) {
-    throw new Error(`no stack in the policy config (got ${JSON.stringify(stack)}): pass --policy-pack-config from \`npm run policy:config -- --stack <${STACKS.join('|')}>\``);
+    throw new Error(
+      `no stack in the policy config (got ${JSON.stringify(stack)}): pass --policy-pack-config from \`npm run policy:config -- --stack <${STACKS.join('|')}>\``,
+    );
   }
   return { stack };
 }

@@ -8,7 +8,18 @@ import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import { FLASH_SALE } from '../lib/catalog.ts';
-import { createBody, endToEndMs, expectedFlashStock, expectedRequests, isFlashSale, k6Options, orderBody, pickOperation, type LoadConfig, type OrderTimes } from '../lib/config.ts';
+import {
+  createBody,
+  endToEndMs,
+  expectedFlashStock,
+  expectedRequests,
+  isFlashSale,
+  k6Options,
+  orderBody,
+  pickOperation,
+  type LoadConfig,
+  type OrderTimes,
+} from '../lib/config.ts';
 import { decidedInTime, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline.ts';
 import { junitXml, k6ThresholdResults } from '../lib/stats.ts';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../lib/signIn.ts';
@@ -54,7 +65,12 @@ function flashStock(): number | undefined {
  */
 export function setup(): SetupData {
   if (!API_URL) fail('set API_URL (pulumi stack output apiUrl)');
-  const request = signInRequest(cognitoEndpoint(__ENV.AWS_REGION || '', __ENV.COGNITO_ENDPOINT), __ENV.USER_POOL_CLIENT_ID || '', __ENV.LOADTEST_USERNAME || '', __ENV.LOADTEST_PASSWORD || '');
+  const request = signInRequest(
+    cognitoEndpoint(__ENV.AWS_REGION || '', __ENV.COGNITO_ENDPOINT),
+    __ENV.USER_POOL_CLIENT_ID || '',
+    __ENV.LOADTEST_USERNAME || '',
+    __ENV.LOADTEST_PASSWORD || '',
+  );
   const auth = http.post(request.url, request.body, { headers: request.headers, tags: { name: 'cognito' } });
   const signedIn = accessTokenOf(auth.status, auth.body as string);
   if ('error' in signedIn) fail(signedIn.error);
@@ -102,7 +118,10 @@ function ordersSince(token: string, sinceMs: number, limit: number): Array<Order
   const outcomes: Array<OrderOutcome & { flash: boolean }> = [];
   let cursor = '';
   while (outcomes.length < limit) {
-    const res = http.get(`${API_URL}/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: headers(token), tags: { name: 'GET /v1/orders (drain)' } });
+    const res = http.get(`${API_URL}/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: headers(token),
+      tags: { name: 'GET /v1/orders (drain)' },
+    });
     if (res.status !== 200) break;
     const page = res.json() as unknown as { items: ListedOrder[]; nextCursor?: string };
     for (const order of page.items) {
@@ -165,7 +184,10 @@ export function traffic(data: SetupData) {
   }
 }
 
-type Summary = { metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>; state?: { testRunDurationMs?: number } };
+type Summary = {
+  metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+  state?: { testRunDurationMs?: number };
+};
 
 /** The figures of this run in the baseline's terms (lib/baseline.ts), from k6's summary. */
 function gateRun(data: Summary) {

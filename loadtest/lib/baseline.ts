@@ -48,13 +48,28 @@ export function compareWithBaseline(current: Baseline, baseline: Baseline, toler
     const before = baseline[figure];
     const now = current[figure];
     if (before === undefined || now === undefined || !Number.isFinite(before) || !Number.isFinite(now)) {
-      return { figure, tolerance, ok: true, note: 'not measured in both runs: not compared', ...(before !== undefined ? { baseline: before } : {}), ...(now !== undefined ? { current: now } : {}) };
+      return {
+        figure,
+        tolerance,
+        ok: true,
+        note: 'not measured in both runs: not compared',
+        ...(before !== undefined ? { baseline: before } : {}),
+        ...(now !== undefined ? { current: now } : {}),
+      };
     }
     const worse = HIGHER_IS_BETTER.has(figure) ? before - now : now - before;
     const change = ABSOLUTE.has(figure) ? worse : before === 0 ? (worse > 0 ? Infinity : 0) : worse / before;
     const beyondNoise = worse > (tolerance.atLeast ?? 0);
     const ok = !(change > tolerance.worseBy && beyondNoise);
     const pct = (v: number) => (ABSOLUTE.has(figure) ? `${(v * 100).toFixed(2)} pp` : `${(v * 100).toFixed(1)} %`);
-    return { figure, baseline: before, current: now, change, tolerance, ok, note: `${change > 0 ? 'worse' : 'better or equal'} by ${pct(Math.abs(change))} (allowed ${pct(tolerance.worseBy)}${tolerance.atLeast ? `, or less than ${tolerance.atLeast}` : ''})` };
+    return {
+      figure,
+      baseline: before,
+      current: now,
+      change,
+      tolerance,
+      ok,
+      note: `${change > 0 ? 'worse' : 'better or equal'} by ${pct(Math.abs(change))} (allowed ${pct(tolerance.worseBy)}${tolerance.atLeast ? `, or less than ${tolerance.atLeast}` : ''})`,
+    };
   });
 }

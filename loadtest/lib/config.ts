@@ -67,7 +67,8 @@ export function rateSteps(scenario: ScenarioDefinition): Array<{ rate: number; d
 export const totalDurationMs = (scenario: ScenarioDefinition): number => rateSteps(scenario).reduce((sum, s) => sum + s.durationMs, 0);
 
 /** How many requests the scenario sends in all (its arrival rate over its duration). */
-export const expectedRequests = (scenario: ScenarioDefinition): number => Math.round(rateSteps(scenario).reduce((sum, s) => sum + (s.rate * s.durationMs) / 1000, 0));
+export const expectedRequests = (scenario: ScenarioDefinition): number =>
+  Math.round(rateSteps(scenario).reduce((sum, s) => sum + (s.rate * s.durationMs) / 1000, 0));
 
 /** k6 `options.thresholds` for a stack: the same numbers the Node runner applies. */
 export function k6Thresholds(t: Thresholds) {

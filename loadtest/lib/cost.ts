@@ -45,9 +45,15 @@ export function orderCost(consumption: Consumption, prices: UnitPrices, orders: 
     return (amount * price) / per;
   };
   const parts = {
-    dynamodb: part('DynamoDB writes', consumption.writeRequestUnits, prices.usdPerMillionWriteRequestUnits, 1e6) + part('DynamoDB reads', consumption.readRequestUnits, prices.usdPerMillionReadRequestUnits, 1e6),
-    lambda: part('Lambda GB-seconds', consumption.lambdaGbSeconds, prices.lambdaUsdPerGbSecond) + part('Lambda requests', consumption.lambdaRequests, prices.lambdaUsdPerMillionRequests, 1e6),
-    fargate: part('Fargate vCPU-hours', consumption.fargateVcpuHours, prices.fargateUsdPerVcpuHour) + part('Fargate GB-hours', consumption.fargateGbHours, prices.fargateUsdPerGbHour),
+    dynamodb:
+      part('DynamoDB writes', consumption.writeRequestUnits, prices.usdPerMillionWriteRequestUnits, 1e6) +
+      part('DynamoDB reads', consumption.readRequestUnits, prices.usdPerMillionReadRequestUnits, 1e6),
+    lambda:
+      part('Lambda GB-seconds', consumption.lambdaGbSeconds, prices.lambdaUsdPerGbSecond) +
+      part('Lambda requests', consumption.lambdaRequests, prices.lambdaUsdPerMillionRequests, 1e6),
+    fargate:
+      part('Fargate vCPU-hours', consumption.fargateVcpuHours, prices.fargateUsdPerVcpuHour) +
+      part('Fargate GB-hours', consumption.fargateGbHours, prices.fargateUsdPerGbHour),
     alb: part('ALB LCU-hours', consumption.albLcuHours, prices.albUsdPerLcuHour),
   };
   const totalUsd = parts.dynamodb + parts.lambda + parts.fargate + parts.alb;

@@ -70,7 +70,12 @@ export function throughput(outcomes: readonly OrderOutcome[], window: { startMs:
 /** Orders decided in time, and the ones that were not (undecided, or decided after the allowance). */
 export function decidedInTime(outcomes: readonly OrderOutcome[], allowanceMs: number) {
   const late = outcomes.filter((o) => o.decidedAtMs === undefined || o.decidedAtMs - o.createdAtMs > allowanceMs);
-  return { total: outcomes.length, inTime: outcomes.length - late.length, rate: outcomes.length === 0 ? 0 : (outcomes.length - late.length) / outcomes.length, late };
+  return {
+    total: outcomes.length,
+    inTime: outcomes.length - late.length,
+    rate: outcomes.length === 0 ? 0 : (outcomes.length - late.length) / outcomes.length,
+    late,
+  };
 }
 
 /** Created, decided and the backlog between them, once per `stepMs` from the first acceptance. */
@@ -95,7 +100,12 @@ export function pipelineVerdicts(outcomes: readonly OrderOutcome[], load: { star
   const decided = decidedInTime(outcomes, t.decisionAllowanceMs);
   const rate = throughput(outcomes, steadyWindow(load.startMs, load.endMs));
   return [
-    { metric: 'order_decided', threshold: `rate>=${t.decidedRate} within ${t.decisionAllowanceMs} ms`, value: decided.rate, ok: decided.total > 0 && decided.rate >= t.decidedRate },
+    {
+      metric: 'order_decided',
+      threshold: `rate>=${t.decidedRate} within ${t.decisionAllowanceMs} ms`,
+      value: decided.rate,
+      ok: decided.total > 0 && decided.rate >= t.decidedRate,
+    },
     { metric: 'decision_throughput', threshold: `ratio>=${t.throughputRatio} of arrivals`, value: rate.ratio, ok: rate.ratio >= t.throughputRatio },
   ];
 }

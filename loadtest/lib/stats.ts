@@ -21,7 +21,12 @@ export type { ThresholdResult } from './pipeline.ts';
 /** The same thresholds k6 applies, evaluated over a Node run's measurements. */
 export function evaluateThresholds(stats: RunStats, t: Thresholds): ThresholdResult[] {
   const failedRate = stats.requests === 0 ? 1 : stats.failed / stats.requests;
-  const check = (metric: string, threshold: string, value: number, limit: number): ThresholdResult => ({ metric, threshold, value, ok: Number.isFinite(value) && value < limit });
+  const check = (metric: string, threshold: string, value: number, limit: number): ThresholdResult => ({
+    metric,
+    threshold,
+    value,
+    ok: Number.isFinite(value) && value < limit,
+  });
   return [
     check('http_req_failed', `rate<${t.httpReqFailedRate}`, failedRate, t.httpReqFailedRate),
     check('http_req_duration', `p(95)<${t.p95Ms}`, percentile(stats.latenciesMs, 95), t.p95Ms),

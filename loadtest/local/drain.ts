@@ -4,7 +4,12 @@ import type { OrderOutcome } from '../lib/pipeline';
  * Looks up each undecided order (20 at a time) until all are decided or `allowanceMs` has passed, filling in
  * `decidedAtMs` in place. `decidedAt` answers the decision time, or undefined while the order is PENDING.
  */
-export async function drain(outcomes: OrderOutcome[], allowanceMs: number, decidedAt: (orderId: string) => Promise<number | undefined>, pauseMs = 250): Promise<void> {
+export async function drain(
+  outcomes: OrderOutcome[],
+  allowanceMs: number,
+  decidedAt: (orderId: string) => Promise<number | undefined>,
+  pauseMs = 250,
+): Promise<void> {
   const deadline = Date.now() + allowanceMs;
   for (;;) {
     const pending = outcomes.filter((o) => o.decidedAtMs === undefined);

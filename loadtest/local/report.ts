@@ -77,9 +77,14 @@ function chartData(samples: readonly Sample[], outcomes: readonly OrderOutcome[]
 
 export function htmlReport(report: LoadReport, samples: readonly Sample[], outcomes: readonly OrderOutcome[]): string {
   const verdict = (ok: boolean) => `<td class="${ok ? 'ok' : 'fail'}">${ok ? 'pass' : 'FAIL'}</td>`;
-  const thresholds = report.thresholds.map((t) => `<tr><td>${escape(t.metric)}</td><td>${escape(t.threshold)}</td><td>${round(t.value)}</td>${verdict(t.ok)}</tr>`).join('');
+  const thresholds = report.thresholds
+    .map((t) => `<tr><td>${escape(t.metric)}</td><td>${escape(t.threshold)}</td><td>${round(t.value)}</td>${verdict(t.ok)}</tr>`)
+    .join('');
   const comparisons = report.comparisons
-    .map((c) => `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${verdict(c.ok)}</tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${verdict(c.ok)}</tr>`,
+    )
     .join('');
   const cost = report.cost
     ? `<p>Cost: ${round(report.cost.perMillionOrdersUsd)} USD per million orders (${report.cost.orders} orders; DynamoDB ${usd(report.cost.parts.dynamodb)}, Lambda ${usd(report.cost.parts.lambda)}, Fargate ${usd(report.cost.parts.fargate)}, ALB ${usd(report.cost.parts.alb)} USD)${report.cost.missing.length ? ` — not included: ${escape(report.cost.missing.join('; '))}` : ''}</p>`

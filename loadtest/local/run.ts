@@ -15,7 +15,17 @@ import { DEMO_PASSWORD } from '../../core/userpool';
 import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser } from '../../scripts/pipeline/bootstrap';
 import { FLASH_SALE } from '../lib/catalog';
 import { compareWithBaseline, type Baseline } from '../lib/baseline';
-import { createBody, endToEndMs, expectedFlashStock, isFlashSale, orderBody, pickOperation, rateSteps, type OrderTimes, type ScenarioDefinition } from '../lib/config';
+import {
+  createBody,
+  endToEndMs,
+  expectedFlashStock,
+  isFlashSale,
+  orderBody,
+  pickOperation,
+  rateSteps,
+  type OrderTimes,
+  type ScenarioDefinition,
+} from '../lib/config';
 import { orderCost } from '../lib/cost';
 import { pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../lib/pipeline';
 import { cognitoEndpoint } from '../lib/signIn';
@@ -124,7 +134,12 @@ interface Target {
 /** `flashSale`: the units to arm a local flash sale with (undefined: not a flash sale). */
 async function targetStack(args: Args, env: NodeJS.ProcessEnv, flashSale: number | undefined): Promise<Target> {
   if (env.API_URL) {
-    const token = await tokenAsK6(cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT), env.USER_POOL_CLIENT_ID ?? '', env.LOADTEST_USERNAME ?? '', env.LOADTEST_PASSWORD ?? '');
+    const token = await tokenAsK6(
+      cognitoEndpoint(env.AWS_REGION ?? '', env.COGNITO_ENDPOINT),
+      env.USER_POOL_CLIENT_ID ?? '',
+      env.LOADTEST_USERNAME ?? '',
+      env.LOADTEST_PASSWORD ?? '',
+    );
     console.log(`Using the stack at ${env.API_URL} (signed in as ${env.LOADTEST_USERNAME})`);
     return { url: env.API_URL.replace(/\/$/, ''), token, capacity: () => undefined, stop: async () => undefined };
   }
@@ -135,7 +150,14 @@ async function targetStack(args: Args, env: NodeJS.ProcessEnv, flashSale: number
     const pool = await findUserPool(endpoint);
     if (!pool) throw new Error(`${url} answers but no local Cognito pool was found at ${endpoint}`);
     const cognito = { endpoint, client: () => new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint }) };
-    const token = await bootstrapLocal(`http://127.0.0.1:${settings.dynamoPort}`, cognito, settings.tableName, pool.clientIds.loadTest, pool.userPoolId, flashSale);
+    const token = await bootstrapLocal(
+      `http://127.0.0.1:${settings.dynamoPort}`,
+      cognito,
+      settings.tableName,
+      pool.clientIds.loadTest,
+      pool.userPoolId,
+      flashSale,
+    );
     console.log(`Using the running stack at ${url}`);
     return { url, token, capacity: () => readCapacity(capacityFile(settings.apiPort)), stop: async () => undefined };
   }
@@ -174,7 +196,11 @@ async function main() {
     // A few orders to read, as k6's setup() does.
     const seeded: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${target.url}/v1/orders`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: orderBody(i / 5) });
+      const res = await fetch(`${target.url}/v1/orders`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: orderBody(i / 5),
+      });
       if (res.status === 202) seeded.push(((await res.json()) as { orderId: string }).orderId);
     }
     if (seeded.length === 0) throw new Error('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
@@ -183,7 +209,8 @@ async function main() {
       return res.status === 200 ? ((await res.json()) as { stock: number }).stock : undefined;
     };
     const flashStockBefore = flashSale ? await flashStock() : undefined;
-    if (flashSale && !flashStockBefore) throw new Error(`the flash sale is not armed (${FLASH_SALE.product.sku} has no stock): npm run stack:bootstrap -- --flash-sale`);
+    if (flashSale && !flashStockBefore)
+      throw new Error(`the flash sale is not armed (${FLASH_SALE.product.sku} has no stock): npm run stack:bootstrap -- --flash-sale`);
     let flashOrders = 0;
 
     const samples: Sample[] = [];
@@ -197,7 +224,10 @@ async function main() {
       // Progress: autocannon's bar on a terminal, a line a second otherwise (CI logs).
       const ticker = process.stdout.isTTY
         ? undefined
-        : setInterval(() => console.log(`    ${Math.round((Date.now() - started) / 1000)} s: ${samples.length} responses, ${created.length} orders accepted`), 1000);
+        : setInterval(
+            () => console.log(`    ${Math.round((Date.now() - started) / 1000)} s: ${samples.length} responses, ${created.length} orders accepted`),
+            1000,
+          );
       try {
         await new Promise<autocannon.Result>((resolve, reject) => {
           const instance = autocannon(
@@ -213,7 +243,8 @@ async function main() {
                     const operation = pickOperation(scenario.mix, Math.random());
                     n++;
                     const headers = { Authorization: auth, 'Content-Type': 'application/json' };
-                    if (operation === 'create' || operation === 'flash') return { ...req, method: 'POST', path: '/v1/orders', headers, body: createBody(operation, Math.random()) };
+                    if (operation === 'create' || operation === 'flash')
+                      return { ...req, method: 'POST', path: '/v1/orders', headers, body: createBody(operation, Math.random()) };
                     if (operation === 'get') return { ...req, method: 'GET', path: `/v1/orders/${seeded[n % seeded.length]}`, headers };
                     return { ...req, method: 'GET', path: '/v1/orders?limit=20', headers };
                   },
@@ -261,7 +292,9 @@ async function main() {
     ];
     // A flash sale sells exactly what the orders could take: no overselling, no order rejected while stock was left.
     const flashSaleResult =
-      flashStockBefore === undefined ? undefined : { sku: FLASH_SALE.product.sku, stockBefore: flashStockBefore, orders: flashOrders, stockAfter: (await flashStock()) ?? -1 };
+      flashStockBefore === undefined
+        ? undefined
+        : { sku: FLASH_SALE.product.sku, stockBefore: flashStockBefore, orders: flashOrders, stockAfter: (await flashStock()) ?? -1 };
     if (flashSaleResult) {
       const mismatch = Math.abs(flashSaleResult.stockAfter - expectedFlashStock(flashSaleResult.stockBefore, flashSaleResult.orders));
       results.push({ metric: 'flash_sale_stock_mismatch', threshold: 'count<1', value: mismatch, ok: mismatch < 1 });
@@ -270,7 +303,11 @@ async function main() {
     // Cost: locally DynamoDB's request units only (what the API and the processor consumed during the run).
     const cost =
       capacityBefore && capacityAfter
-        ? orderCost({ writeRequestUnits: capacityAfter.write - capacityBefore.write, readRequestUnits: capacityAfter.read - capacityBefore.read }, unitPrices(args.pricesRegion), created.length)
+        ? orderCost(
+            { writeRequestUnits: capacityAfter.write - capacityBefore.write, readRequestUnits: capacityAfter.read - capacityBefore.read },
+            unitPrices(args.pricesRegion),
+            created.length,
+          )
         : undefined;
 
     const latencies = samples.map((s) => s.ms);
@@ -303,10 +340,15 @@ async function main() {
       e2eMs: { ...summarise(e2eValues), orders: e2eValues.length, undecided: created.length - decided.length },
       thresholds: results,
       comparisons,
-      baseline: baseline ? `Compared with the run of ${baseline.recordedAt} (${baselineFile}).` : `No baseline at ${baselineFile}: this first run is judged on the absolute thresholds alone.`,
+      baseline: baseline
+        ? `Compared with the run of ${baseline.recordedAt} (${baselineFile}).`
+        : `No baseline at ${baselineFile}: this first run is judged on the absolute thresholds alone.`,
       ...(cost ? { cost } : {}),
       ...(flashSaleResult ? { flashSale: flashSaleResult } : {}),
-      undecided: created.filter((o) => o.decidedAtMs === undefined).slice(0, 50).map((o) => o.orderId),
+      undecided: created
+        .filter((o) => o.decidedAtMs === undefined)
+        .slice(0, 50)
+        .map((o) => o.orderId),
       decisions: { arrivalsPerSecond: steady.arrivalsPerSecond, decisionsPerSecond: steady.decisionsPerSecond, ratio: steady.ratio },
       passed,
     };
@@ -316,10 +358,16 @@ async function main() {
     writeFileSync(`${base}.html`, htmlReport(report, samples, created));
     writeFileSync(`${base}.junit.xml`, junitXml(`load ${args.scenario} on ${args.stack}`, results, comparisons));
     if (passed) writeBaseline(baselineFile, current);
-    console.log(`\n${report.requests} requests, ${report.failed} failed, ${report.throughputPerSecond.toFixed(1)} req/s; steady part ${steady.arrivalsPerSecond.toFixed(1)} orders/s accepted, ${steady.decisionsPerSecond.toFixed(1)}/s decided`);
-    if (flashSaleResult) console.log(`  flash sale: ${flashSaleResult.orders} orders for ${flashSaleResult.stockBefore} units of ${flashSaleResult.sku}, ${flashSaleResult.stockAfter} left`);
+    console.log(
+      `\n${report.requests} requests, ${report.failed} failed, ${report.throughputPerSecond.toFixed(1)} req/s; steady part ${steady.arrivalsPerSecond.toFixed(1)} orders/s accepted, ${steady.decisionsPerSecond.toFixed(1)}/s decided`,
+    );
+    if (flashSaleResult)
+      console.log(
+        `  flash sale: ${flashSaleResult.orders} orders for ${flashSaleResult.stockBefore} units of ${flashSaleResult.sku}, ${flashSaleResult.stockAfter} left`,
+      );
     if (cost) console.log(`  cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${args.pricesRegion} prices; ${cost.missing.join('; ')})`);
-    for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Number.isFinite(r.value) ? Math.round(r.value * 1000) / 1000 : 'no data'})`);
+    for (const r of results)
+      console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Number.isFinite(r.value) ? Math.round(r.value * 1000) / 1000 : 'no data'})`);
     console.log(`  ${report.baseline}`);
     for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} baseline ${c.figure}: ${c.note}`);
     if (report.undecided.length) console.log(`  undecided after the drain: ${report.undecided.join(', ')}`);

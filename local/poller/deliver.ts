@@ -24,7 +24,13 @@ export interface DeliveryHooks {
   /** Everything up to and including `record` is done (delivered or dead-lettered). */
   checkpoint(record: DynamoDBRecord): Promise<void>;
   /** `functionError`: whether the last failed invocation was the function erroring (not a partial-batch report). */
-  deadLetter(records: DynamoDBRecord[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', invokeCount: number, lastError: string, functionError: boolean): Promise<void>;
+  deadLetter(
+    records: DynamoDBRecord[],
+    condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded',
+    invokeCount: number,
+    lastError: string,
+    functionError: boolean,
+  ): Promise<void>;
   /** Pause before retry number `attempt` (1-based). */
   backoff(attempt: number): Promise<void>;
   /** How old the record is now, in seconds (never more than it really is). */
@@ -82,10 +88,7 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
     }
     if (policy.bisectBatchOnFunctionError && pending.records.length > 1) {
       const middle = Math.ceil(pending.records.length / 2);
-      queue.unshift(
-        { ...pending, records: pending.records.slice(0, middle) },
-        { ...pending, records: pending.records.slice(middle) },
-      );
+      queue.unshift({ ...pending, records: pending.records.slice(0, middle) }, { ...pending, records: pending.records.slice(middle) });
       continue;
     }
     await retryOrGiveUp(pending);

@@ -9,6 +9,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 export function laneOf(record: DynamoDBRecord, parallelizationFactor: number, hashKey: string): number {
   if (parallelizationFactor <= 1) return 0;
   const key = record.dynamodb?.Keys?.[hashKey];
-  const digest = createHash('md5').update(JSON.stringify(key ?? null)).digest();
+  const digest = createHash('md5')
+    .update(JSON.stringify(key ?? null))
+    .digest();
   return digest.readUInt32BE(0) % parallelizationFactor;
 }

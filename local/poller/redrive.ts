@@ -13,7 +13,11 @@ export interface RedriveResult {
 export const invokedForRedrive =
   (handler: StreamHandler) =>
   (event: ProcessorEvent): Promise<DynamoDBBatchResponse> =>
-    handler(event, { awsRequestId: randomUUID(), functionName: 'orders-processor-redrive', invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:orders-processor-redrive' } as Context).then(
+    handler(event, {
+      awsRequestId: randomUUID(),
+      functionName: 'orders-processor-redrive',
+      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:orders-processor-redrive',
+    } as Context).then(
       (response) => response ?? { batchItemFailures: [] }, // no response: every record succeeded
     );
 

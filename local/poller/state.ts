@@ -106,10 +106,20 @@ export class PollerState {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :dlq', ExpressionAttributeValues: { ':dlq': 'DLQ' }, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :dlq',
+          ExpressionAttributeValues: { ':dlq': 'DLQ' },
+          ExclusiveStartKey: start,
+        }),
       );
       for (const item of page.Items ?? []) {
-        letters.push({ id: item.SK as string, onFailure: OnFailureRecord.parse(item.onFailure), records: JSON.parse(item.records as string), lastError: item.lastError as string });
+        letters.push({
+          id: item.SK as string,
+          onFailure: OnFailureRecord.parse(item.onFailure),
+          records: JSON.parse(item.records as string),
+          lastError: item.lastError as string,
+        });
       }
       start = page.LastEvaluatedKey;
     } while (start);

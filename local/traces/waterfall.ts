@@ -74,7 +74,12 @@ export function spansOfOrder(spans: readonly RecordedSpan[], orderId: string): R
   return spans.filter((s) => traceIds.has(s.traceId));
 }
 
-const SCOPE_LABELS: Record<string, string> = { '@opentelemetry/instrumentation-http': 'api (http)', [SCOPE.api]: 'api', [SCOPE.processor]: 'processor', [SCOPE.awsSdk]: 'aws-sdk' };
+const SCOPE_LABELS: Record<string, string> = {
+  '@opentelemetry/instrumentation-http': 'api (http)',
+  [SCOPE.api]: 'api',
+  [SCOPE.processor]: 'processor',
+  [SCOPE.awsSdk]: 'aws-sdk',
+};
 
 /**
  * The spans as a waterfall: one line per span, children under their parent in start order, with its offset
@@ -98,7 +103,9 @@ export function renderWaterfall(spans: readonly RecordedSpan[], width = 40): str
       const bar = `${' '.repeat(Math.round(offset * scale))}${'█'.repeat(Math.max(1, Math.round(duration * scale)))}`.padEnd(width + 1);
       const label = `${'  '.repeat(depth)}${span.name}`;
       const who = SCOPE_LABELS[span.scope] ?? span.scope;
-      lines.push(`${offset.toFixed(1).padStart(9)} ms ${duration.toFixed(1).padStart(9)} ms  ${bar} ${who.padEnd(11)} ${label}${span.error ? `  ✗ ${span.error}` : ''}`);
+      lines.push(
+        `${offset.toFixed(1).padStart(9)} ms ${duration.toFixed(1).padStart(9)} ms  ${bar} ${who.padEnd(11)} ${label}${span.error ? `  ✗ ${span.error}` : ''}`,
+      );
       for (const child of children(span.spanId)) walk(child, depth + 1);
     };
     for (const root of children()) walk(root, 0);

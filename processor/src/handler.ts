@@ -29,9 +29,7 @@ export interface ProcessorDeps {
 export type ProcessorHandler = (event: ProcessorEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /** What a stream record asks of the processor, if anything. */
-export type OrderWork =
-  | { kind: 'reserve' | 'release'; order: Order; trace?: TraceCarrier }
-  | { kind: 'ignore'; why: string };
+export type OrderWork = { kind: 'reserve' | 'release'; order: Order; trace?: TraceCarrier } | { kind: 'ignore'; why: string };
 
 /**
  * Decides from the record alone. The mapping's filter already drops everything else in AWS; checking the same
@@ -52,7 +50,14 @@ export function workFor(record: DynamoDBRecord): OrderWork {
  * The Lambda handler: Powertools' batch processor with partial failures reported. Records of different orders
  * are decided concurrently (DECISION_CONCURRENCY at a time); an order's own records run in sequence order.
  */
-export function createHandler({ reservations, logger, metrics, clock = () => new Date(), concurrency = DECISION_CONCURRENCY, conflictRetry = HOT_PRODUCT_RETRY }: ProcessorDeps): ProcessorHandler {
+export function createHandler({
+  reservations,
+  logger,
+  metrics,
+  clock = () => new Date(),
+  concurrency = DECISION_CONCURRENCY,
+  conflictRetry = HOT_PRODUCT_RETRY,
+}: ProcessorDeps): ProcessorHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   return async (event, context) => {

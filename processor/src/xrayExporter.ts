@@ -25,7 +25,12 @@ export class XRayOtlpExporter implements SpanExporter {
 
   constructor(options: XRayOtlpOptions) {
     this.url = new URL(options.endpoint ?? `https://xray.${options.region}.amazonaws.com/v1/traces`);
-    this.signer = new SignatureV4({ service: 'xray', region: options.region, credentials: options.credentials ?? defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+    this.signer = new SignatureV4({
+      service: 'xray',
+      region: options.region,
+      credentials: options.credentials ?? defaultProvider(),
+      sha256: Hash.bind(null, 'sha256'),
+    });
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {

@@ -8,7 +8,9 @@ import type { ProcessorEvent } from '../../core/streamHandler';
  */
 export function deployedProcessor(lambda: LambdaClient, functionName: string) {
   return async (event: ProcessorEvent): Promise<DynamoDBBatchResponse> => {
-    const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }));
+    const answer = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }),
+    );
     const text = answer.Payload ? Buffer.from(answer.Payload).toString('utf8') : '';
     if (answer.FunctionError) {
       const reason = (() => {

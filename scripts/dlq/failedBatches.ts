@@ -29,7 +29,10 @@ export function parseOnFailure(id: string, body: string): FailedBatch | Unreadab
   try {
     const parsed = OnFailureRecord.safeParse(JSON.parse(body));
     if (parsed.success) return { id, onFailure: parsed.data };
-    return { id, error: `not a DynamoDB stream on-failure record: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}` };
+    return {
+      id,
+      error: `not a DynamoDB stream on-failure record: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    };
   } catch (err) {
     return { id, error: `not JSON: ${(err as Error).message}` };
   }

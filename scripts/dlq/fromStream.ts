@@ -17,8 +17,7 @@ export interface RedriveOutcome {
 }
 
 /** The order each record is about, for people reading a list. */
-export const orderIdsOf = (records: readonly DynamoDBRecord[]) =>
-  records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? r.dynamodb?.Keys?.PK?.S ?? '?');
+export const orderIdsOf = (records: readonly DynamoDBRecord[]) => records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? r.dynamodb?.Keys?.PK?.S ?? '?');
 
 interface Deps {
   queue: FailedBatchQueue;
@@ -33,7 +32,10 @@ export async function listFromStream({ queue, streams, filterPatterns }: Deps) {
   try {
     for (const batch of batches) {
       // One range the stream will not serve must not hide the others.
-      const range = await fetchStreamRange(streams, batch.onFailure.DDBStreamBatchInfo, filterPatterns).catch((err: Error): StreamRange => ({ kind: 'unreadable', why: err.message }));
+      const range = await fetchStreamRange(streams, batch.onFailure.DDBStreamBatchInfo, filterPatterns).catch((err: Error): StreamRange => ({
+        kind: 'unreadable',
+        why: err.message,
+      }));
       reports.push({ batch, range });
     }
   } finally {
@@ -77,7 +79,11 @@ async function redriveOne(batch: FailedBatch, deps: Deps & { process: (event: Pr
   const range = await fetchStreamRange(deps.streams, info, deps.filterPatterns);
   if (range.kind === 'unreadable') return { id: batch.id, status: 'failed', detail: `the stream could not be read: ${range.why}` };
   if (range.kind === 'expired') {
-    return { id: batch.id, status: 'expired', detail: `${range.why}; its ${info.batchSize} record(s) cannot be redriven (orders in it stay as they are: find PENDING ones older than the batch's ${info.approximateArrivalOfLastRecord})` };
+    return {
+      id: batch.id,
+      status: 'expired',
+      detail: `${range.why}; its ${info.batchSize} record(s) cannot be redriven (orders in it stay as they are: find PENDING ones older than the batch's ${info.approximateArrivalOfLastRecord})`,
+    };
   }
   if (!range.complete) return { id: batch.id, status: 'incomplete', detail: `could not read the stream up to sequence ${info.endSequenceNumber}; try again` };
   if (range.records.length === 0) return { id: batch.id, status: 'redriven', detail: 'no record in the range is one the processor handles' };

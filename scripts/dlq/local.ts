@@ -12,7 +12,9 @@ export async function localDeadLetters(command: 'list' | 'redrive', ids: readonl
   const state = new PollerState(db, pollerStateTableName(settings.tableName));
   try {
     const letters = await state.deadLetters().catch((err: Error) => {
-      throw new Error(`cannot read the dead-letter store on DynamoDB Local at port ${settings.dynamoPort} (${err.message}); is \`npm start\` running with the same PORT?`);
+      throw new Error(
+        `cannot read the dead-letter store on DynamoDB Local at port ${settings.dynamoPort} (${err.message}); is \`npm start\` running with the same PORT?`,
+      );
     });
     if (command === 'list') {
       if (letters.length === 0) console.log('The dead-letter store is empty.');

@@ -12,7 +12,9 @@ export function sqsFailedBatches(sqs: SQSClient, queueUrl: string, holdSeconds =
       const batches: FailedBatch[] = [];
       const unreadable: UnreadableMessage[] = [];
       for (;;) {
-        const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: holdSeconds, WaitTimeSeconds: 1 }));
+        const page = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: holdSeconds, WaitTimeSeconds: 1 }),
+        );
         if (!page.Messages?.length) break;
         for (const message of page.Messages) {
           if (!message.MessageId || !message.ReceiptHandle) continue;

@@ -20,7 +20,10 @@ export const DeadLetterOutputs = z.looseObject({
 function stackOutputs(stack: StackName, outputsFile: string | undefined): z.infer<typeof DeadLetterOutputs> {
   const raw = outputsFile ? readJson(outputsFile) : JSON.parse(execFileSync('pulumi', ['stack', 'output', '--json', '--stack', stack], { encoding: 'utf8' }));
   const parsed = DeadLetterOutputs.safeParse(raw);
-  if (!parsed.success) throw new Error(`the outputs of stack ${stack} lack what npm run dlq needs: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `the outputs of stack ${stack} lack what npm run dlq needs: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -30,7 +33,11 @@ function stackOutputs(stack: StackName, outputsFile: string | undefined): z.infe
  */
 export async function stackDeadLetters(command: 'list' | 'redrive', ids: readonly string[], stack: StackName, outputsFile?: string): Promise<void> {
   const outputs = stackOutputs(stack, outputsFile);
-  const clients = { sqs: new SQSClient({ region: outputs.region }), streams: new DynamoDBStreamsClient({ region: outputs.region }), lambda: new LambdaClient({ region: outputs.region }) };
+  const clients = {
+    sqs: new SQSClient({ region: outputs.region }),
+    streams: new DynamoDBStreamsClient({ region: outputs.region }),
+    lambda: new LambdaClient({ region: outputs.region }),
+  };
   const deps = { queue: sqsFailedBatches(clients.sqs, outputs.dlqUrl), streams: clients.streams, filterPatterns: orderProcessorMapping.filterPatterns };
   try {
     if (command === 'list') {
@@ -39,15 +46,22 @@ export async function stackDeadLetters(command: 'list' | 'redrive', ids: readonl
       for (const { batch, range } of reports) {
         const info = batch.onFailure.DDBStreamBatchInfo;
         const held =
-          range.kind === 'expired' ? `EXPIRED: ${range.why}` : range.kind === 'unreadable' ? `UNREADABLE STREAM: ${range.why}` : `orders: ${orderIdsOf(range.records).join(', ') || '(none the processor handles)'}`;
-        console.log(`${batch.id}  ${batch.onFailure.timestamp}  ${batch.onFailure.requestContext.condition}  ${info.batchSize} record(s), ${info.shardId} seq ${info.startSequenceNumber}…${info.endSequenceNumber}\n    ${held}`);
+          range.kind === 'expired'
+            ? `EXPIRED: ${range.why}`
+            : range.kind === 'unreadable'
+              ? `UNREADABLE STREAM: ${range.why}`
+              : `orders: ${orderIdsOf(range.records).join(', ') || '(none the processor handles)'}`;
+        console.log(
+          `${batch.id}  ${batch.onFailure.timestamp}  ${batch.onFailure.requestContext.condition}  ${info.batchSize} record(s), ${info.shardId} seq ${info.startSequenceNumber}…${info.endSequenceNumber}\n    ${held}`,
+        );
       }
       for (const message of unreadable) console.log(`${message.id}  UNREADABLE: ${message.error}`);
       return;
     }
     const outcomes = await redriveFromStream({ ...deps, process: deployedProcessor(clients.lambda, outputs.processorFunctionName) }, ids);
     if (outcomes.length === 0) console.log(ids.length ? `No message with id ${ids.join(', ')} in the queue.` : 'Nothing to redrive.');
-    for (const outcome of outcomes) console.log(`${outcome.status === 'redriven' ? 'redriven' : outcome.status.toUpperCase().padEnd(8)} ${outcome.id}: ${outcome.detail}`);
+    for (const outcome of outcomes)
+      console.log(`${outcome.status === 'redriven' ? 'redriven' : outcome.status.toUpperCase().padEnd(8)} ${outcome.id}: ${outcome.detail}`);
     if (outcomes.some((o) => o.status !== 'redriven')) process.exitCode = 1;
   } finally {
     for (const client of Object.values(clients)) client.destroy();

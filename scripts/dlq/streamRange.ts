@@ -22,7 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The answer when the stream says the range is gone; undefined for any other failure. */
 function expiry(err: unknown, info: StreamBatchInfo): StreamRange | undefined {
   const name = errorName(err);
-  if (name === 'TrimmedDataAccessException') return { kind: 'expired', why: `the stream no longer holds sequence ${info.startSequenceNumber} (DynamoDB Streams keeps records 24 hours)` };
+  if (name === 'TrimmedDataAccessException')
+    return { kind: 'expired', why: `the stream no longer holds sequence ${info.startSequenceNumber} (DynamoDB Streams keeps records 24 hours)` };
   if (name === 'ResourceNotFoundException' || (name === 'ValidationException' && /shard/i.test((err as Error).message))) {
     return { kind: 'expired', why: `shard ${info.shardId} of ${info.streamArn} no longer exists (trimmed after 24 hours, or the table's stream was replaced)` };
   }
@@ -41,7 +42,12 @@ export async function fetchStreamRange(streams: DynamoDBStreamsClient, info: Str
   let iterator: string | undefined;
   try {
     const opened = await streams.send(
-      new GetShardIteratorCommand({ StreamArn: info.streamArn, ShardId: info.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: info.startSequenceNumber }),
+      new GetShardIteratorCommand({
+        StreamArn: info.streamArn,
+        ShardId: info.shardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        SequenceNumber: info.startSequenceNumber,
+      }),
     );
     iterator = opened.ShardIterator;
   } catch (err) {

@@ -44,7 +44,8 @@ export async function ensureLoadTestUser(
   const problem = passwordProblem(password);
   if (problem) throw new Error(`LOADTEST_PASSWORD does not meet the pool's password policy: it needs ${problem}`);
 
-  const setPassword = () => cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: username, Password: password, Permanent: true }));
+  const setPassword = () =>
+    cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: username, Password: password, Permanent: true }));
   let status: string | undefined;
   try {
     status = (await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: username }))).UserStatus;
@@ -87,7 +88,12 @@ export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableNam
           Item: productToItem({ ...product, stock: LOADTEST_STOCK.refillTo, updatedAt: now.toISOString() }),
           ConditionExpression: 'attribute_not_exists(PK) OR stock < :refillBelow OR price <> :price OR currency <> :currency OR #name <> :name',
           ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':refillBelow': LOADTEST_STOCK.refillBelow, ':price': product.price, ':currency': product.currency, ':name': product.name },
+          ExpressionAttributeValues: {
+            ':refillBelow': LOADTEST_STOCK.refillBelow,
+            ':price': product.price,
+            ':currency': product.currency,
+            ':name': product.name,
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -107,8 +113,14 @@ export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableNam
  */
 export async function armFlashSale(db: DynamoDBDocumentClient, tableName: string, units: number = FLASH_SALE.stock, now = new Date()): Promise<Change> {
   const replaced = await db.send(
-    new PutCommand({ TableName: tableName, Item: productToItem({ ...FLASH_SALE.product, stock: units, updatedAt: now.toISOString() }), ReturnValues: 'ALL_OLD' }),
+    new PutCommand({
+      TableName: tableName,
+      Item: productToItem({ ...FLASH_SALE.product, stock: units, updatedAt: now.toISOString() }),
+      ReturnValues: 'ALL_OLD',
+    }),
   );
   const what = `product ${FLASH_SALE.product.sku}`;
-  return replaced.Attributes ? { what, action: 'updated', detail: `stock ${String(replaced.Attributes.stock)} → ${units}` } : { what, action: 'created', detail: `${units} units` };
+  return replaced.Attributes
+    ? { what, action: 'updated', detail: `stock ${String(replaced.Attributes.stock)} → ${units}` }
+    : { what, action: 'created', detail: `${units} units` };
 }

@@ -24,14 +24,21 @@ export const PERIOD_SECONDS = 60;
 
 const metric = (id: string, namespace: string, metricName: string, dimensions: Record<string, string>, stat: string): MetricDataQuery => ({
   Id: id,
-  MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: PERIOD_SECONDS, Stat: stat },
+  MetricStat: {
+    Metric: { Namespace: namespace, MetricName: metricName, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
+    Period: PERIOD_SECONDS,
+    Stat: stat,
+  },
   ReturnData: true,
 });
 
 export function usageQueries(t: UsageTargets): MetricDataQuery[] {
   const table = [undefined, ...t.indexNames].flatMap((index, i) => {
     const dims: Record<string, string> = index ? { TableName: t.tableName, GlobalSecondaryIndexName: index } : { TableName: t.tableName };
-    return [metric(`wcu${i}`, 'AWS/DynamoDB', 'ConsumedWriteCapacityUnits', dims, 'Sum'), metric(`rcu${i}`, 'AWS/DynamoDB', 'ConsumedReadCapacityUnits', dims, 'Sum')];
+    return [
+      metric(`wcu${i}`, 'AWS/DynamoDB', 'ConsumedWriteCapacityUnits', dims, 'Sum'),
+      metric(`rcu${i}`, 'AWS/DynamoDB', 'ConsumedReadCapacityUnits', dims, 'Sum'),
+    ];
   });
   return [
     ...table,
@@ -60,12 +67,22 @@ export function consumptionFrom(results: readonly MetricDataResult[], t: UsageTa
 }
 
 /** Reads the window, following NextToken. */
-export async function readConsumption(cloudwatch: Pick<CloudWatchClient, 'send'>, t: UsageTargets, window: { startMs: number; endMs: number }): Promise<Consumption> {
+export async function readConsumption(
+  cloudwatch: Pick<CloudWatchClient, 'send'>,
+  t: UsageTargets,
+  window: { startMs: number; endMs: number },
+): Promise<Consumption> {
   const results: MetricDataResult[] = [];
   let token: string | undefined;
   do {
     const page = await cloudwatch.send(
-      new GetMetricDataCommand({ MetricDataQueries: usageQueries(t), StartTime: new Date(window.startMs), EndTime: new Date(window.endMs), ScanBy: 'TimestampAscending', NextToken: token }),
+      new GetMetricDataCommand({
+        MetricDataQueries: usageQueries(t),
+        StartTime: new Date(window.startMs),
+        EndTime: new Date(window.endMs),
+        ScanBy: 'TimestampAscending',
+        NextToken: token,
+      }),
     );
     results.push(...(page.MetricDataResults ?? []));
     token = page.NextToken;

@@ -16,8 +16,12 @@ run(async () => {
   const scenario = gateScenario(readLoadConfig(), stack) ?? '';
   if (scenario && !outputs.loadTestClientId) throw new Error(`${stack} carries a gate but exports no loadTestClientId: set orders:identity.loadTestClient`);
   const values = { stack, scenario, apiUrl: outputs.apiUrl, loadTestClientId: scenario ? outputs.loadTestClientId! : '', region: outputs.region };
-  const lines = Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+  const lines = Object.entries(values)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
   if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, lines);
   else process.stdout.write(lines);
-  console.error(values.scenario ? `${stack}: the gate runs scenario '${values.scenario}' against ${values.apiUrl}` : `${stack}: no gate (no synthetic load on this stack)`);
+  console.error(
+    values.scenario ? `${stack}: the gate runs scenario '${values.scenario}' against ${values.apiUrl}` : `${stack}: no gate (no synthetic load on this stack)`,
+  );
 });

@@ -73,9 +73,15 @@ run(async () => {
   const comparisons = baseline ? compareWithBaseline(current, baseline, readLoadConfig().regression) : [];
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(`k6 ${gate.scenario} on ${stack}`, thresholds, comparisons));
-  writeFileSync(path.join(dir, 'verdict.json'), `${JSON.stringify({ current, baseline: baseline ?? null, comparisons, cost: cost ?? null, thresholds }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'verdict.json'),
+    `${JSON.stringify({ current, baseline: baseline ?? null, comparisons, cost: cost ?? null, thresholds }, null, 2)}\n`,
+  );
 
-  if (cost) console.log(`cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${gate.ordersCreated} orders)${cost.missing.length ? `; not included: ${cost.missing.join('; ')}` : ''}`);
+  if (cost)
+    console.log(
+      `cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${gate.ordersCreated} orders)${cost.missing.length ? `; not included: ${cost.missing.join('; ')}` : ''}`,
+    );
   else console.log('cost: not measured (the stack exports no `usage`)');
   if (!baseline) console.log(`no baseline: this first run of ${gate.scenario} on ${stack} is judged on the absolute thresholds alone`);
   for (const c of comparisons) console.log(`${c.ok ? 'ok  ' : 'FAIL'} baseline ${c.figure}: ${c.note}`);

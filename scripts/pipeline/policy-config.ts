@@ -9,7 +9,14 @@ import { flag, run, stackFlag } from './cli';
  */
 run(async () => {
   const argv = process.argv.slice(2);
-  const json = `${JSON.stringify(policyPackConfig(rules.map((r) => r.id), stackFlag(argv)), null, 2)}\n`;
+  const json = `${JSON.stringify(
+    policyPackConfig(
+      rules.map((r) => r.id),
+      stackFlag(argv),
+    ),
+    null,
+    2,
+  )}\n`;
   const out = flag(argv, 'out');
   if (out) writeFileSync(out, json);
   else process.stdout.write(json);

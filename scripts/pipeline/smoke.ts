@@ -23,13 +23,21 @@ const PROBES: Probe[] = [
   {
     check: 'OpenAPI 3.1 document',
     path: '/v1/openapi.json',
-    expect: (res, body) => (res.status === 200 && String((JSON.parse(body) as { openapi?: string }).openapi).startsWith('3.1') ? undefined : 'want 200 with openapi 3.1.x'),
+    expect: (res, body) =>
+      res.status === 200 && String((JSON.parse(body) as { openapi?: string }).openapi).startsWith('3.1') ? undefined : 'want 200 with openapi 3.1.x',
   },
-  { check: 'Swagger UI', path: '/order_docs', expect: (res, body) => (res.status === 200 && /swagger/i.test(body) ? undefined : 'want 200 HTML with Swagger UI') },
+  {
+    check: 'Swagger UI',
+    path: '/order_docs',
+    expect: (res, body) => (res.status === 200 && /swagger/i.test(body) ? undefined : 'want 200 HTML with Swagger UI'),
+  },
   {
     check: 'catalog refuses a call without a token',
     path: '/v1/products',
-    expect: (res) => (res.status === 401 && /^Bearer/.test(res.headers.get('www-authenticate') ?? '') && problemJson(res) ? undefined : 'want 401 problem+json with WWW-Authenticate: Bearer'),
+    expect: (res) =>
+      res.status === 401 && /^Bearer/.test(res.headers.get('www-authenticate') ?? '') && problemJson(res)
+        ? undefined
+        : 'want 401 problem+json with WWW-Authenticate: Bearer',
   },
   {
     check: 'orders refuse a forged token, before reading the body',
@@ -45,7 +53,10 @@ const PROBES: Probe[] = [
     check: 'a signed-in customer reads the catalog',
     path: '/v1/products',
     signedIn: true,
-    expect: (res, body) => (res.status === 200 && Array.isArray((JSON.parse(body) as { items?: unknown }).items) && res.headers.get('cache-control') === 'no-store' ? undefined : 'want 200 {items: [...]} with Cache-Control: no-store'),
+    expect: (res, body) =>
+      res.status === 200 && Array.isArray((JSON.parse(body) as { items?: unknown }).items) && res.headers.get('cache-control') === 'no-store'
+        ? undefined
+        : 'want 200 {items: [...]} with Cache-Control: no-store',
   },
   {
     check: 'a signed-in customer reads its own order list',
@@ -64,8 +75,16 @@ export async function smoke(apiUrl: string, options: { token: string; healthWait
     let result: SmokeResult;
     for (;;) {
       try {
-        const headers = { ...(probe.init?.headers as Record<string, string> | undefined), ...(probe.signedIn ? { Authorization: `Bearer ${options.token}` } : {}) };
-        const res = await fetch(`${base}${probe.path}`, { ...probe.init, headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        const headers = {
+          ...(probe.init?.headers as Record<string, string> | undefined),
+          ...(probe.signedIn ? { Authorization: `Bearer ${options.token}` } : {}),
+        };
+        const res = await fetch(`${base}${probe.path}`, {
+          ...probe.init,
+          headers,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
         const body = await res.text();
         let problem: string | undefined;
         try {

@@ -25,7 +25,12 @@ export async function smokeSignIn(cognito: CognitoIdentityProviderClient, pool: 
     await createUser(cognito, userPoolId, SMOKE_USERNAME, password);
   }
   const result = await cognito.send(
-    new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: pool.smokeClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: SMOKE_USERNAME, PASSWORD: password } }),
+    new AdminInitiateAuthCommand({
+      UserPoolId: userPoolId,
+      ClientId: pool.smokeClientId,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: SMOKE_USERNAME, PASSWORD: password },
+    }),
   );
   const token = result.AuthenticationResult?.AccessToken;
   if (!token) throw new Error(`the smoke customer got no token (challenge: ${result.ChallengeName ?? 'none'})`);

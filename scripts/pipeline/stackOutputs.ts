@@ -35,7 +35,9 @@ export type StackOutputs = z.infer<typeof StackOutputs>;
 export function readStackOutputs(file: string): StackOutputs {
   const parsed = StackOutputs.safeParse(readJson(file));
   if (!parsed.success) {
-    throw new Error(`${file} is not the output of \`pulumi stack output --json\`: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file} is not the output of \`pulumi stack output --json\`: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

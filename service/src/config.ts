@@ -11,7 +11,12 @@ const Env = z.object({
   COGNITO_USER_POOL_ID: z.string().optional(),
   COGNITO_CLIENT_ID: z
     .string()
-    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string()).min(1)),
   /** Only locally: cognito-local's issuer and JWKS (http). */
   COGNITO_ISSUER: z.url().optional(),
@@ -21,10 +26,18 @@ const Env = z.object({
   CORS_ALLOWED_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url().refine((o) => new URL(o).origin === o, 'must be an origin: scheme://host[:port], no path'))),
   /** "true" where the stack serves HTTPS: responses carry Strict-Transport-Security. */
-  HSTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  HSTS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Below ECS's stopTimeout (infra keeps them in step). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
 });

@@ -27,7 +27,10 @@ export const OrderId = z
   .refine(isOrderId, 'must be an order id (a 26-character ULID)')
   .meta({ description: 'Order id (ULID, sortable by creation time)', example: '01JD3Z8J6W9X4T4B2M8Q5R7N1C' });
 
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').meta({ example: 'EUR' });
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  .meta({ example: 'EUR' });
 const MinorUnits = z.number().int().min(0).max(1_000_000_000).meta({ description: 'Amount in minor units (cents)' });
 
 export const OrderLineRequest = z
@@ -52,15 +55,16 @@ export const CreateOrderRequest = z
   })
   .meta({ id: 'CreateOrderRequest', description: 'Products and quantities; prices and the total are set by the server.' });
 
-export const CancelOrderRequest = z
-  .strictObject({ reason: printable(200).optional() })
-  .meta({ id: 'CancelOrderRequest' });
+export const CancelOrderRequest = z.strictObject({ reason: printable(200).optional() }).meta({ id: 'CancelOrderRequest' });
 
 export const ListOrdersQuery = z.strictObject({
   // Published as the integer it is; a query string arrives as text, so only plain digits become a number
   // (no `1e1`, ` 5`, `0x10`): anything else stays text and fails as not a number.
   limit: z
-    .preprocess((value) => (typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value), z.int('must be a whole number from 1 to 100').min(1).max(100))
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value),
+      z.int('must be a whole number from 1 to 100').min(1).max(100),
+    )
     .default(20)
     .meta({ description: 'Page size (1–100)' }),
   cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from a previous page’s nextCursor' }),
@@ -76,9 +80,7 @@ export const PutProductRequest = z
   .meta({ id: 'PutProductRequest' });
 
 export const OrderItem = z.object({ sku: Sku, quantity: z.number().int(), unitPrice: MinorUnits }).meta({ id: 'OrderItem' });
-export const StatusChange = z
-  .object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime(), reason: z.string().optional() })
-  .meta({ id: 'StatusChange' });
+export const StatusChange = z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime(), reason: z.string().optional() }).meta({ id: 'StatusChange' });
 
 export const Order = z
   .object({
@@ -95,9 +97,7 @@ export const Order = z
   })
   .meta({ id: 'Order' });
 
-export const OrderList = z
-  .object({ items: z.array(Order), nextCursor: z.string().optional() })
-  .meta({ id: 'OrderList' });
+export const OrderList = z.object({ items: z.array(Order), nextCursor: z.string().optional() }).meta({ id: 'OrderList' });
 
 export const Product = z
   .object({ sku: Sku, name: z.string(), price: MinorUnits, currency: Currency, stock: z.number().int(), updatedAt: z.iso.datetime() })
@@ -107,9 +107,7 @@ export const ProductList = z.object({ items: z.array(Product) }).meta({ id: 'Pro
 
 export const Health = z.object({ status: z.enum(['ok']) }).meta({ id: 'Health' });
 
-export const Readiness = z
-  .object({ status: z.enum(['ok', 'unavailable']), store: z.enum(['reachable', 'unreachable']) })
-  .meta({ id: 'Readiness' });
+export const Readiness = z.object({ status: z.enum(['ok', 'unavailable']), store: z.enum(['reachable', 'unreachable']) }).meta({ id: 'Readiness' });
 
 export const Problem = z
   .object({

@@ -52,7 +52,10 @@ describe('CORS', () => {
   });
 
   it('lets the allowed origin read answers and the headers it needs', async () => {
-    const res = await edge.http.get('/v1/orders').set('Origin', STOREFRONT).set('Authorization', await edge.auth('alice'));
+    const res = await edge.http
+      .get('/v1/orders')
+      .set('Origin', STOREFRONT)
+      .set('Authorization', await edge.auth('alice'));
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(STOREFRONT);
     expect(res.headers['access-control-expose-headers']).toContain('Location');
@@ -72,7 +75,10 @@ describe('CORS', () => {
   it('takes the allow-list from the task environment, refusing anything that is not an origin', () => {
     const base = { TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'p' };
     expect(readConfig(base).CORS_ALLOWED_ORIGINS).toEqual([]);
-    expect(readConfig({ ...base, CORS_ALLOWED_ORIGINS: `${STOREFRONT}, http://localhost:3000` }).CORS_ALLOWED_ORIGINS).toEqual([STOREFRONT, 'http://localhost:3000']);
+    expect(readConfig({ ...base, CORS_ALLOWED_ORIGINS: `${STOREFRONT}, http://localhost:3000` }).CORS_ALLOWED_ORIGINS).toEqual([
+      STOREFRONT,
+      'http://localhost:3000',
+    ]);
     expect(() => readConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://shop.example.com/path' })).toThrow(/CORS_ALLOWED_ORIGINS/);
     expect(readConfig({ ...base, HSTS: 'true' }).HSTS).toBe(true);
   });

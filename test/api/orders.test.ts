@@ -61,7 +61,14 @@ describe('POST /v1/orders', () => {
     ['a quantity as a string', [{ sku: 'KB-001', quantity: '2' }], 'items[0].quantity'],
     ['a malformed sku', [{ sku: 'kb 001', quantity: 1 }], 'items[0].sku'],
     ['a missing sku', [{ quantity: 1 }], 'items[0].sku'],
-    ['a repeated sku', [{ sku: 'KB-001', quantity: 1 }, { sku: 'KB-001', quantity: 1 }], 'items[1].sku'],
+    [
+      'a repeated sku',
+      [
+        { sku: 'KB-001', quantity: 1 },
+        { sku: 'KB-001', quantity: 1 },
+      ],
+      'items[1].sku',
+    ],
     ['an unknown product', [{ sku: 'NOPE-1', quantity: 1 }], 'items[0].sku'],
   ])('rejects %s with a 422 naming the field and writes nothing', async (_name, items, field) => {
     const before = await api.table.snapshot();
@@ -133,9 +140,7 @@ describe('POST /v1/orders', () => {
     });
 
     it('creates exactly one order when the same request races itself', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 8 }, () => placeOrder(bob, [{ sku: 'CB-004', quantity: 1 }], { 'Idempotency-Key': 'race-1' })),
-      );
+      const results = await Promise.all(Array.from({ length: 8 }, () => placeOrder(bob, [{ sku: 'CB-004', quantity: 1 }], { 'Idempotency-Key': 'race-1' })));
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(202));
       expect(new Set(results.map((r) => r.body.orderId)).size).toBe(1);
     });
@@ -177,10 +182,16 @@ describe('GET /v1/orders', () => {
     const token = await carol.auth('alice');
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await carol.http.post('/v1/orders').set('Authorization', token).send({ items: [{ sku: 'CB-004', quantity: i + 1 }] });
+      const res = await carol.http
+        .post('/v1/orders')
+        .set('Authorization', token)
+        .send({ items: [{ sku: 'CB-004', quantity: i + 1 }] });
       created.push(res.body.orderId);
     }
-    await carol.http.post('/v1/orders').set('Authorization', await carol.auth('bob')).send({ items: [{ sku: 'CB-004', quantity: 1 }] });
+    await carol.http
+      .post('/v1/orders')
+      .set('Authorization', await carol.auth('bob'))
+      .send({ items: [{ sku: 'CB-004', quantity: 1 }] });
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -202,7 +213,10 @@ describe('GET /v1/orders', () => {
 
   it('refuses a cursor issued to someone else, and a hand-made one stays in the caller’s own orders', async () => {
     const aliceToken = await carol.auth('alice');
-    const page = (await carol.http.get('/v1/orders').query({ limit: 2 }).set('Authorization', aliceToken)).body as { items: Array<{ orderId: string }>; nextCursor: string };
+    const page = (await carol.http.get('/v1/orders').query({ limit: 2 }).set('Authorization', aliceToken)).body as {
+      items: Array<{ orderId: string }>;
+      nextCursor: string;
+    };
     const bobToken = await tokenFor('bob');
     const replayed = await carol.http.get('/v1/orders').query({ cursor: page.nextCursor }).set('Authorization', `Bearer ${bobToken}`);
     expect(replayed.status).toBe(400);
@@ -223,7 +237,10 @@ describe('GET /v1/orders', () => {
     [{ cursor: 'garbage' }, 'query.cursor'],
     [{ sort: 'asc' }, 'query.sort'],
   ])('answers 400 for %j naming %s', async (query, field) => {
-    const res = await carol.http.get('/v1/orders').query(query).set('Authorization', await carol.auth('alice'));
+    const res = await carol.http
+      .get('/v1/orders')
+      .query(query)
+      .set('Authorization', await carol.auth('alice'));
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });

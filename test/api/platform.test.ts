@@ -25,7 +25,12 @@ describe('health', () => {
   it('stays alive when the store is unreachable (the load balancer keeps the task), while readiness and API calls answer 503', async () => {
     const deadPort = await freePort();
     const db = documentClient({ ...LOCAL_AWS, endpoint: `http://127.0.0.1:${deadPort}`, maxAttempts: 1 });
-    const app = createApp({ db, tableName: 'nowhere', verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) }, logger: pino({ level: 'silent' }) });
+    const app = createApp({
+      db,
+      tableName: 'nowhere',
+      verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) },
+      logger: pino({ level: 'silent' }),
+    });
     const http = supertest(app.callback());
     expect((await http.get('/v1/health')).status).toBe(200);
     const health = await http.get('/v1/health/ready');
@@ -41,7 +46,17 @@ describe('health', () => {
   });
 
   it('fails health while shutting down so the load balancer stops routing here', async () => {
-    const app = createApp({ db: api.table.db, tableName: api.table.tableName, verifier: { verify: async () => { throw new Error(); } }, logger: pino({ level: 'silent' }), isShuttingDown: () => true });
+    const app = createApp({
+      db: api.table.db,
+      tableName: api.table.tableName,
+      verifier: {
+        verify: async () => {
+          throw new Error();
+        },
+      },
+      logger: pino({ level: 'silent' }),
+      isShuttingDown: () => true,
+    });
     for (const path of ['/v1/health', '/v1/health/ready']) {
       const res = await supertest(app.callback()).get(path);
       expect(res.status).toBe(503);
@@ -104,7 +119,12 @@ describe('HTTP conventions', () => {
   it('logs one JSON line per request with the request id and the ALB trace id', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const app = createApp({ db: api.table.db, tableName: api.table.tableName, verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) }, logger });
+    const app = createApp({
+      db: api.table.db,
+      tableName: api.table.tableName,
+      verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) },
+      logger,
+    });
     await supertest(app.callback()).get('/v1/health').set('X-Request-Id', 'req-42').set('X-Amzn-Trace-Id', 'Root=1-67891233-abcdef012345678912345678');
     const entry = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request');
     expect(entry).toMatchObject({ requestId: 'req-42', traceId: 'Root=1-67891233-abcdef012345678912345678', method: 'GET', path: '/v1/health', status: 200 });

@@ -24,7 +24,10 @@ describe('products', () => {
     expect([located.status, located.body]).toEqual([200, created.body]); // Location names a readable resource
     const replaced = await api.http.put('/v1/products/NEW-1').set('Authorization', admin).send({ name: 'New thing', price: 1500, currency: 'EUR', stock: 7 });
     expect(replaced.status).toBe(200);
-    const order = await api.http.post('/v1/orders').set('Authorization', await api.auth('alice')).send({ items: [{ sku: 'NEW-1', quantity: 2 }] });
+    const order = await api.http
+      .post('/v1/orders')
+      .set('Authorization', await api.auth('alice'))
+      .send({ items: [{ sku: 'NEW-1', quantity: 2 }] });
     expect(order.body).toMatchObject({ total: 3000, items: [{ sku: 'NEW-1', unitPrice: 1500 }] });
   });
 
@@ -40,14 +43,22 @@ describe('products', () => {
     const res = await api.http
       .post('/v1/orders')
       .set('Authorization', await api.auth('alice'))
-      .send({ items: [{ sku: 'KB-001', quantity: 1 }, { sku: 'USD-1', quantity: 1 }] });
+      .send({
+        items: [
+          { sku: 'KB-001', quantity: 1 },
+          { sku: 'USD-1', quantity: 1 },
+        ],
+      });
     expect(res.status).toBe(422);
     expect(res.body.errors[0]).toMatchObject({ field: 'items[1].sku', pointer: '#/items/1/sku' });
   });
 
   it('is 403 for customers and writes nothing', async () => {
     const before = await api.table.snapshot();
-    const res = await api.http.put('/v1/products/KB-001').set('Authorization', await api.auth('alice')).send({ name: 'Free', price: 0, currency: 'EUR', stock: 1 });
+    const res = await api.http
+      .put('/v1/products/KB-001')
+      .set('Authorization', await api.auth('alice'))
+      .send({ name: 'Free', price: 0, currency: 'EUR', stock: 1 });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(await api.table.snapshot()).toEqual(before);
@@ -60,13 +71,19 @@ describe('products', () => {
     [{ name: '', price: 1, currency: 'EUR', stock: 1 }, 'name'],
     [{ price: 1, currency: 'EUR', stock: 1 }, 'name'],
   ])('answers 422 for %j naming %s', async (body, field) => {
-    const res = await api.http.put('/v1/products/BAD-1').set('Authorization', await api.auth('admin')).send(body);
+    const res = await api.http
+      .put('/v1/products/BAD-1')
+      .set('Authorization', await api.auth('admin'))
+      .send(body);
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
   it('answers 400 for a malformed sku in the path', async () => {
-    const res = await api.http.put('/v1/products/bad%20sku').set('Authorization', await api.auth('admin')).send({ name: 'x', price: 1, currency: 'EUR', stock: 1 });
+    const res = await api.http
+      .put('/v1/products/bad%20sku')
+      .set('Authorization', await api.auth('admin'))
+      .send({ name: 'x', price: 1, currency: 'EUR', stock: 1 });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('path.sku');
   });

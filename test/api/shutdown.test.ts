@@ -35,7 +35,13 @@ describe('graceful shutdown', () => {
   it('force-closes what is still open after the timeout', async () => {
     const app = new Koa();
     app.use(() => new Promise(() => undefined)); // never answers
-    const running = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 200, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
+    const running = await listen(app, {
+      port: 0,
+      host: '127.0.0.1',
+      shutdownTimeoutMs: 200,
+      logger: pino({ level: 'silent' }),
+      state: { shuttingDown: false },
+    });
     const hung = get(running.port, '/hang').catch((err: Error) => err.message);
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();

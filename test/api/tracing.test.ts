@@ -41,19 +41,32 @@ afterAll(async () => {
 it('exports a server span in the ALB’s X-Ray trace, the order write under it, and a client span per DynamoDB call', async () => {
   const port = await freePort();
   const address = receiver.address() as { port: number };
-  const api = spawnTs('service/src/main.ts', apiProcessEnv(standIns(), table.tableName, port, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`, OTEL_BSP_SCHEDULE_DELAY: '100' }));
+  const api = spawnTs(
+    'service/src/main.ts',
+    apiProcessEnv(standIns(), table.tableName, port, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`, OTEL_BSP_SCHEDULE_DELAY: '100' }),
+  );
   try {
     await waitFor(async () => (await request(port, 'GET', '/v1/health', {})).status === 200, 30_000, 'the API', api);
     const root = '1-67891233-abcdef012345678912345678';
-    const res = await request(port, 'POST', '/v1/orders', {
-      Authorization: `Bearer ${await tokenFor('alice')}`,
-      'Content-Type': 'application/json',
-      'X-Amzn-Trace-Id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
-    }, JSON.stringify({ items: [{ sku: 'KB-001', quantity: 1 }] }));
+    const res = await request(
+      port,
+      'POST',
+      '/v1/orders',
+      {
+        Authorization: `Bearer ${await tokenFor('alice')}`,
+        'Content-Type': 'application/json',
+        'X-Amzn-Trace-Id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
+      },
+      JSON.stringify({ items: [{ sku: 'KB-001', quantity: 1 }] }),
+    );
     expect(res.status).toBe(202);
     const traceId = root.slice(2).replace('-', '');
     await waitFor(async () => spans.some((s) => s.traceId === traceId && s.kind === 2), 10_000, 'the server span');
-    await waitFor(async () => spans.filter((s) => s.traceId === traceId && s.kind === 3).length >= 2 && spans.some((s) => s.name === 'orders.place'), 10_000, 'the DynamoDB spans');
+    await waitFor(
+      async () => spans.filter((s) => s.traceId === traceId && s.kind === 3).length >= 2 && spans.some((s) => s.name === 'orders.place'),
+      10_000,
+      'the DynamoDB spans',
+    );
     const inTrace = spans.filter((s) => s.traceId === traceId);
     const server = inTrace.find((s) => s.kind === 2)!;
     expect(server.name).toBe('POST /v1/orders'); // named after the matched route

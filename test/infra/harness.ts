@@ -41,14 +41,25 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
   const base = { arn: `arn:aws:${service}:${REGION}:${ACCOUNT}:${service}/${resourceName}`, name: resourceName };
   switch (type) {
     case 'aws:dynamodb/table:Table':
-      return { ...base, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}`, streamArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}/stream/2026-11-25T00:00:00.000` };
+      return {
+        ...base,
+        arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}`,
+        streamArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resourceName}/stream/2026-11-25T00:00:00.000`,
+      };
     case 'aws:lb/loadBalancer:LoadBalancer':
       return { ...base, dnsName: `${resourceName}-123.${REGION}.elb.amazonaws.com`, arnSuffix: `app/${resourceName}/abc123`, zoneId: 'Z32O12XQLNTSW2' };
     case 'aws:acm/certificate:Certificate':
       return {
         ...base,
         arn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/${name}`,
-        domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_abc.${String(inputs.domainName)}.`, resourceRecordType: 'CNAME', resourceRecordValue: '_xyz.acm-validations.aws.' }],
+        domainValidationOptions: [
+          {
+            domainName: inputs.domainName,
+            resourceRecordName: `_abc.${String(inputs.domainName)}.`,
+            resourceRecordType: 'CNAME',
+            resourceRecordValue: '_xyz.acm-validations.aws.',
+          },
+        ],
       };
     case 'aws:acm/certificateValidation:CertificateValidation':
       return { ...base, certificateArn: inputs.certificateArn };
@@ -153,7 +164,7 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => (value as { apply(f: (v: unknown) => void): void }).apply(resolve)) : value;
   }
   // Registrations started by the program settle after its outputs; wait until the graph stops growing.
-  for (let seen = -1; seen !== resources.length; ) {
+  for (let seen = -1; seen !== resources.length;) {
     seen = resources.length;
     await new Promise((r) => setTimeout(r, 50));
   }

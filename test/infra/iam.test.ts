@@ -31,15 +31,33 @@ describe('the IAM contract', () => {
     await api.http.get('/v1/health/ready').expect(200);
     await api.http.get('/v1/products').set('Authorization', alice).expect(200);
     await api.http.put('/v1/products/IAM-001').set('Authorization', admin).send({ name: 'IAM item', price: 100, currency: 'EUR', stock: 5 }).expect(201);
-    const created = await api.http.post('/v1/orders').set('Authorization', alice).set('Idempotency-Key', 'iam-1').send({ items: [{ sku: 'IAM-001', quantity: 2 }] }).expect(202);
-    await api.http.post('/v1/orders').set('Authorization', alice).set('Idempotency-Key', 'iam-1').send({ items: [{ sku: 'IAM-001', quantity: 2 }] }).expect(202);
+    const created = await api.http
+      .post('/v1/orders')
+      .set('Authorization', alice)
+      .set('Idempotency-Key', 'iam-1')
+      .send({ items: [{ sku: 'IAM-001', quantity: 2 }] })
+      .expect(202);
+    await api.http
+      .post('/v1/orders')
+      .set('Authorization', alice)
+      .set('Idempotency-Key', 'iam-1')
+      .send({ items: [{ sku: 'IAM-001', quantity: 2 }] })
+      .expect(202);
     const orderId = created.body.orderId as string;
     await eventually(async () => (await api.http.get(`/v1/orders/${orderId}`).set('Authorization', alice)).body.status === 'CONFIRMED', 20_000, 'CONFIRMED');
     await api.http.get('/v1/orders?limit=5').set('Authorization', alice).expect(200);
     await api.http.post(`/v1/orders/${orderId}/cancel`).set('Authorization', alice).send({}).expect(200);
     await eventually(async () => (await api.table.snapshot()).find((i) => i.orderId === orderId && i.stockState === 'RELEASED'), 20_000, 'stock released');
-    const short = await api.http.post('/v1/orders').set('Authorization', alice).send({ items: [{ sku: 'IAM-001', quantity: 50 }] }).expect(202);
-    await eventually(async () => (await api.http.get(`/v1/orders/${short.body.orderId as string}`).set('Authorization', alice)).body.status === 'REJECTED', 20_000, 'REJECTED');
+    const short = await api.http
+      .post('/v1/orders')
+      .set('Authorization', alice)
+      .send({ items: [{ sku: 'IAM-001', quantity: 50 }] })
+      .expect(202);
+    await eventually(
+      async () => (await api.http.get(`/v1/orders/${short.body.orderId as string}`).set('Authorization', alice)).body.status === 'REJECTED',
+      20_000,
+      'REJECTED',
+    );
 
     const calls = recordedCalls();
     const seen = (role: string) => [...new Set(calls.filter((c) => c.role === role).map((c) => `${c.action}${c.index ? ` (index ${c.index})` : ''}`))].sort();
@@ -57,14 +75,20 @@ describe('the IAM contract', () => {
     const provoked = takeRecordedCalls((c) => c.action === 'dynamodb:Scan');
     expect(provoked).toHaveLength(1);
     const findings = (await checkRecordedCalls(provoked, stacks)).map(describeFinding);
-    expect(findings).toEqual(
-      stacks.map((s) => `${s.stack}: the api role may not dynamodb:Scan on ${s.tableArn} (ImplicitlyDenied; Scan in iam.test.ts)`),
-    );
+    expect(findings).toEqual(stacks.map((s) => `${s.stack}: the api role may not dynamodb:Scan on ${s.tableArn} (ImplicitlyDenied; Scan in iam.test.ts)`));
   });
 
   it('the evaluator is not a rubber stamp: a policy widened to dynamodb:* allows the scan', async () => {
-    const widened = stacks.map((s) => ({ ...s, roles: { ...s.roles, api: { ...s.roles.api, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: s.tableArn }] } } } }));
-    expect((await checkMustDeny(widened)).filter((f) => f.role === 'api').map((f) => f.action)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteTable']));
+    const widened = stacks.map((s) => ({
+      ...s,
+      roles: {
+        ...s.roles,
+        api: { ...s.roles.api, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: s.tableArn }] } },
+      },
+    }));
+    expect((await checkMustDeny(widened)).filter((f) => f.role === 'api').map((f) => f.action)).toEqual(
+      expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteTable']),
+    );
   });
 });
 

@@ -50,48 +50,96 @@ describe('guard rules', () => {
   });
 
   it('no-public-task-ip catches a task with a public IP', () => {
-    expect(caught(noPublicTaskIps, withChange('aws:ecs/service:Service', (i) => (i.networkConfiguration.assignPublicIp = true)))).toEqual(['assignPublicIp must be false']);
+    expect(
+      caught(
+        noPublicTaskIps,
+        withChange('aws:ecs/service:Service', (i) => (i.networkConfiguration.assignPublicIp = true)),
+      ),
+    ).toEqual(['assignPublicIp must be false']);
   });
 
   it('no-open-security-group catches the tasks opened to the internet, and a non-web port on the ALB', () => {
-    const taskOpen = withChange('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule', (i) => {
-      delete i.referencedSecurityGroupId;
-      i.cidrIpv4 = '0.0.0.0/0';
-    }, 'task-from-alb');
+    const taskOpen = withChange(
+      'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+      (i) => {
+        delete i.referencedSecurityGroupId;
+        i.cidrIpv4 = '0.0.0.0/0';
+      },
+      'task-from-alb',
+    );
     expect(caught(noOpenIngress, taskOpen)).toEqual(['open to the internet on tcp 5000-5000']);
-    const sshOnAlb = withChange('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule', (i) => {
-      i.fromPort = 22;
-      i.toPort = 22;
-    }, 'alb-80-ipv4');
+    const sshOnAlb = withChange(
+      'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+      (i) => {
+        i.fromPort = 22;
+        i.toPort = 22;
+      },
+      'alb-80-ipv4',
+    );
     expect(caught(noOpenIngress, sshOnAlb)).toEqual(['open to the internet on tcp 22-22']);
   });
 
   it('encrypted-data catches an unencrypted table and queue', () => {
-    expect(caught(encryptedData, withChange('aws:dynamodb/table:Table', (i) => (i.serverSideEncryption = { enabled: false })))).toEqual(['serverSideEncryption must be enabled']);
-    expect(caught(encryptedData, withChange('aws:sqs/queue:Queue', (i) => delete i.sqsManagedSseEnabled))).toEqual(['queue must use SSE (sqsManagedSseEnabled or a KMS key)']);
+    expect(
+      caught(
+        encryptedData,
+        withChange('aws:dynamodb/table:Table', (i) => (i.serverSideEncryption = { enabled: false })),
+      ),
+    ).toEqual(['serverSideEncryption must be enabled']);
+    expect(
+      caught(
+        encryptedData,
+        withChange('aws:sqs/queue:Queue', (i) => delete i.sqsManagedSseEnabled),
+      ),
+    ).toEqual(['queue must use SSE (sqsManagedSseEnabled or a KMS key)']);
   });
 
   it('log-retention catches a group without retention and a Lambda logging elsewhere', () => {
-    expect(caught(logRetention, withChange('aws:cloudwatch/logGroup:LogGroup', (i) => delete i.retentionInDays))).toEqual(['retentionInDays must be set']);
-    expect(caught(logRetention, withChange('aws:lambda/function:Function', (i) => delete i.loggingConfig))).toEqual(['must log to a log group declared with a retention']);
+    expect(
+      caught(
+        logRetention,
+        withChange('aws:cloudwatch/logGroup:LogGroup', (i) => delete i.retentionInDays),
+      ),
+    ).toEqual(['retentionInDays must be set']);
+    expect(
+      caught(
+        logRetention,
+        withChange('aws:lambda/function:Function', (i) => delete i.loggingConfig),
+      ),
+    ).toEqual(['must log to a log group declared with a retention']);
   });
 
   it('required-alarms catches a missing alarm and a silent one', () => {
     expect(caught(requiredAlarms, without('aws:cloudwatch/metricAlarm:MetricAlarm', 'iterator-age'))).toEqual(['no alarm on AWS/Lambda IteratorAge']);
-    expect(caught(requiredAlarms, withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => (i.alarmActions = []), 'dead-letters'))).toEqual(['alarm notifies nobody']);
+    expect(
+      caught(
+        requiredAlarms,
+        withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => (i.alarmActions = []), 'dead-letters'),
+      ),
+    ).toEqual(['alarm notifies nobody']);
   });
 
   it('required-alarms catches an alarm on a series AWS does not publish (ThrottledRequests by TableName alone)', () => {
-    const tableOnly = withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => {
-      i.metricQueries[0].metric.metricName = 'ThrottledRequests';
-    }, 'table-throttles');
-    expect(caught(requiredAlarms, tableOnly)).toEqual(['AWS/DynamoDB ThrottledRequests is not published with the dimensions [TableName]: the alarm watches nothing']);
+    const tableOnly = withChange(
+      'aws:cloudwatch/metricAlarm:MetricAlarm',
+      (i) => {
+        i.metricQueries[0].metric.metricName = 'ThrottledRequests';
+      },
+      'table-throttles',
+    );
+    expect(caught(requiredAlarms, tableOnly)).toEqual([
+      'AWS/DynamoDB ThrottledRequests is not published with the dimensions [TableName]: the alarm watches nothing',
+    ]);
   });
 
   it('required-alarms catches a 5xx alarm blind to the load balancer’s own errors, and nobody subscribed on stage/main', () => {
-    const targetOnly = withChange('aws:cloudwatch/metricAlarm:MetricAlarm', (i) => {
-      i.metricQueries = i.metricQueries.filter((q: Json) => q.id !== 'elb5xx');
-    }, 'api-5xx-rate');
+    const targetOnly = withChange(
+      'aws:cloudwatch/metricAlarm:MetricAlarm',
+      (i) => {
+        i.metricQueries = i.metricQueries.filter((q: Json) => q.id !== 'elb5xx');
+      },
+      'api-5xx-rate',
+    );
     expect(caught(requiredAlarms, targetOnly)).toEqual(['no alarm on AWS/ApplicationELB HTTPCode_ELB_5XX_Count']);
     const nobody = clean.filter((r) => r.type !== 'aws:sns/topicSubscription:TopicSubscription');
     expect(caught(requiredAlarms, nobody, 'stage')).toEqual(['no one is subscribed to the alarms in stage']);
@@ -109,19 +157,31 @@ describe('guard rules', () => {
   it('production-sign-in catches a password client or unenforced threat protection on main', () => {
     const password = withChange('aws:cognito/userPoolClient:UserPoolClient', (i) => i.explicitAuthFlows.push('ALLOW_USER_PASSWORD_AUTH'), 'smoke');
     expect(caught(productionSignIn, password)).toEqual(['a public client must not accept passwords on main (SRP and refresh only)']);
-    expect(caught(productionSignIn, withChange('aws:cognito/userPool:UserPool', (i) => (i.userPoolAddOns = { advancedSecurityMode: 'AUDIT' })))).toEqual(['threat protection must be ENFORCED on main']);
+    expect(
+      caught(
+        productionSignIn,
+        withChange('aws:cognito/userPool:UserPool', (i) => (i.userPoolAddOns = { advancedSecurityMode: 'AUDIT' })),
+      ),
+    ).toEqual(['threat protection must be ENFORCED on main']);
     expect(caught(productionSignIn, password, 'stage')).toEqual([]);
   });
 
   it('alarm-topic-deliverable catches the AWS-managed SNS key, and a key CloudWatch may not use', () => {
-    expect(caught(alarmTopicDeliverable, withChange('aws:sns/topic:Topic', (i) => (i.kmsMasterKeyId = 'alias/aws/sns')))).toEqual([
-      'alias/aws/sns is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped',
-    ]);
-    const noGrant = withChange('aws:kms/key:Key', (i) => {
-      const doc = JSON.parse(i.policy);
-      doc.Statement = doc.Statement.filter((s: Json) => s.Principal?.Service !== 'cloudwatch.amazonaws.com');
-      i.policy = JSON.stringify(doc);
-    }, 'alarms');
+    expect(
+      caught(
+        alarmTopicDeliverable,
+        withChange('aws:sns/topic:Topic', (i) => (i.kmsMasterKeyId = 'alias/aws/sns')),
+      ),
+    ).toEqual(['alias/aws/sns is AWS-managed: its policy cannot let CloudWatch publish, alarms would be dropped']);
+    const noGrant = withChange(
+      'aws:kms/key:Key',
+      (i) => {
+        const doc = JSON.parse(i.policy);
+        doc.Statement = doc.Statement.filter((s: Json) => s.Principal?.Service !== 'cloudwatch.amazonaws.com');
+        i.policy = JSON.stringify(doc);
+      },
+      'alarms',
+    );
     expect(caught(alarmTopicDeliverable, noGrant)).toEqual(['no KMS key in the stack lets cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*']);
   });
 
@@ -129,20 +189,43 @@ describe('guard rules', () => {
     const noPitr = withChange('aws:dynamodb/table:Table', (i) => (i.pointInTimeRecovery = { enabled: false }));
     expect(caught(pitrOnProtectedStacks, noPitr, 'stage')).toEqual(['point-in-time recovery must be on in stage']);
     expect(caught(pitrOnProtectedStacks, noPitr, 'development')).toEqual([]);
-    expect(caught(pitrOnProtectedStacks, withChange('aws:dynamodb/table:Table', (i) => (i.deletionProtectionEnabled = false)), 'main')).toEqual(['deletion protection must be on in main']);
+    expect(
+      caught(
+        pitrOnProtectedStacks,
+        withChange('aws:dynamodb/table:Table', (i) => (i.deletionProtectionEnabled = false)),
+        'main',
+      ),
+    ).toEqual(['deletion protection must be on in main']);
   });
 
   it('least-privilege-iam catches wildcard actions and "*" resources AWS does not require', () => {
     const widen = (mutate: (statement: Json) => void) =>
-      withChange('aws:iam/rolePolicy:RolePolicy', (i) => {
-        const doc = JSON.parse(i.policy);
-        mutate(doc.Statement[0]);
-        i.policy = JSON.stringify(doc);
-      }, '-task');
-    expect(caught(leastPrivilegeIam, widen((s) => (s.Action = ['dynamodb:*'])))).toEqual(['wildcard action dynamodb:* in OrderTable']);
-    expect(caught(leastPrivilegeIam, widen((s) => (s.Resource = ['*'])))).toContain('dynamodb:GetItem on Resource "*" in OrderTable');
-    expect(caught(leastPrivilegeIam, widen((s) => (s.Resource = ['arn:aws:dynamodb:eu-west-1:123456789012:*'])))).toEqual([
-      'resource arn:aws:dynamodb:eu-west-1:123456789012:* is every resource of a service',
-    ]);
+      withChange(
+        'aws:iam/rolePolicy:RolePolicy',
+        (i) => {
+          const doc = JSON.parse(i.policy);
+          mutate(doc.Statement[0]);
+          i.policy = JSON.stringify(doc);
+        },
+        '-task',
+      );
+    expect(
+      caught(
+        leastPrivilegeIam,
+        widen((s) => (s.Action = ['dynamodb:*'])),
+      ),
+    ).toEqual(['wildcard action dynamodb:* in OrderTable']);
+    expect(
+      caught(
+        leastPrivilegeIam,
+        widen((s) => (s.Resource = ['*'])),
+      ),
+    ).toContain('dynamodb:GetItem on Resource "*" in OrderTable');
+    expect(
+      caught(
+        leastPrivilegeIam,
+        widen((s) => (s.Resource = ['arn:aws:dynamodb:eu-west-1:123456789012:*'])),
+      ),
+    ).toEqual(['resource arn:aws:dynamodb:eu-west-1:123456789012:* is every resource of a service']);
   });
 });

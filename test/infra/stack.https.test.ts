@@ -6,7 +6,10 @@ import { runStack, type StackRun } from './harness';
 let run: StackRun;
 const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 beforeAll(async () => {
-  run = await runStack('main', { 'orders:domain': { hostname: 'orders.example.com', certificateArn }, 'orders:processor': { memoryMb: 1024, reservedConcurrency: 20, parallelizationFactor: 4 } });
+  run = await runStack('main', {
+    'orders:domain': { hostname: 'orders.example.com', certificateArn },
+    'orders:processor': { memoryMb: 1024, reservedConcurrency: 20, parallelizationFactor: 4 },
+  });
 }, 60_000);
 
 const listener = (port: number) => run.ofType('aws:lb/listener:Listener').find((l: ResourceRecord) => l.inputs.port === port)!.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

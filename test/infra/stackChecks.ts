@@ -26,7 +26,11 @@ export interface StackExpectations {
 }
 
 const policyOf = (run: StackRun, roleName: string) =>
-  JSON.parse(run.one('aws:iam/rolePolicy:RolePolicy', roleName).inputs.policy as string).Statement as Array<{ Sid: string; Action: string[]; Resource: string[] }>;
+  JSON.parse(run.one('aws:iam/rolePolicy:RolePolicy', roleName).inputs.policy as string).Statement as Array<{
+    Sid: string;
+    Action: string[];
+    Resource: string[];
+  }>;
 
 /** The checks every stack must pass, with the per-stack numbers it must show. */
 /** The task definition's containers, and the API container's environment as a map. */
@@ -90,7 +94,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
     });
 
     it('gives each caller its own app client, with only the flows it needs; the gate’s password client never on main', () => {
-      const clients: Record<string, Json> = Object.fromEntries(run.ofType('aws:cognito/userPoolClient:UserPoolClient').map((c) => [c.inputs.name, c.inputs as Json]));
+      const clients: Record<string, Json> = Object.fromEntries(
+        run.ofType('aws:cognito/userPoolClient:UserPoolClient').map((c) => [c.inputs.name, c.inputs as Json]),
+      );
       const gate = stack !== 'main';
       expect(Object.keys(clients).sort()).toEqual(['orders-api', 'orders-smoke', ...(gate ? ['orders-loadtest'] : [])].sort());
       expect(clients['orders-api']!.explicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
@@ -130,7 +136,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
       });
       expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual(m.filterPatterns);
       // Only the key AWS documents for DynamoDB stream filtering.
-      expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => Object.keys(JSON.parse(f.pattern)))).toEqual(m.filterPatterns.map(() => ['dynamodb']));
+      expect(mapping.filterCriteria.filters.map((f: { pattern: string }) => Object.keys(JSON.parse(f.pattern)))).toEqual(
+        m.filterPatterns.map(() => ['dynamodb']),
+      );
       const queue = run.one('aws:sqs/queue:Queue');
       expect(mapping.destinationConfig.onFailure.destinationArn).toContain(queue.name);
       expect(queue.inputs.messageRetentionSeconds).toBe(m.onFailure.messageRetentionSeconds);
@@ -169,7 +177,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(bySid.ReadThisStream!.Resource).toEqual([run.outputs.streamArn]);
       // ListStreams is not scoped to a stream: granting it on one grants nothing the poller needs.
       expect(bySid.ReadThisStream!.Action).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
-      expect(bySid.ReserveAndReleaseStock).toEqual(expect.objectContaining({ Action: ['dynamodb:UpdateItem'], Resource: [expect.stringMatching(/:table\/orders-/)] }));
+      expect(bySid.ReserveAndReleaseStock).toEqual(
+        expect.objectContaining({ Action: ['dynamodb:UpdateItem'], Resource: [expect.stringMatching(/:table\/orders-/)] }),
+      );
       expect(bySid.ReportExhaustedBatches!.Resource).toEqual([expect.stringContaining(':sqs:')]);
     });
 
@@ -223,7 +233,10 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(repository.imageTagMutabilityExclusionFilters).toEqual([{ filter: '*-container', filterType: 'WILDCARD' }]);
       expect(containersOf(run).find((c) => c.name === 'api')!.image).toMatch(/@sha256:/); // pinned by digest, not by the moving tag
       expect(JSON.parse(run.one('aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy as string).rules[0].action.type).toBe('expire');
-      expect(containersOf(run).map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([['api', true], ['otel-collector', true]]);
+      expect(containersOf(run).map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([
+        ['api', true],
+        ['otel-collector', true],
+      ]);
     });
 
     it('keeps task traffic to DynamoDB off the NAT: a gateway endpoint in the VPC', () => {
@@ -243,11 +256,24 @@ export function describeStack(stack: string, expected: StackExpectations) {
       }
       const bucket = run.one('aws:s3/bucket:Bucket', 'access-logs');
       expect(lb.accessLogs).toEqual({ bucket: `${bucket.name}-bucket`, prefix: 'alb', enabled: true });
-      expect(run.one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-      expect(run.one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
-      expect((run.one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs as Json).rules[0].expiration.days).toBe(expected.logRetentionDays);
+      expect(run.one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      expect(run.one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs).toMatchObject({
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      });
+      expect((run.one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs as Json).rules[0].expiration.days).toBe(
+        expected.logRetentionDays,
+      );
       const policy = JSON.parse(run.one('aws:s3/bucketPolicy:BucketPolicy').inputs.policy as string);
-      expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket.name}-bucket/alb/AWSLogs/${ACCOUNT}/*` });
+      expect(policy.Statement[0]).toMatchObject({
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${bucket.name}-bucket/alb/AWSLogs/${ACCOUNT}/*`,
+      });
       expect(policy.Statement[1]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
       expect(flow.map((f) => f.inputs)).toEqual([expect.objectContaining({ vpcId: 'vpc-123', trafficType: 'ALL', logDestinationType: 'cloud-watch-logs' })]);
     });
@@ -259,7 +285,11 @@ export function describeStack(stack: string, expected: StackExpectations) {
         return;
       }
       const limit = (run.config['orders:firewall'] as Json).requestsPerIpPer5Minutes;
-      expect(acls[0]!.inputs).toMatchObject({ scope: 'REGIONAL', defaultAction: { allow: {} }, rules: [{ action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } } }] });
+      expect(acls[0]!.inputs).toMatchObject({
+        scope: 'REGIONAL',
+        defaultAction: { allow: {} },
+        rules: [{ action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } } }],
+      });
       const association = run.one('aws:wafv2/webAclAssociation:WebAclAssociation').inputs as Json;
       expect(association.resourceArn).toBe(`arn:aws:lb:eu-west-1:${ACCOUNT}:lb/orders-main`); // the mocks' ARN of the ALB
     });
@@ -278,11 +308,22 @@ export function describeStack(stack: string, expected: StackExpectations) {
       const certificate = run.one('aws:acm/certificate:Certificate').inputs as Json;
       expect(certificate).toMatchObject({ domainName: domain.hostname, validationMethod: 'DNS' });
       const https = listeners.find((l) => l.port === 443)!;
-      expect(https).toMatchObject({ protocol: 'HTTPS', certificateArn: `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/orders-${stack}`, sslPolicy: expect.stringMatching(/TLS13/) });
+      expect(https).toMatchObject({
+        protocol: 'HTTPS',
+        certificateArn: `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/orders-${stack}`,
+        sslPolicy: expect.stringMatching(/TLS13/),
+      });
       expect(run.one('aws:acm/certificateValidation:CertificateValidation').inputs.validationRecordFqdns).toEqual([`_abc.${String(domain.hostname)}`]);
-      expect(listeners.find((l) => l.port === 80)!.defaultActions).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]);
+      expect(listeners.find((l) => l.port === 80)!.defaultActions).toEqual([
+        { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+      ]);
       const alias = run.one('aws:route53/record:Record', 'alias').inputs as Json;
-      expect(alias).toMatchObject({ zoneId: domain.hostedZoneId, name: domain.hostname, type: 'A', aliases: [{ zoneId: 'Z32O12XQLNTSW2', evaluateTargetHealth: true }] });
+      expect(alias).toMatchObject({
+        zoneId: domain.hostedZoneId,
+        name: domain.hostname,
+        type: 'A',
+        aliases: [{ zoneId: 'Z32O12XQLNTSW2', evaluateTargetHealth: true }],
+      });
       expect(alias.aliases[0].name).toMatch(/elb\.amazonaws\.com$/);
       expect(run.outputs.apiUrl).toBe(`https://${String(domain.hostname)}`);
       expect(env.HSTS).toBe('true');
@@ -290,8 +331,18 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('checks liveness only: the target group’s path answers 200 while the table is unreachable', async () => {
       const tg = run.one('aws:lb/targetGroup:TargetGroup').inputs as Json;
-      const db = documentClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-      const app = createApp({ db, tableName: 'unreachable', verifier: { verify: async () => Promise.reject(new Error('no')) }, logger: pino({ level: 'silent' }) });
+      const db = documentClient({
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        endpoint: 'http://127.0.0.1:9',
+        maxAttempts: 1,
+      });
+      const app = createApp({
+        db,
+        tableName: 'unreachable',
+        verifier: { verify: async () => Promise.reject(new Error('no')) },
+        logger: pino({ level: 'silent' }),
+      });
       try {
         const res = await supertest(app.callback()).get(tg.healthCheck.path);
         expect(res.status).toBe(Number(tg.healthCheck.matcher));
@@ -306,7 +357,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(task).toMatchObject({ cpu: String(expected.api.cpu), memory: String(expected.api.memory), runtimePlatform: { cpuArchitecture: 'ARM64' } });
       const target = run.one('aws:appautoscaling/target:Target').inputs as Json;
       expect([target.minCapacity, target.maxCapacity]).toEqual([expected.api.minCount, expected.api.maxCount]);
-      const policies = run.ofType('aws:appautoscaling/policy:Policy').map((p) => (p.inputs as Json).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
+      const policies = run
+        .ofType('aws:appautoscaling/policy:Policy')
+        .map((p) => (p.inputs as Json).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
       expect(policies.sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
       expect(run.one('awsx:ec2:Vpc').inputs.natGateways).toEqual({ strategy: expected.natGateways });
     });
@@ -320,9 +373,15 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('has the alarms and dashboard, notifying the alarm topic', () => {
       const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
-      expect(alarms.map((a) => a.name.replace(`orders-${stack}-`, '')).sort()).toEqual(
-        ['api-5xx-rate', 'api-p99-latency', 'dead-letters', 'healthy-tasks', 'processor-errors', 'processor-iterator-age', 'table-throttles'],
-      );
+      expect(alarms.map((a) => a.name.replace(`orders-${stack}-`, '')).sort()).toEqual([
+        'api-5xx-rate',
+        'api-p99-latency',
+        'dead-letters',
+        'healthy-tasks',
+        'processor-errors',
+        'processor-iterator-age',
+        'table-throttles',
+      ]);
       const thresholds = run.config['orders:alarms'] as Json;
       expect(alarms.find((a) => a.name.endsWith('api-p99-latency'))!.inputs.threshold).toBe(thresholds.p99LatencyMs / 1000);
       const dashboard = JSON.parse(run.one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody as string);
@@ -337,30 +396,55 @@ export function describeStack(stack: string, expected: StackExpectations) {
       const key = run.one('aws:kms/key:Key', 'alarms').inputs as Json;
       expect(key.enableKeyRotation).toBe(true);
       const grant = JSON.parse(key.policy).Statement.find((s: Json) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
-      expect(grant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } });
+      expect(grant).toMatchObject({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      });
       const topic = run.one('aws:sns/topic:Topic').inputs as Json;
       expect(topic.kmsMasterKeyId).toMatch(/^arn:aws:kms:/);
       const notify = (run.config['orders:alarmNotifications'] ?? { emails: [], httpsEndpoints: [] }) as Json;
       const subscriptions = run.ofType('aws:sns/topicSubscription:TopicSubscription').map((s) => [s.inputs.protocol, s.inputs.endpoint]);
-      expect(subscriptions.sort()).toEqual([...notify.emails.map((e: string) => ['email', e]), ...notify.httpsEndpoints.map((u: string) => ['https', u])].sort());
+      expect(subscriptions.sort()).toEqual(
+        [...notify.emails.map((e: string) => ['email', e]), ...notify.httpsEndpoints.map((u: string) => ['https', u])].sort(),
+      );
       if (stack !== 'development') expect(subscriptions.length).toBeGreaterThan(0);
     });
 
     it('sees a total outage: 5xx from the load balancer itself count, and too few healthy tasks alarm', () => {
       const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
       const rate = alarms.find((a) => a.name.endsWith('api-5xx-rate'))!.inputs as Json;
-      expect(rate.metricQueries.map((q: Json) => q.metric?.metricName).filter(Boolean).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
+      expect(
+        rate.metricQueries
+          .map((q: Json) => q.metric?.metricName)
+          .filter(Boolean)
+          .sort(),
+      ).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
       expect(rate.metricQueries.find((q: Json) => q.returnData).expression).toMatch(/FILL\(elb5xx, 0\)/);
       const healthy = alarms.find((a) => a.name.endsWith('healthy-tasks'))!.inputs as Json;
-      expect(healthy).toMatchObject({ metricName: 'HealthyHostCount', comparisonOperator: 'LessThanThreshold', threshold: expected.api.minCount, treatMissingData: 'breaching' });
+      expect(healthy).toMatchObject({
+        metricName: 'HealthyHostCount',
+        comparisonOperator: 'LessThanThreshold',
+        threshold: expected.api.minCount,
+        treatMissingData: 'breaching',
+      });
       expect(Object.keys(healthy.dimensions).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
     });
 
     it('watches throttles on series DynamoDB publishes: reads and writes of the table and each index', () => {
       const throttles = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').find((a) => a.name.endsWith('table-throttles'))!.inputs as Json;
-      const series = throttles.metricQueries.filter((q: Json) => q.metric).map((q: Json) => `${q.metric.metricName} ${Object.keys(q.metric.dimensions).sort().join('+')}`);
+      const series = throttles.metricQueries
+        .filter((q: Json) => q.metric)
+        .map((q: Json) => `${q.metric.metricName} ${Object.keys(q.metric.dimensions).sort().join('+')}`);
       expect(series.sort()).toEqual(
-        ['ReadThrottleEvents TableName', 'WriteThrottleEvents TableName', ...orderTable.globalSecondaryIndexes.flatMap(() => ['ReadThrottleEvents GlobalSecondaryIndexName+TableName', 'WriteThrottleEvents GlobalSecondaryIndexName+TableName'])].sort(),
+        [
+          'ReadThrottleEvents TableName',
+          'WriteThrottleEvents TableName',
+          ...orderTable.globalSecondaryIndexes.flatMap(() => [
+            'ReadThrottleEvents GlobalSecondaryIndexName+TableName',
+            'WriteThrottleEvents GlobalSecondaryIndexName+TableName',
+          ]),
+        ].sort(),
       );
     });
 

@@ -14,7 +14,12 @@ import { npmRun } from '../support/processes';
 it('sells out the flash-sale product exactly and decides every order', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'flash-'));
   const port = await freePort();
-  const run = await npmRun('loadtest', ['--scenario', 'flash-sale', '--duration', '3s', '--thresholds', 'rehearsal', '--flash-stock', '100', '--out', out], { PORT: String(port) }, 150_000);
+  const run = await npmRun(
+    'loadtest',
+    ['--scenario', 'flash-sale', '--duration', '3s', '--thresholds', 'rehearsal', '--flash-stock', '100', '--out', out],
+    { PORT: String(port) },
+    150_000,
+  );
   const file = readdirSync(out).find((f) => f.startsWith('flash-sale-') && f.endsWith('.json'));
   if (!file) throw new Error(run.output);
   const report = JSON.parse(readFileSync(path.join(out, file), 'utf8')) as {

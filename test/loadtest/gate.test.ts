@@ -26,10 +26,22 @@ let out: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  const settings = { ...localSettings({}), apiPort: await freePort(), dynamoPort: await freePort(), cognitoPort: await freePort(), tableName: 'orders-gate-test' };
+  const settings = {
+    ...localSettings({}),
+    apiPort: await freePort(),
+    dynamoPort: await freePort(),
+    cognitoPort: await freePort(),
+    tableName: 'orders-gate-test',
+  };
   stack = await startLocalStack(settings, pino({ level: 'silent' }));
   out = mkdtempSync(path.join(os.tmpdir(), 'gate-'));
-  env = { ...process.env, PORT: String(settings.apiPort), DYNAMODB_PORT: String(settings.dynamoPort), COGNITO_PORT: String(settings.cognitoPort), TABLE_NAME: settings.tableName };
+  env = {
+    ...process.env,
+    PORT: String(settings.apiPort),
+    DYNAMODB_PORT: String(settings.dynamoPort),
+    COGNITO_PORT: String(settings.cognitoPort),
+    TABLE_NAME: settings.tableName,
+  };
 }, 90_000);
 afterAll(async () => stack?.stop());
 
@@ -49,7 +61,10 @@ async function gate(...extra: string[]): Promise<{ code: number; output: string;
   const file = readdirSync(out).find((f) => !before.has(f) && f.startsWith('gate-') && f.endsWith('.json'))!;
   return { ...run, report: JSON.parse(readFileSync(path.join(out, file), 'utf8')) as Report };
 }
-const failing = (report: Report) => [...report.thresholds.filter((t) => !t.ok).map((t) => t.metric), ...report.comparisons.filter((c) => !c.ok).map((c) => `baseline ${c.figure}`)];
+const failing = (report: Report) => [
+  ...report.thresholds.filter((t) => !t.ok).map((t) => t.metric),
+  ...report.comparisons.filter((c) => !c.ok).map((c) => `baseline ${c.figure}`),
+];
 
 describe('the gate on a running local stack', () => {
   it('passes healthy, records a baseline, and compares the next run with it', async () => {
@@ -62,7 +77,15 @@ describe('the gate on a running local stack', () => {
 
     const second = await gate();
     expect(second.report.baseline).toContain(`Compared with the run of ${recorded.recordedAt}`);
-    expect(second.report.comparisons.map((c) => c.figure).sort()).toEqual(['costPerMillionUsd', 'decisionThroughput', 'e2eP95Ms', 'e2eP99Ms', 'errorRate', 'httpP95Ms', 'httpP99Ms']);
+    expect(second.report.comparisons.map((c) => c.figure).sort()).toEqual([
+      'costPerMillionUsd',
+      'decisionThroughput',
+      'e2eP95Ms',
+      'e2eP99Ms',
+      'errorRate',
+      'httpP95Ms',
+      'httpP99Ms',
+    ]);
     // Only the error rate is independent of this machine's speed (other test files run meanwhile); whether the
     // timed figures hold is `npm run bench`'s and the README's business, not a pass/fail test's.
     expect(second.report.comparisons.find((c) => c.figure === 'errorRate')!.ok).toBe(true);
@@ -70,7 +93,15 @@ describe('the gate on a running local stack', () => {
 
   it('fails against a baseline doctored to be twice as good', async () => {
     const real = JSON.parse(readFileSync(path.join(out, 'baseline-local-gate.json'), 'utf8')) as Baseline;
-    const doctored: Baseline = { ...real, httpP95Ms: real.httpP95Ms / 2, httpP99Ms: real.httpP99Ms / 2, e2eP95Ms: real.e2eP95Ms / 2, e2eP99Ms: real.e2eP99Ms / 2, decisionThroughput: real.decisionThroughput * 2, costPerMillionUsd: real.costPerMillionUsd! / 2 };
+    const doctored: Baseline = {
+      ...real,
+      httpP95Ms: real.httpP95Ms / 2,
+      httpP99Ms: real.httpP99Ms / 2,
+      e2eP95Ms: real.e2eP95Ms / 2,
+      e2eP99Ms: real.e2eP99Ms / 2,
+      decisionThroughput: real.decisionThroughput * 2,
+      costPerMillionUsd: real.costPerMillionUsd! / 2,
+    };
     const file = path.join(out, 'doctored.json');
     writeFileSync(file, JSON.stringify(doctored));
     const run = await gate('--baseline', file);

@@ -1,7 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FLASH_SALE, LOADTEST_PRODUCTS } from '../../loadtest/lib/catalog';
-import { createBody, endToEndMs, expectedFlashStock, expectedRequests, gateScenario, isFlashSale, k6Options, orderBody, parseDuration, pickOperation, rateSteps, totalDurationMs, type LoadConfig } from '../../loadtest/lib/config';
+import {
+  createBody,
+  endToEndMs,
+  expectedFlashStock,
+  expectedRequests,
+  gateScenario,
+  isFlashSale,
+  k6Options,
+  orderBody,
+  parseDuration,
+  pickOperation,
+  rateSteps,
+  totalDurationMs,
+  type LoadConfig,
+} from '../../loadtest/lib/config';
 import { accessTokenOf, cognitoEndpoint, signInRequest } from '../../loadtest/lib/signIn';
 import { evaluateThresholds, junitXml, k6ThresholdResults, percentile } from '../../loadtest/lib/stats';
 import { htmlReport, summarise } from '../../loadtest/local/report';
@@ -54,13 +68,21 @@ describe('the k6 sign-in request', () => {
     expect(cognitoEndpoint('eu-west-1', 'http://127.0.0.1:9229/')).toBe('http://127.0.0.1:9229/');
     const request = signInRequest('https://cognito-idp.eu-west-1.amazonaws.com/', 'client', 'u@example.com', 'pw');
     expect(request.headers).toEqual({ 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' });
-    expect(JSON.parse(request.body)).toEqual({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client', AuthParameters: { USERNAME: 'u@example.com', PASSWORD: 'pw' } });
+    expect(JSON.parse(request.body)).toEqual({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: 'client',
+      AuthParameters: { USERNAME: 'u@example.com', PASSWORD: 'pw' },
+    });
   });
 
   it('reads a token, and names a challenge or an error instead of passing on an empty token', () => {
     expect(accessTokenOf(200, JSON.stringify({ AuthenticationResult: { AccessToken: 'abc' } }))).toEqual({ token: 'abc' });
-    expect(accessTokenOf(200, JSON.stringify({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }))).toEqual({ error: expect.stringContaining('NEW_PASSWORD_REQUIRED') });
-    expect(accessTokenOf(400, JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }))).toEqual({ error: 'sign-in failed: 400 NotAuthorizedException Incorrect username or password.' });
+    expect(accessTokenOf(200, JSON.stringify({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }))).toEqual({
+      error: expect.stringContaining('NEW_PASSWORD_REQUIRED'),
+    });
+    expect(accessTokenOf(400, JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }))).toEqual({
+      error: 'sign-in failed: 400 NotAuthorizedException Incorrect username or password.',
+    });
     expect(accessTokenOf(502, '<html>bad gateway</html>')).toEqual({ error: 'sign-in failed: 502 <html>bad gateway</html>' });
   });
 });
@@ -72,7 +94,20 @@ describe('helpers', () => {
   });
 
   it('turns a ramp into steps at the mean rate of each stage', () => {
-    expect(rateSteps({ description: '', executor: 'ramping-arrival-rate', mix: {}, rate: 10, stages: [{ target: 30, duration: '10s' }, { target: 30, duration: '5s' }], preAllocatedVUs: 1, maxVUs: 1 })).toEqual([
+    expect(
+      rateSteps({
+        description: '',
+        executor: 'ramping-arrival-rate',
+        mix: {},
+        rate: 10,
+        stages: [
+          { target: 30, duration: '10s' },
+          { target: 30, duration: '5s' },
+        ],
+        preAllocatedVUs: 1,
+        maxVUs: 1,
+      }),
+    ).toEqual([
       { rate: 20, durationMs: 10_000 },
       { rate: 30, durationMs: 5_000 },
     ]);
@@ -90,7 +125,11 @@ describe('helpers', () => {
     expect(expectedFlashStock(500, 790)).toBe(0);
     expect(expectedFlashStock(500, 200)).toBe(300);
     expect(isFlashSale(config.scenarios['flash-sale']!)).toBe(true);
-    expect(Object.entries(config.scenarios).filter(([, s]) => isFlashSale(s)).map(([name]) => name)).toEqual(['flash-sale']);
+    expect(
+      Object.entries(config.scenarios)
+        .filter(([, s]) => isFlashSale(s))
+        .map(([name]) => name),
+    ).toEqual(['flash-sale']);
     // Only a flash sale carries the stock check; the gate's thresholds are as before.
     expect(k6Options(config, 'flash-sale', 'stage').thresholds).toHaveProperty('flash_sale_stock_mismatch', ['count<1']);
     expect(k6Options(config, 'gate', 'stage').thresholds).not.toHaveProperty('flash_sale_stock_mismatch');
@@ -100,7 +139,15 @@ describe('helpers', () => {
   });
 
   it('measures accepted → decided from the order’s own history', () => {
-    const order = { createdAt: '2026-01-01T00:00:00.000Z', status: 'CANCELLED', history: [{ status: 'PENDING', at: '2026-01-01T00:00:00.000Z' }, { status: 'CONFIRMED', at: '2026-01-01T00:00:00.240Z' }, { status: 'CANCELLED', at: '2026-01-01T00:00:09.000Z' }] };
+    const order = {
+      createdAt: '2026-01-01T00:00:00.000Z',
+      status: 'CANCELLED',
+      history: [
+        { status: 'PENDING', at: '2026-01-01T00:00:00.000Z' },
+        { status: 'CONFIRMED', at: '2026-01-01T00:00:00.240Z' },
+        { status: 'CANCELLED', at: '2026-01-01T00:00:09.000Z' },
+      ],
+    };
     expect(endToEndMs(order)).toBe(240);
     expect(endToEndMs({ ...order, history: order.history.slice(0, 1) })).toBeUndefined();
   });
@@ -118,7 +165,10 @@ describe('threshold evaluation and reports', () => {
 
   it('passes a healthy run and fails each breach on its own', () => {
     expect(evaluateThresholds(good, thresholds).every((r) => r.ok)).toBe(true);
-    const failing = (stats: typeof good) => evaluateThresholds(stats, thresholds).filter((r) => !r.ok).map((r) => `${r.metric} ${r.threshold}`);
+    const failing = (stats: typeof good) =>
+      evaluateThresholds(stats, thresholds)
+        .filter((r) => !r.ok)
+        .map((r) => `${r.metric} ${r.threshold}`);
     expect(failing({ ...good, failed: 5 })).toEqual([`http_req_failed rate<${thresholds.httpReqFailedRate}`]);
     expect(failing({ ...good, latenciesMs: [...Array(90).fill(20), ...Array(10).fill(thresholds.p99Ms + 1)] })).toEqual([
       `http_req_duration p(95)<${thresholds.p95Ms}`,
@@ -134,7 +184,9 @@ describe('threshold evaluation and reports', () => {
   });
 
   it('reads k6’s summary thresholds', () => {
-    const results = k6ThresholdResults({ metrics: { http_req_duration: { values: { 'p(95)': 120 }, thresholds: { 'p(95)<300': { ok: true } } }, iterations: { values: { count: 3 } } } });
+    const results = k6ThresholdResults({
+      metrics: { http_req_duration: { values: { 'p(95)': 120 }, thresholds: { 'p(95)<300': { ok: true } } }, iterations: { values: { count: 3 } } },
+    });
     expect(results).toEqual([{ metric: 'http_req_duration', threshold: 'p(95)<300', value: 120, ok: true }]);
   });
 
@@ -145,12 +197,27 @@ describe('threshold evaluation and reports', () => {
       { orderId: 'b', createdAtMs: 1000, decidedAtMs: 1300 },
       { orderId: 'c', createdAtMs: 1500 },
     ];
-    const comparisons = [{ figure: 'httpP95Ms' as const, baseline: 20, current: 40, change: 1, tolerance: { worseBy: 0.25 }, ok: false, note: 'worse by 100.0 %' }];
+    const comparisons = [
+      { figure: 'httpP95Ms' as const, baseline: 20, current: 40, change: 1, tolerance: { worseBy: 0.25 }, ok: false, note: 'worse by 100.0 %' },
+    ];
     const html = htmlReport(
       {
-        scenario: 'smoke', stack: 'local', url: 'http://x', startedAt: '2026', durationMs: 5000, requests: 50, failed: 1, throughputPerSecond: 10,
-        latencyMs: summarise(samples.map((s) => s.ms)), e2eMs: { ...summarise([200, 300]), orders: 2, undecided: 1 }, thresholds: evaluateThresholds(good, thresholds),
-        comparisons, baseline: 'Compared with the run of yesterday.', undecided: ['c'], decisions: { arrivalsPerSecond: 1, decisionsPerSecond: 1, ratio: 1 }, passed: false,
+        scenario: 'smoke',
+        stack: 'local',
+        url: 'http://x',
+        startedAt: '2026',
+        durationMs: 5000,
+        requests: 50,
+        failed: 1,
+        throughputPerSecond: 10,
+        latencyMs: summarise(samples.map((s) => s.ms)),
+        e2eMs: { ...summarise([200, 300]), orders: 2, undecided: 1 },
+        thresholds: evaluateThresholds(good, thresholds),
+        comparisons,
+        baseline: 'Compared with the run of yesterday.',
+        undecided: ['c'],
+        decisions: { arrivalsPerSecond: 1, decisionsPerSecond: 1, ratio: 1 },
+        passed: false,
       },
       samples,
       outcomes,

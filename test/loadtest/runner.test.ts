@@ -10,13 +10,25 @@ const ROOT = path.resolve(__dirname, '../..');
 /** `npm run loadtest -- --scenario smoke` on a stack it starts itself: the gate the README promises. */
 it('runs the smoke scenario end to end and passes its thresholds', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'loadtest-'));
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'loadtest/local/run.ts', '--scenario', 'smoke', '--out', out], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(await freePort()) },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'loadtest/local/run.ts', '--scenario', 'smoke', '--out', out],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(await freePort()) },
+    },
+  );
   expect(stdout).toMatch(/PASSED/);
   const files = readdirSync(out);
-  const report = JSON.parse(readFileSync(path.join(out, files.find((f) => f.startsWith('smoke-') && f.endsWith('.json'))!), 'utf8'));
+  const report = JSON.parse(
+    readFileSync(
+      path.join(
+        out,
+        files.find((f) => f.startsWith('smoke-') && f.endsWith('.json'))!,
+      ),
+      'utf8',
+    ),
+  );
   expect(report).toMatchObject({ scenario: 'smoke', stack: 'local', failed: 0, passed: true });
   expect(report.requests).toBeGreaterThanOrEqual(40);
   expect(report.e2eMs.orders).toBeGreaterThan(30);

@@ -19,11 +19,21 @@ describe('the pipeline verdicts', () => {
   const load = { startMs: 0, endMs: 20_000 };
 
   it('pass a pipeline that keeps up', () => {
-    expect(pipelineVerdicts(run(50, 20, () => 300), load, t).map((v) => v.ok)).toEqual([true, true]);
+    expect(
+      pipelineVerdicts(
+        run(50, 20, () => 300),
+        load,
+        t,
+      ).map((v) => v.ok),
+    ).toEqual([true, true]);
   });
 
   it('fail a stuck pipeline: nothing decided is a decided rate of 0, never "no data"', () => {
-    const verdicts = pipelineVerdicts(run(50, 20, () => 0, -1), load, t);
+    const verdicts = pipelineVerdicts(
+      run(50, 20, () => 0, -1),
+      load,
+      t,
+    );
     expect(verdicts.map((v) => [v.metric, v.value, v.ok])).toEqual([
       ['order_decided', 0, false],
       ['decision_throughput', 0, false],
@@ -55,7 +65,18 @@ describe('the pipeline verdicts', () => {
 });
 
 describe('the baseline comparison', () => {
-  const base: Baseline = { scenario: 'gate', stack: 'local', recordedAt: 'x', httpP95Ms: 100, httpP99Ms: 200, e2eP95Ms: 1000, e2eP99Ms: 2000, decisionThroughput: 1, errorRate: 0, costPerMillionUsd: 5 };
+  const base: Baseline = {
+    scenario: 'gate',
+    stack: 'local',
+    recordedAt: 'x',
+    httpP95Ms: 100,
+    httpP99Ms: 200,
+    e2eP95Ms: 1000,
+    e2eP99Ms: 2000,
+    decisionThroughput: 1,
+    errorRate: 0,
+    costPerMillionUsd: 5,
+  };
 
   it('passes the same figures, and noise below the absolute floor', () => {
     expect(compareWithBaseline(base, base, config.regression).every((c) => c.ok)).toBe(true);
@@ -65,7 +86,9 @@ describe('the baseline comparison', () => {
 
   it('fails each figure that got worse beyond its tolerance, in the right direction', () => {
     const worse = { ...base, httpP95Ms: 200, decisionThroughput: 0.8, errorRate: 0.02, costPerMillionUsd: 7 };
-    const failed = compareWithBaseline(worse, base, config.regression).filter((c) => !c.ok).map((c) => c.figure);
+    const failed = compareWithBaseline(worse, base, config.regression)
+      .filter((c) => !c.ok)
+      .map((c) => c.figure);
     expect(failed.sort()).toEqual(['costPerMillionUsd', 'decisionThroughput', 'errorRate', 'httpP95Ms']);
     const better = { ...base, httpP95Ms: 50, decisionThroughput: 1.1, costPerMillionUsd: 3 };
     expect(compareWithBaseline(better, base, config.regression).every((c) => c.ok)).toBe(true);
@@ -73,7 +96,9 @@ describe('the baseline comparison', () => {
 
   it('fails a run against a baseline doctored to be twice as good', () => {
     const doctored = { ...base, httpP95Ms: 50, httpP99Ms: 100, e2eP95Ms: 400, e2eP99Ms: 800, decisionThroughput: 2 };
-    const failed = compareWithBaseline(base, doctored, config.regression).filter((c) => !c.ok).map((c) => c.figure);
+    const failed = compareWithBaseline(base, doctored, config.regression)
+      .filter((c) => !c.ok)
+      .map((c) => c.figure);
     expect(failed).toEqual(expect.arrayContaining(['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput']));
   });
 
@@ -91,7 +116,12 @@ describe('cost per order', () => {
     expect(cost.parts.dynamodb).toBeCloseTo((6_000 * 0.705 + 1_000 * 0.1415) / 1e6, 12);
     expect(cost.parts.lambda).toBeCloseTo(100 * 0.0000133334, 12);
     expect(cost.perMillionOrdersUsd).toBeCloseTo((cost.totalUsd / 1_000) * 1e6, 9);
-    expect(cost.missing).toEqual(['Lambda requests: not measured', 'Fargate vCPU-hours: not measured', 'Fargate GB-hours: not measured', 'ALB LCU-hours: not measured']);
+    expect(cost.missing).toEqual([
+      'Lambda requests: not measured',
+      'Fargate vCPU-hours: not measured',
+      'Fargate GB-hours: not measured',
+      'ALB LCU-hours: not measured',
+    ]);
     expect(orderCost({ writeRequestUnits: 1, readRequestUnits: 1 }, prices, 0).perMillionOrdersUsd).toBeNaN();
   });
 });

@@ -33,14 +33,20 @@ it('asks for the table and each index, the function, the service and the load ba
     'tasks RunningTaskCount Average',
     'lcus ConsumedLCUs Average',
   ]);
-  expect(queries[2]!.MetricStat!.Metric!.Dimensions).toEqual([{ Name: 'TableName', Value: 'orders-stage-table' }, { Name: 'GlobalSecondaryIndexName', Value: 'GSI1' }]);
+  expect(queries[2]!.MetricStat!.Metric!.Dimensions).toEqual([
+    { Name: 'TableName', Value: 'orders-stage-table' },
+    { Name: 'GlobalSecondaryIndexName', Value: 'GSI1' },
+  ]);
   expect(queries.every((q) => q.MetricStat!.Period === 60)).toBe(true);
 });
 
 it('adds up a recorded answer over its pages into what the run consumed, and prices it', async () => {
   const sent: GetMetricDataCommand[] = [];
   const cloudwatch = { send: async (command: GetMetricDataCommand) => (sent.push(command), recorded.pages[sent.length - 1]!) };
-  const consumption = await readConsumption(cloudwatch as never, targets, { startMs: Date.parse('2026-11-25T10:00:00Z'), endMs: Date.parse('2026-11-25T10:03:00Z') });
+  const consumption = await readConsumption(cloudwatch as never, targets, {
+    startMs: Date.parse('2026-11-25T10:00:00Z'),
+    endMs: Date.parse('2026-11-25T10:03:00Z'),
+  });
   expect(sent.map((c) => c.input.NextToken)).toEqual([undefined, 'page-2']);
   expect(consumption).toEqual({
     writeRequestUnits: 8400, // 7,200 on the table + 1,200 on the index
@@ -51,7 +57,19 @@ it('adds up a recorded answer over its pages into what the run consumed, and pri
     fargateGbHours: 0.1,
     albLcuHours: 0.025, // 0.5 LCU × 3 min
   });
-  const cost = orderCost(consumption, { usdPerMillionWriteRequestUnits: 0.705, usdPerMillionReadRequestUnits: 0.1415, lambdaUsdPerGbSecond: 0.0000133334, lambdaUsdPerMillionRequests: 0.2, fargateUsdPerVcpuHour: 0.03238, fargateUsdPerGbHour: 0.00356, albUsdPerLcuHour: 0.008 }, 3600);
+  const cost = orderCost(
+    consumption,
+    {
+      usdPerMillionWriteRequestUnits: 0.705,
+      usdPerMillionReadRequestUnits: 0.1415,
+      lambdaUsdPerGbSecond: 0.0000133334,
+      lambdaUsdPerMillionRequests: 0.2,
+      fargateUsdPerVcpuHour: 0.03238,
+      fargateUsdPerGbHour: 0.00356,
+      albUsdPerLcuHour: 0.008,
+    },
+    3600,
+  );
   expect(cost.missing).toEqual([]);
   expect(cost.parts.fargate).toBeCloseTo(0.05 * 0.03238 + 0.1 * 0.00356, 10);
   expect(cost.perMillionOrdersUsd).toBeCloseTo((cost.totalUsd / 3600) * 1e6, 6);

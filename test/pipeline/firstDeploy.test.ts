@@ -47,7 +47,9 @@ const signInToStack = (username: string, password: string) => signInAsK6(`${cogn
 
 beforeAll(async () => {
   ports = { api: await freePort(), dynamo: await freePort(), cognito: await freePort() };
-  stack = spawnTs('local/start.ts', { PORT: String(ports.api), DYNAMODB_PORT: String(ports.dynamo), COGNITO_PORT: String(ports.cognito), TABLE_NAME: TABLE }, ['--empty']);
+  stack = spawnTs('local/start.ts', { PORT: String(ports.api), DYNAMODB_PORT: String(ports.dynamo), COGNITO_PORT: String(ports.cognito), TABLE_NAME: TABLE }, [
+    '--empty',
+  ]);
   await waitFor(async () => (await fetch(`${apiUrl()}/v1/health`)).ok, 90_000, 'npm start -- --empty', stack);
   pool = (await findUserPool(cognitoEndpoint()))!;
   awsEnv = {
@@ -100,7 +102,14 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   it('starts where AWS leaves a new stack: no users, no products, and the gate cannot sign in', async () => {
     expect(await users()).toEqual([]);
     expect(await products()).toEqual([]);
-    const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], { STACK: 'development', SCENARIO: 'gate', API_URL: apiUrl(), USER_POOL_CLIENT_ID: pool.clientIds.loadTest, AWS_REGION: 'eu-west-1', COGNITO_ENDPOINT: `${cognitoEndpoint()}/` });
+    const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], {
+      STACK: 'development',
+      SCENARIO: 'gate',
+      API_URL: apiUrl(),
+      USER_POOL_CLIENT_ID: pool.clientIds.loadTest,
+      AWS_REGION: 'eu-west-1',
+      COGNITO_ENDPOINT: `${cognitoEndpoint()}/`,
+    });
     expect(gate.code).not.toBe(0);
     expect(gate.output).toMatch(/sign-in failed/);
   }, 60_000);
@@ -155,7 +164,12 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   it('gate:prepare hands the gate its scenario, then the gate scenario signs in as k6 does and passes', async () => {
     const githubOutput = path.join(scratch, 'development-output');
     expect(await npmRun('gate:prepare', ['--stack', 'development', '--outputs', outputsFile], { GITHUB_OUTPUT: githubOutput })).toMatchObject({ code: 0 });
-    const outputs = Object.fromEntries(readFileSync(githubOutput, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const outputs = Object.fromEntries(
+      readFileSync(githubOutput, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
     expect(outputs).toEqual({ stack: 'development', scenario: 'gate', apiUrl: apiUrl(), loadTestClientId: pool.clientIds.loadTest, region: 'eu-west-1' });
 
     // The k6 step's environment (pipeline.yml), plus the one thing k6 would not need in AWS: Cognito's address.
@@ -172,14 +186,24 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     });
     expect({ code: gate.code, tail: gate.code === 0 ? '' : gate.output.slice(-3000) }).toEqual({ code: 0, tail: '' });
     expect(gate.output).toContain(`signed in as ${SECRETS.LOADTEST_USERNAME}`);
-    const report = JSON.parse(readFileSync(path.join(out, readdirSync(out).find((f) => f.startsWith('gate-') && f.endsWith('.json'))!), 'utf8'));
+    const report = JSON.parse(
+      readFileSync(
+        path.join(
+          out,
+          readdirSync(out).find((f) => f.startsWith('gate-') && f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(report).toMatchObject({ scenario: 'gate', stack: 'development', failed: 0, passed: true });
     expect(report.requests).toBeGreaterThan(500);
     expect(report.e2eMs.undecided).toBe(0);
   }, 120_000);
 
   it('refills a load-test product only once its stock runs low', async () => {
-    await db.send(new UpdateCommand({ TableName: TABLE, Key: productKey('LOADTEST-1'), UpdateExpression: 'SET stock = :low', ExpressionAttributeValues: { ':low': 10 } }));
+    await db.send(
+      new UpdateCommand({ TableName: TABLE, Key: productKey('LOADTEST-1'), UpdateExpression: 'SET stock = :low', ExpressionAttributeValues: { ':low': 10 } }),
+    );
     const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
     expect(result.output).toContain(`updated   product LOADTEST-1 (stock 10 → ${LOADTEST_STOCK.refillTo})`);
     expect(result.output).toContain('unchanged product LOADTEST-2');
@@ -191,7 +215,14 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     expect(await flash()).toBeUndefined(); // the gate's bootstrap never creates it
     const armed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
     expect(armed.output).toContain(`created   product ${FLASH_SALE.product.sku} (${FLASH_SALE.stock} units)`);
-    await db.send(new UpdateCommand({ TableName: TABLE, Key: productKey(FLASH_SALE.product.sku), UpdateExpression: 'SET stock = :sold', ExpressionAttributeValues: { ':sold': 0 } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: productKey(FLASH_SALE.product.sku),
+        UpdateExpression: 'SET stock = :sold',
+        ExpressionAttributeValues: { ':sold': 0 },
+      }),
+    );
     const rearmed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
     expect(rearmed.output).toContain(`updated   product ${FLASH_SALE.product.sku} (stock 0 → ${FLASH_SALE.stock})`);
     expect((await flash())!.stock).toBe(FLASH_SALE.stock);
@@ -199,13 +230,18 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
 
   it('repairs a user left in FORCE_CHANGE_PASSWORD, and a rotated password', async () => {
     const username = 'made-in-the-console@example.com';
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Passw0rd-1' }));
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Passw0rd-1' }),
+    );
     expect(await signInToStack(username, 'Temporary-Passw0rd-1')).toEqual({ error: expect.stringMatching(/NEW_PASSWORD_REQUIRED/) });
     const repaired = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile], { LOADTEST_USERNAME: username });
     expect(repaired.output).toContain(`updated   load-test user ${username} (was FORCE_CHANGE_PASSWORD, password set permanent)`);
     expect(await signInToStack(username, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
 
-    const rotated = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile], { LOADTEST_USERNAME: username, LOADTEST_PASSWORD: 'Rotated-Passw0rd-2' });
+    const rotated = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile], {
+      LOADTEST_USERNAME: username,
+      LOADTEST_PASSWORD: 'Rotated-Passw0rd-2',
+    });
     expect(rotated.output).toContain(`updated   load-test user ${username} (sign-in failed, password set again)`);
     expect(await signInToStack(username, 'Rotated-Passw0rd-2')).toEqual({ token: expect.any(String) });
   }, 60_000);

@@ -10,8 +10,28 @@ import { npmRun } from '../support/processes';
  * The CloudWatch reading has its own test (cloudwatchUsage.test.ts): these outputs export no `usage`.
  */
 let dir: string;
-const outputs = { apiUrl: 'https://orders-stage.example.com', userPoolId: 'eu-west-1_abc', userPoolClientId: 'app', smokeClientId: 'smoke', tableName: 't', region: 'eu-west-1' };
-const runJson = { scenario: 'gate', stack: 'stage', recordedAt: '2026-11-25T10:00:00.000Z', endedAtMs: 0, durationMs: 60_000, httpP95Ms: 120, httpP99Ms: 240, e2eP95Ms: 900, e2eP99Ms: 1500, errorRate: 0.001, decisionThroughput: 1, ordersCreated: 1200 };
+const outputs = {
+  apiUrl: 'https://orders-stage.example.com',
+  userPoolId: 'eu-west-1_abc',
+  userPoolClientId: 'app',
+  smokeClientId: 'smoke',
+  tableName: 't',
+  region: 'eu-west-1',
+};
+const runJson = {
+  scenario: 'gate',
+  stack: 'stage',
+  recordedAt: '2026-11-25T10:00:00.000Z',
+  endedAtMs: 0,
+  durationMs: 60_000,
+  httpP95Ms: 120,
+  httpP99Ms: 240,
+  e2eP95Ms: 900,
+  e2eP99Ms: 1500,
+  errorRate: 0.001,
+  decisionThroughput: 1,
+  ordersCreated: 1200,
+};
 const summary = (ok: boolean) => ({
   metrics: {
     http_req_duration: { values: { 'p(95)': 120 }, thresholds: { 'p(95)<300': { ok: true } } },
@@ -37,7 +57,17 @@ describe('npm run gate:verdict', () => {
     expect(result.output).toContain('no baseline: this first run of gate on stage is judged on the absolute thresholds alone');
     expect(result.output).toContain('cost: not measured');
     const next = JSON.parse(readFileSync(path.join(dir, 'results/baseline-stage-gate.json'), 'utf8')) as Baseline;
-    expect(next).toEqual({ scenario: 'gate', stack: 'stage', recordedAt: runJson.recordedAt, httpP95Ms: 120, httpP99Ms: 240, e2eP95Ms: 900, e2eP99Ms: 1500, decisionThroughput: 1, errorRate: 0.001 });
+    expect(next).toEqual({
+      scenario: 'gate',
+      stack: 'stage',
+      recordedAt: runJson.recordedAt,
+      httpP95Ms: 120,
+      httpP99Ms: 240,
+      e2eP95Ms: 900,
+      e2eP99Ms: 1500,
+      decisionThroughput: 1,
+      errorRate: 0.001,
+    });
     expect(readFileSync(path.join(dir, 'results/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
   }, 30_000);
 
@@ -49,7 +79,8 @@ describe('npm run gate:verdict', () => {
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAIL baseline decisionThroughput: worse by 50\.0 %/);
     const junit = readFileSync(path.join(dir, 'results/junit.xml'), 'utf8');
-    for (const figure of ['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput']) expect(junit).toContain(`name="baseline ${figure}"><failure`);
+    for (const figure of ['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput'])
+      expect(junit).toContain(`name="baseline ${figure}"><failure`);
     expect(existsSync(path.join(dir, 'results/baseline-stage-gate.json'))).toBe(false);
   }, 30_000);
 

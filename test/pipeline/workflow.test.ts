@@ -44,7 +44,8 @@ function problems(yaml: string): string[] {
       const nested = 'states' in error ? error.states : undefined;
       if (nested?.length) for (const state of nested) walk(state.errors);
       else {
-        const where = 'path' in error ? error.path || '/' : 'location' in error && error.location ? `line ${error.location.line}:${error.location.column}` : '/';
+        const where =
+          'path' in error ? error.path || '/' : 'location' in error && error.location ? `line ${error.location.line}:${error.location.column}` : '/';
         lines.push(`${where}: ${error.title}${error.detail ? ` (${error.detail})` : ''}`);
       }
     }
@@ -62,7 +63,8 @@ const job = (name: string): Job => {
 };
 const needsOf = (name: string) => [job(name).needs ?? []].flat();
 const stepRunning = (name: string, pattern: RegExp) => job(name).steps.find((step) => step.run && pattern.test(step.run));
-const pulumiSteps = (name: string, command: string) => job(name).steps.filter((step) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === command);
+const pulumiSteps = (name: string, command: string) =>
+  job(name).steps.filter((step) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === command);
 const roleOf = (name: string) => job(name).steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
 /** A copy of the workflow with one deliberate mistake, as YAML. */
 const broken = (mutate: (copy: Workflow) => void) => {
@@ -120,13 +122,18 @@ describe('.github/workflows/pipeline.yml', () => {
 
     it('tests with Node 22, Java 17 and .ci/run (type check, lint, npm test), and keeps any results', () => {
       const { steps } = job('test');
-      expect(steps.map((step) => step.uses?.replace(/@.*/, ''))).toEqual(expect.arrayContaining(['actions/checkout', 'actions/setup-node', 'actions/setup-java', 'actions/upload-artifact']));
+      expect(steps.map((step) => step.uses?.replace(/@.*/, ''))).toEqual(
+        expect.arrayContaining(['actions/checkout', 'actions/setup-node', 'actions/setup-java', 'actions/upload-artifact']),
+      );
       expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': 22, cache: 'npm' });
       expect(steps.find((step) => step.uses?.startsWith('actions/setup-java@'))?.with).toMatchObject({ distribution: 'temurin', 'java-version': '17' });
       expect(stepRunning('test', /bash \.ci\/run/)).toBeDefined();
       const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
       for (const command of ['npm run typecheck', 'npm run lint', 'npm test']) expect(ci).toContain(command);
-      expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))).toMatchObject({ if: 'always()', with: { 'if-no-files-found': 'ignore' } });
+      expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))).toMatchObject({
+        if: 'always()',
+        with: { 'if-no-files-found': 'ignore' },
+      });
     });
 
     it('previews pull requests on the target stack with that stack’s policy config, read-only, commented on the PR', () => {
@@ -136,7 +143,13 @@ describe('.github/workflows/pipeline.yml', () => {
       expect(preview.permissions).toEqual({ 'id-token': 'write', contents: 'read', 'pull-requests': 'write' });
       const [step, ...others] = pulumiSteps('preview', 'preview');
       expect(others).toEqual([]);
-      expect(step!.with).toMatchObject({ 'stack-name': '${{ github.base_ref }}', upsert: true, diff: true, policyPacks: 'infra/policy', 'comment-on-pr': true });
+      expect(step!.with).toMatchObject({
+        'stack-name': '${{ github.base_ref }}',
+        upsert: true,
+        diff: true,
+        policyPacks: 'infra/policy',
+        'comment-on-pr': true,
+      });
       expect(step!.env).toEqual({ PULUMI_ACCESS_TOKEN: '${{ secrets.PULUMI_ACCESS_TOKEN }}' });
       expect(roleOf('preview')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
     });
@@ -173,15 +186,23 @@ describe('.github/workflows/pipeline.yml', () => {
     it('after pulumi up: outputs as JSON, bootstrap, smoke, then what the gate needs, all npm scripts', () => {
       const { steps } = job('deploy');
       const [up] = pulumiSteps('deploy', 'up');
-      const order = [/^pulumi stack output --json --stack "\$STACK" > stack-outputs\.json$/, /^npm run stack:bootstrap -- --stack "\$STACK" --outputs stack-outputs\.json$/, /^npm run stack:smoke -- --stack "\$STACK" --outputs stack-outputs\.json$/, /^npm run --silent gate:prepare -- --stack "\$STACK" --outputs stack-outputs\.json$/].map(
-        (pattern) => steps.findIndex((s) => pattern.test(s.run?.trim() ?? '')),
-      );
+      const order = [
+        /^pulumi stack output --json --stack "\$STACK" > stack-outputs\.json$/,
+        /^npm run stack:bootstrap -- --stack "\$STACK" --outputs stack-outputs\.json$/,
+        /^npm run stack:smoke -- --stack "\$STACK" --outputs stack-outputs\.json$/,
+        /^npm run --silent gate:prepare -- --stack "\$STACK" --outputs stack-outputs\.json$/,
+      ].map((pattern) => steps.findIndex((s) => pattern.test(s.run?.trim() ?? '')));
       expect(order.every((at) => at > steps.indexOf(up!))).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       for (const at of order.slice(1)) expect(steps[at]!.env!.STACK).toBe('${{ github.ref_name }}');
-      expect(steps[order[1]!]!.env).toMatchObject({ LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}', LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}' });
+      expect(steps[order[1]!]!.env).toMatchObject({
+        LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}',
+        LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}',
+      });
       const prepare = steps[order[3]!]!;
-      expect(job('deploy').outputs).toEqual(Object.fromEntries(['scenario', 'apiUrl', 'loadTestClientId', 'region'].map((key) => [key, `\${{ steps.${prepare.id}.outputs.${key} }}`])));
+      expect(job('deploy').outputs).toEqual(
+        Object.fromEntries(['scenario', 'apiUrl', 'loadTestClientId', 'region'].map((key) => [key, `\${{ steps.${prepare.id}.outputs.${key} }}`])),
+      );
     });
 
     it('gates with k6 only where gate:prepare named a scenario, secrets in the environment, results kept', () => {
@@ -278,7 +299,14 @@ describe('.github/workflows/pipeline.yml', () => {
       for (const { job: name, step } of allSteps.filter(({ step }) => step.run)) {
         const command = step.run!.trim();
         const npmScript = /^npm run (?:--silent )?([\w:]+)/.exec(command)?.[1];
-        const allowed = /^npm ci\b/.test(command) || command === 'bash .ci/run' || /^pulumi stack output /.test(command) || command === 'k6 run loadtest/k6/orders.ts' || command === 'mkdir -p loadtest/results' || command.includes('GITHUB_STEP_SUMMARY') || (npmScript !== undefined && npmScript in scripts);
+        const allowed =
+          /^npm ci\b/.test(command) ||
+          command === 'bash .ci/run' ||
+          /^pulumi stack output /.test(command) ||
+          command === 'k6 run loadtest/k6/orders.ts' ||
+          command === 'mkdir -p loadtest/results' ||
+          command.includes('GITHUB_STEP_SUMMARY') ||
+          (npmScript !== undefined && npmScript in scripts);
         expect({ name, command, allowed }).toEqual({ name, command, allowed: true });
       }
     });
@@ -316,8 +344,20 @@ describe('.github/workflows/pipeline.yml', () => {
     it('reads no more than contents by default and gives write access only where a job needs it', () => {
       expect((workflow as unknown as { permissions: unknown }).permissions).toEqual({ contents: 'read' });
       for (const [name, j] of Object.entries(workflow.jobs)) {
-        const writes = Object.entries(j.permissions ?? {}).filter(([, level]) => level === 'write').map(([scope]) => scope);
-        const allowed = ({ preview: ['id-token', 'pull-requests'], plan: ['id-token'], deploy: ['id-token'], gate: ['id-token'], promote: ['pull-requests'], 'hotfix-pr': ['pull-requests'] } as Record<string, string[]>)[name] ?? [];
+        const writes = Object.entries(j.permissions ?? {})
+          .filter(([, level]) => level === 'write')
+          .map(([scope]) => scope);
+        const allowed =
+          (
+            {
+              preview: ['id-token', 'pull-requests'],
+              plan: ['id-token'],
+              deploy: ['id-token'],
+              gate: ['id-token'],
+              promote: ['pull-requests'],
+              'hotfix-pr': ['pull-requests'],
+            } as Record<string, string[]>
+          )[name] ?? [];
         expect({ name, writes: writes.filter((scope) => !allowed.includes(scope)) }).toEqual({ name, writes: [] });
       }
     });

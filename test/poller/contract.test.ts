@@ -20,7 +20,9 @@ describe('local event source mapping', () => {
       return handler(event);
     });
     await writeOrders(stream.table, ids('a', 3));
-    await stream.table.db.send(new PutCommand({ TableName: stream.table.tableName, Item: { ...productKey('X'), entityType: ENTITY.product, sku: 'X', stock: 1 } }));
+    await stream.table.db.send(
+      new PutCommand({ TableName: stream.table.tableName, Item: { ...productKey('X'), entityType: ENTITY.product, sku: 'X', stock: 1 } }),
+    );
     await writeOrders(stream.table, ids('b', 2));
     await eventually(async () => calls.flat().length === 5, 10_000, 'five records');
     expect(calls.flat()).toEqual([...ids('a', 3), ...ids('b', 2)]);
@@ -55,7 +57,10 @@ describe('local event source mapping', () => {
     await stream.running.stop();
 
     const immediate = scripted(ok);
-    stream.running = await startTestPoller(stream.table, immediate.handler, { settings: { maximumBatchingWindowInSeconds: 0 }, stateTable: `poller-immediate-${stream.table.tableName}` });
+    stream.running = await startTestPoller(stream.table, immediate.handler, {
+      settings: { maximumBatchingWindowInSeconds: 0 },
+      stateTable: `poller-immediate-${stream.table.tableName}`,
+    });
     await eventually(async () => immediate.calls.flat().length === 4, 10_000, 'the earlier records'); // a new mapping starts at TRIM_HORIZON
     await trickle('i');
     await eventually(async () => immediate.calls.flat().length === 8, 10_000, 'the trickled records');
@@ -113,7 +118,17 @@ describe('local event source mapping', () => {
       DDBStreamBatchInfo: { batchSize: 1, streamArn: stream.table.streamArn, startSequenceNumber: letter!.records[0]!.dynamodb!.SequenceNumber },
     });
     // Halving: [0-7] → [0-3] ok, [4-7] → [4,5] → [4] ok, [5] ×3 → DLQ, then [6,7].
-    expect(calls).toEqual([ids('x', 8), ids('x', 8).slice(0, 4), ids('x', 8).slice(4), ['x-04', 'x-05'], ['x-04'], ['x-05'], ['x-05'], ['x-05'], ['x-06', 'x-07']]);
+    expect(calls).toEqual([
+      ids('x', 8),
+      ids('x', 8).slice(0, 4),
+      ids('x', 8).slice(4),
+      ['x-04', 'x-05'],
+      ['x-04'],
+      ['x-05'],
+      ['x-05'],
+      ['x-05'],
+      ['x-06', 'x-07'],
+    ]);
 
     // The shard moved on: later records flow.
     await writeOrders(stream.table, ['y-00']);

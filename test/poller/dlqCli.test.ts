@@ -39,7 +39,13 @@ describe('npm run dlq', () => {
   it('lists dead letters and redrives them through the real processor', async () => {
     expect((await dlq('list')).stdout).toContain('The dead-letter store is empty.');
 
-    const order = newOrder({ orderId: newOrderId(), customerId: 'c1', items: [{ sku: 'KB-001', quantity: 2, unitPrice: 8900 }], currency: 'EUR', now: new Date() });
+    const order = newOrder({
+      orderId: newOrderId(),
+      customerId: 'c1',
+      items: [{ sku: 'KB-001', quantity: 2, unitPrice: 8900 }],
+      currency: 'EUR',
+      now: new Date(),
+    });
     await storesOf(table).orders.create(order);
     const record = {
       eventName: 'INSERT' as const,
@@ -55,7 +61,15 @@ describe('npm run dlq', () => {
         responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
         version: '1.0',
         timestamp: '2026-11-25T00:00:00.000Z',
-        DDBStreamBatchInfo: { shardId: 's', startSequenceNumber: '42', endSequenceNumber: '42', approximateArrivalOfFirstRecord: '', approximateArrivalOfLastRecord: '', batchSize: 1, streamArn: table.streamArn },
+        DDBStreamBatchInfo: {
+          shardId: 's',
+          startSequenceNumber: '42',
+          endSequenceNumber: '42',
+          approximateArrivalOfFirstRecord: '',
+          approximateArrivalOfLastRecord: '',
+          batchSize: 1,
+          streamArn: table.streamArn,
+        },
       },
     });
 
@@ -75,7 +89,9 @@ describe('npm run dlq', () => {
   }, 60_000);
 
   it('with --stack, names the stack it does not know and the outputs it lacks', async () => {
-    await expect(dlq('list', '--stack', 'prod')).rejects.toMatchObject({ stderr: expect.stringContaining("--stack must be one of development, stage, main, got 'prod'") });
+    await expect(dlq('list', '--stack', 'prod')).rejects.toMatchObject({
+      stderr: expect.stringContaining("--stack must be one of development, stage, main, got 'prod'"),
+    });
     const outputs = path.join(mkdtempSync(path.join(os.tmpdir(), 'dlq-')), 'outputs.json');
     writeFileSync(outputs, JSON.stringify({ apiUrl: 'https://orders-stage.example.com', region: 'eu-west-1' }));
     await expect(dlq('redrive', '--stack', 'stage', '--outputs', outputs)).rejects.toMatchObject({

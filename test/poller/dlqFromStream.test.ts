@@ -29,7 +29,13 @@ beforeAll(async () => {
   table = await createTestTable();
   const { orders } = storesOf(table);
   for (let i = 0; i < 8; i++) {
-    const order = newOrder({ orderId: newOrderId(), customerId: `c-${i}`, items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }], currency: 'EUR', now: new Date() });
+    const order = newOrder({
+      orderId: newOrderId(),
+      customerId: `c-${i}`,
+      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
+      currency: 'EUR',
+      now: new Date(),
+    });
     await orders.create(order);
     orderIds.push(order.orderId);
   }
@@ -63,7 +69,9 @@ it('fetches exactly the failed batch’s records from the stream by its shard an
   // The batch's own records, plus whatever of the other lane lies between its first and last.
   const fetched = range.records.map(seqOf);
   expect(fetched).toEqual(expect.arrayContaining(letter!.records.map(seqOf)));
-  expect(range.records.every((r) => BigInt(seqOf(r)) >= BigInt(seqOf(letter!.records[0]!)) && BigInt(seqOf(r)) <= BigInt(seqOf(letter!.records.at(-1)!)))).toBe(true);
+  expect(range.records.every((r) => BigInt(seqOf(r)) >= BigInt(seqOf(letter!.records[0]!)) && BigInt(seqOf(r)) <= BigInt(seqOf(letter!.records.at(-1)!)))).toBe(
+    true,
+  );
   expect(range.records.filter((r) => letter!.records.some((l) => seqOf(l) === seqOf(r)))).toEqual(letter!.records.map((r) => JSON.parse(JSON.stringify(r))));
   expect(range.missing).toBe(0);
   expect(await pipeline.state.deadLetters()).toHaveLength(1); // listing keeps the message
@@ -82,7 +90,10 @@ it.each(['GetShardIteratorCommand', 'GetRecordsCommand'])('says when the stream 
   );
   try {
     const [outcome] = await redriveFromStream({ ...stackPath(trimmed), process: processor() });
-    expect(outcome).toMatchObject({ status: 'expired', detail: expect.stringMatching(/no longer holds sequence \d+ \(DynamoDB Streams keeps records 24 hours\).*cannot be redriven/) });
+    expect(outcome).toMatchObject({
+      status: 'expired',
+      detail: expect.stringMatching(/no longer holds sequence \d+ \(DynamoDB Streams keeps records 24 hours\).*cannot be redriven/),
+    });
     expect(await pipeline.state.deadLetters()).toHaveLength(1);
   } finally {
     trimmed.destroy();
@@ -90,7 +101,10 @@ it.each(['GetShardIteratorCommand', 'GetRecordsCommand'])('says when the stream 
 });
 
 it('keeps the message when a record fails again', async () => {
-  const [outcome] = await redriveFromStream({ ...stackPath(), process: async (event) => ({ batchItemFailures: [{ itemIdentifier: seqOf(event.Records[0]!) }] }) });
+  const [outcome] = await redriveFromStream({
+    ...stackPath(),
+    process: async (event) => ({ batchItemFailures: [{ itemIdentifier: seqOf(event.Records[0]!) }] }),
+  });
   expect(outcome).toMatchObject({ status: 'failed', detail: expect.stringMatching(/^1 of \d+ record\(s\) failed again$/) });
   expect(await pipeline.state.deadLetters()).toHaveLength(1);
 });

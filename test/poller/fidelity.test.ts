@@ -84,7 +84,10 @@ describe('stream errors that must not stop a shard', () => {
           const description = (result.output as { StreamDescription?: { Shards?: Array<Record<string, unknown>> } }).StreamDescription;
           const shards = description?.Shards ?? [];
           for (const shard of shards) shard.ParentShardId = gone;
-          shards.unshift({ ShardId: gone, SequenceNumberRange: { StartingSequenceNumber: '000000000000000000001', EndingSequenceNumber: '000000000000000000002' } });
+          shards.unshift({
+            ShardId: gone,
+            SequenceNumberRange: { StartingSequenceNumber: '000000000000000000001', EndingSequenceNumber: '000000000000000000002' },
+          });
           return result;
         },
         { step: 'initialize', name: 'phantomParent' },
@@ -162,10 +165,14 @@ describe('on-failure record', () => {
     });
     await writeOrders(stream.table, ids('d', 2));
     stream.running = await startTestPoller(stream.table, handler, { settings: { maximumRetryAttempts: 0, bisectBatchOnFunctionError: false } });
-    const [letter] = await eventually(async () => {
-      const letters = await stream.running!.state.deadLetters();
-      return letters.length === 1 && letters;
-    }, 10_000, 'a dead letter');
+    const [letter] = await eventually(
+      async () => {
+        const letters = await stream.running!.state.deadLetters();
+        return letters.length === 1 && letters;
+      },
+      10_000,
+      'a dead letter',
+    );
     const stamps = letter!.records.map((r) => r.dynamodb!.ApproximateCreationDateTime!);
     expect(stamps.every((s) => s % 60 === 0)).toBe(true);
     const info = letter!.onFailure.DDBStreamBatchInfo;

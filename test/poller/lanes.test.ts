@@ -23,7 +23,13 @@ async function placeAndCancel(table: TestTable, orderIds: string[]) {
   for (const status of ['CONFIRMED', 'CANCELLED']) {
     for (const orderId of orderIds) {
       await table.db.send(
-        new UpdateCommand({ TableName: table.tableName, Key: orderKey(orderId), UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status } }),
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET #s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': status },
+        }),
       );
     }
   }
@@ -95,7 +101,10 @@ it('runs lanes concurrently, one partition key per lane, each order’s changes 
   expect(new Set(observed.delivered().map((r) => laneOf(r, 4, orderTable.hashKey))).size).toBeGreaterThan(1);
   for (const orderId of orders) {
     const [insert, cancel] = observed.invocations.filter((i) => i.records.some((r) => idOf(r) === orderId));
-    const changes = observed.delivered().filter((r) => idOf(r) === orderId).map((r) => r.eventName);
+    const changes = observed
+      .delivered()
+      .filter((r) => idOf(r) === orderId)
+      .map((r) => r.eventName);
     expect(changes).toEqual(['INSERT', 'MODIFY']);
     // The cancel's invocation starts only once the INSERT's has ended (or it is the same invocation, in order).
     if (cancel) expect(cancel.startedAt).toBeGreaterThanOrEqual(insert!.endedAt!);
@@ -140,7 +149,10 @@ it('keeps the checkpoint behind a record its lane still holds, and a restart red
   const redelivered = orders.slice(orders.indexOf(idOf(held)));
   await eventually(async () => second.delivered().length === redelivered.length, 20_000, 'the redelivery');
   expect(second.delivered().map(idOf).sort()).toEqual(redelivered);
-  const last = second.delivered().sort((a, b) => compareSequence(seqOf(a), seqOf(b))).at(-1)!;
+  const last = second
+    .delivered()
+    .sort((a, b) => compareSequence(seqOf(a), seqOf(b)))
+    .at(-1)!;
   expect(idOf(last)).toBe(orders.at(-1));
   await eventually(async () => (await checkpoint()) === seqOf(last), 10_000, 'the checkpoint at the last record');
 });

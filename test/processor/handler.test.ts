@@ -48,7 +48,13 @@ const run = (records: DynamoDBRecord[], reservations: StockReservations = realRe
   handlerWith(reservations)({ Records: records }, { awsRequestId: 'req-1', functionName: 'test' } as never);
 
 async function storedOrder(items: Array<{ sku: string; quantity: number }>) {
-  const order = newOrder({ orderId: newOrderId(), customerId: 'c1', items: items.map((i) => ({ ...i, unitPrice: 100 })), currency: 'EUR', now: new Date(now.getTime() - 250) });
+  const order = newOrder({
+    orderId: newOrderId(),
+    customerId: 'c1',
+    items: items.map((i) => ({ ...i, unitPrice: 100 })),
+    currency: 'EUR',
+    now: new Date(now.getTime() - 250),
+  });
   await storesOf(table).orders.create(order);
   return order;
 }
@@ -57,7 +63,10 @@ const status = async (orderId: string) => (await storesOf(table).orders.get(orde
 
 beforeAll(async () => {
   table = await createTestTable({ seed: false });
-  for (const [sku, units] of [['A', 10], ['B', 1]] as const) {
+  for (const [sku, units] of [
+    ['A', 10],
+    ['B', 1],
+  ] as const) {
     await storesOf(table).products.put({ sku, name: sku, price: 100, currency: 'EUR', stock: units, updatedAt: now.toISOString() });
   }
 });
@@ -86,7 +95,10 @@ describe('processor handler', () => {
 
   it('rejects with a reason and reserves nothing when one item lacks stock', async () => {
     const before = await stock('A');
-    const order = await storedOrder([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }]);
+    const order = await storedOrder([
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 2 },
+    ]);
     await run([inserted(order)]);
     const rejected = await status(order.orderId);
     expect(rejected.status).toBe('REJECTED');

@@ -30,22 +30,36 @@ afterAll(async () => {
 const stores = () => storesOf(api.table);
 const stockOf = async (sku: string) => (await stores().products.get(sku))!.stock;
 const terminal = (orderId: string) =>
-  eventually(async () => {
-    const order = await stores().orders.get(orderId);
-    return order && isTerminal(order.status) ? order : order?.status === 'CONFIRMED' ? order : undefined;
-  }, 20_000, `order ${orderId} to be decided`);
+  eventually(
+    async () => {
+      const order = await stores().orders.get(orderId);
+      return order && isTerminal(order.status) ? order : order?.status === 'CONFIRMED' ? order : undefined;
+    },
+    20_000,
+    `order ${orderId} to be decided`,
+  );
 const place = async (user: 'alice' | 'bob', items: Array<{ sku: string; quantity: number }>) => {
-  const res = await api.http.post('/v1/orders').set('Authorization', await api.auth(user)).send({ items });
+  const res = await api.http
+    .post('/v1/orders')
+    .set('Authorization', await api.auth(user))
+    .send({ items });
   expect(res.status).toBe(202);
   return res.body as Order;
 };
 const putProduct = async (sku: string, stock: number, price = 100) =>
-  api.http.put(`/v1/products/${sku}`).set('Authorization', await api.auth('admin')).send({ name: sku, price, currency: 'EUR', stock }).expect((r) => expect(r.status).toBeLessThan(300));
+  api.http
+    .put(`/v1/products/${sku}`)
+    .set('Authorization', await api.auth('admin'))
+    .send({ name: sku, price, currency: 'EUR', stock })
+    .expect((r) => expect(r.status).toBeLessThan(300));
 
 describe('order processing end to end', () => {
   it('confirms an order with stock and takes the stock', async () => {
     const before = await stockOf('KB-001');
-    const order = await place('alice', [{ sku: 'KB-001', quantity: 3 }, { sku: 'CB-004', quantity: 1 }]);
+    const order = await place('alice', [
+      { sku: 'KB-001', quantity: 3 },
+      { sku: 'CB-004', quantity: 1 },
+    ]);
     const decided = await terminal(order.orderId);
     expect(decided.status).toBe('CONFIRMED');
     expect(decided.stockState).toBe('RESERVED');
@@ -59,7 +73,10 @@ describe('order processing end to end', () => {
   it('rejects an order that lacks stock, with a reason, and takes nothing', async () => {
     await putProduct('LOW-1', 2);
     const before = await stockOf('KB-001');
-    const order = await place('bob', [{ sku: 'KB-001', quantity: 1 }, { sku: 'LOW-1', quantity: 5 }]);
+    const order = await place('bob', [
+      { sku: 'KB-001', quantity: 1 },
+      { sku: 'LOW-1', quantity: 5 },
+    ]);
     const decided = await terminal(order.orderId);
     expect(decided.status).toBe('REJECTED');
     expect(decided.history.at(-1)!.reason).toBe('insufficient stock (LOW-1: 2 in stock, 5 ordered)');
@@ -123,9 +140,7 @@ describe('order processing end to end', () => {
     // Cancel ten confirmed orders with two racing cancels each: one wins, and the stock comes back once.
     const admin = await api.auth('admin');
     const cancels = await Promise.all(
-      confirmed.slice(0, 10).map((o) =>
-        Promise.all([0, 1].map(() => api.http.post(`/v1/orders/${o.orderId}/cancel`).set('Authorization', admin))),
-      ),
+      confirmed.slice(0, 10).map((o) => Promise.all([0, 1].map(() => api.http.post(`/v1/orders/${o.orderId}/cancel`).set('Authorization', admin)))),
     );
     for (const pair of cancels) expect(pair.map((r) => r.status).sort()).toEqual([200, 409]);
     await eventually(

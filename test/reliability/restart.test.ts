@@ -22,7 +22,14 @@ const ORDERS = Number(process.env.CHAOS_ORDERS ?? 200);
 it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its checkpoint`, async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'orders-restart-'));
   const [apiPort, dynamoPort, cognitoPort] = [await freePort(), await freePort(), await freePort()];
-  const env = { PORT: String(apiPort), DYNAMODB_PORT: String(dynamoPort), COGNITO_PORT: String(cognitoPort), DATA_DIR: dataDir, TABLE_NAME: 'orders-restart', PARALLELIZATION_FACTOR: '4' };
+  const env = {
+    PORT: String(apiPort),
+    DYNAMODB_PORT: String(dynamoPort),
+    COGNITO_PORT: String(cognitoPort),
+    DATA_DIR: dataDir,
+    TABLE_NAME: 'orders-restart',
+    PARALLELIZATION_FACTOR: '4',
+  };
   const start = () => {
     const stack = spawnTs('local/start.ts', env);
     return waitFor(async () => stack.output().includes('Ctrl-C stops everything'), 90_000, 'npm start', stack).then(() => stack);

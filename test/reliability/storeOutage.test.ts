@@ -38,7 +38,12 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
   const initial = new Map(DEMO_CATALOG.map((p) => [p.sku, p.stock]));
 
   const { pool } = standIns();
-  const app = createApp({ db, tableName, verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: [pool.clientId] }), logger: pino({ level: 'silent' }) });
+  const app = createApp({
+    db,
+    tableName,
+    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: [pool.clientId] }),
+    logger: pino({ level: 'silent' }),
+  });
   const server = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 2000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
   const table = { tableName, streamArn, db } as TestTable;
   const pipeline = await startTestPoller(table, localProcessor({ db, tableName, logLevel: 'SILENT' }), { stateTable: `${tableName}-state`, endpoint });
@@ -76,13 +81,19 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
 
     // Every acknowledged order survived the restart and gets decided.
     const ids = outcomes.filter((o) => o.status === 202).map((o) => (JSON.parse(o.body!) as { orderId: string }).orderId);
-    const report = await eventually(async () => {
-      const r = await checkInvariants(db, tableName, initial, await pipeline.state.deadLetters());
-      if (process.env.DEBUG_OUTAGE) console.log(JSON.stringify({ byStatus: r.byStatus, v: r.violations.slice(0, 3), stats: pipeline.poller.stats }));
-      return r.violations.length === 0 && r;
-    }, 60_000, 'every order decided with invariants intact');
+    const report = await eventually(
+      async () => {
+        const r = await checkInvariants(db, tableName, initial, await pipeline.state.deadLetters());
+        if (process.env.DEBUG_OUTAGE) console.log(JSON.stringify({ byStatus: r.byStatus, v: r.violations.slice(0, 3), stats: pipeline.poller.stats }));
+        return r.violations.length === 0 && r;
+      },
+      60_000,
+      'every order decided with invariants intact',
+    );
     expect(report.orders).toBeGreaterThanOrEqual(ids.length);
-    console.log(`store outage: ${outcomes.length} requests (${ids.length} accepted, ${outcomes.filter((o) => o.status === 503).length} × 503); ${JSON.stringify(report.byStatus)}`);
+    console.log(
+      `store outage: ${outcomes.length} requests (${ids.length} accepted, ${outcomes.filter((o) => o.status === 503).length} × 503); ${JSON.stringify(report.byStatus)}`,
+    );
   } finally {
     running = false;
     await pipeline.stop();

@@ -17,18 +17,24 @@ beforeAll(async () => {
   valid = claimsOf(token);
   // The forged tokens below are signed with the real key: if any were accepted, this proves it.
   expect((await api.http.get('/v1/orders').set('Authorization', `Bearer ${signToken({ ...valid, iat: now(), exp: now() + 600 })}`)).status).toBe(200);
-  aliceOrder = (await api.http.post('/v1/orders').set('Authorization', `Bearer ${token}`).send({ items: [{ sku: 'KB-001', quantity: 1 }] })).body;
+  aliceOrder = (
+    await api.http
+      .post('/v1/orders')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ items: [{ sku: 'KB-001', quantity: 1 }] })
+  ).body;
 });
 afterAll(() => api.close());
 
-const routes = () => [
-  ['POST', '/v1/orders', { items: [{ sku: 'KB-001', quantity: 1 }] }],
-  ['GET', '/v1/orders', undefined],
-  ['GET', `/v1/orders/${aliceOrder.orderId}`, undefined],
-  ['POST', `/v1/orders/${aliceOrder.orderId}/cancel`, undefined],
-  ['GET', '/v1/products', undefined],
-  ['PUT', '/v1/products/KB-001', { name: 'x', price: 1, currency: 'EUR', stock: 1 }],
-] as const;
+const routes = () =>
+  [
+    ['POST', '/v1/orders', { items: [{ sku: 'KB-001', quantity: 1 }] }],
+    ['GET', '/v1/orders', undefined],
+    ['GET', `/v1/orders/${aliceOrder.orderId}`, undefined],
+    ['POST', `/v1/orders/${aliceOrder.orderId}/cancel`, undefined],
+    ['GET', '/v1/products', undefined],
+    ['PUT', '/v1/products/KB-001', { name: 'x', price: 1, currency: 'EUR', stock: 1 }],
+  ] as const;
 
 const call = (method: string, path: string, body: unknown, authorization?: string) => {
   const req = method === 'GET' ? api.http.get(path) : method === 'PUT' ? api.http.put(path) : api.http.post(path);
@@ -43,19 +49,31 @@ const badCredentials: Array<[string, () => Promise<string | undefined>]> = [
   ['a malformed token', async () => 'Bearer not.a.jwt!'],
   ['an expired token', async () => `Bearer ${signToken({ ...valid, iat: now() - 7200, exp: now() - 3600 })}`],
   ['a token not yet valid', async () => `Bearer ${signToken({ ...valid, iat: now(), nbf: now() + 3600, exp: now() + 7200 })}`],
-  ['a tampered payload', async () => {
-    const [h, , s] = (await tokenFor('alice')).split('.');
-    return `Bearer ${h}.${Buffer.from(JSON.stringify({ ...valid, 'cognito:groups': ['admins'] })).toString('base64url')}.${s}`;
-  }],
-  ['a tampered signature', async () => {
-    const [h, p, s] = (await tokenFor('alice')).split('.');
-    return `Bearer ${h}.${p}.${s!.slice(0, -4)}AAAA`;
-  }],
-  ['an unsigned token (alg none)', async () => {
-    const [, p] = (await tokenFor('alice')).split('.');
-    return `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
-  }],
-  ['a token of another issuer', async () => `Bearer ${signToken({ ...valid, iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other', exp: now() + 600 })}`],
+  [
+    'a tampered payload',
+    async () => {
+      const [h, , s] = (await tokenFor('alice')).split('.');
+      return `Bearer ${h}.${Buffer.from(JSON.stringify({ ...valid, 'cognito:groups': ['admins'] })).toString('base64url')}.${s}`;
+    },
+  ],
+  [
+    'a tampered signature',
+    async () => {
+      const [h, p, s] = (await tokenFor('alice')).split('.');
+      return `Bearer ${h}.${p}.${s!.slice(0, -4)}AAAA`;
+    },
+  ],
+  [
+    'an unsigned token (alg none)',
+    async () => {
+      const [, p] = (await tokenFor('alice')).split('.');
+      return `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+    },
+  ],
+  [
+    'a token of another issuer',
+    async () => `Bearer ${signToken({ ...valid, iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other', exp: now() + 600 })}`,
+  ],
   ['a token for another app client', async () => `Bearer ${signToken({ ...valid, client_id: 'someone-elses-client', exp: now() + 600 })}`],
   ['an id token instead of an access token', async () => `Bearer ${await idTokenFor('alice')}`],
   ['a token signed by an unknown key', async () => `Bearer ${signToken({ ...valid, exp: now() + 600 }, { kid: 'not-in-jwks' })}`],
@@ -87,7 +105,10 @@ describe('auth matrix', () => {
   it('forbids customers the admin routes (403) and writes nothing', async () => {
     const before = await api.table.snapshot();
     for (const user of ['alice', 'bob'] as const) {
-      const res = await api.http.put('/v1/products/KB-001').set('Authorization', await api.auth(user)).send({ name: 'Free', price: 0, currency: 'EUR', stock: 999 });
+      const res = await api.http
+        .put('/v1/products/KB-001')
+        .set('Authorization', await api.auth(user))
+        .send({ name: 'Free', price: 0, currency: 'EUR', stock: 999 });
       expect(res.status).toBe(403);
     }
     expect(await api.table.snapshot()).toEqual(before);

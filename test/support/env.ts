@@ -69,7 +69,11 @@ const tokenCache = new Map<string, Promise<string>>();
 export function tokenFor(user: DemoUser): Promise<string> {
   const { cognitoEndpoint, pool } = standIns();
   const email = DEMO_USERS.find((u) => u.username === user)!.email;
-  if (!tokenCache.has(email)) tokenCache.set(email, signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.accessToken));
+  if (!tokenCache.has(email))
+    tokenCache.set(
+      email,
+      signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.accessToken),
+    );
   return tokenCache.get(email)!;
 }
 
@@ -79,5 +83,4 @@ export function idTokenFor(user: DemoUser): Promise<string> {
   return signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.idToken);
 }
 
-export const subOf = (token: string): string =>
-  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+export const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;

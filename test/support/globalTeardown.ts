@@ -31,6 +31,7 @@ async function checkIamContract(): Promise<void> {
   mkdirSync(path.join(root, 'test-results'), { recursive: true });
   const report = { calls: [...calls.values()].map(({ testFile, ...c }) => ({ ...c, seenIn: path.relative(root, testFile) })), findings };
   writeFileSync(path.join(root, 'test-results/iam-contract.json'), `${JSON.stringify(report, null, 2)}\n`);
-  if (findings.length > 0) throw new Error(`IAM contract: ${findings.length} call(s) the deployed roles would refuse:\n${findings.map(describeFinding).join('\n')}`);
+  if (findings.length > 0)
+    throw new Error(`IAM contract: ${findings.length} call(s) the deployed roles would refuse:\n${findings.map(describeFinding).join('\n')}`);
   console.log(`\nIAM contract: ${calls.size} distinct calls of the API and the processor, each allowed by its role on development, stage and main.`);
 }

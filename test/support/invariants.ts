@@ -32,8 +32,10 @@ export async function checkInvariants(
     if (order.status === 'PENDING' && !deadLettered.has(order.orderId)) violations.push(`order ${order.orderId} is still PENDING and not dead-lettered`);
     const confirmations = order.history.filter((h) => h.status === 'CONFIRMED').length;
     if (confirmations > 1) violations.push(`order ${order.orderId} was confirmed ${confirmations} times`);
-    if (order.stockState === 'RELEASED' && (order.status !== 'CANCELLED' || confirmations !== 1)) violations.push(`order ${order.orderId} released stock it never held`);
-    if (order.stockState === 'RESERVED' && order.status !== 'CONFIRMED' && order.status !== 'CANCELLED') violations.push(`order ${order.orderId} holds stock while ${order.status}`);
+    if (order.stockState === 'RELEASED' && (order.status !== 'CANCELLED' || confirmations !== 1))
+      violations.push(`order ${order.orderId} released stock it never held`);
+    if (order.stockState === 'RESERVED' && order.status !== 'CONFIRMED' && order.status !== 'CANCELLED')
+      violations.push(`order ${order.orderId} holds stock while ${order.status}`);
   }
   const held = new Map<string, number>();
   for (const order of orders.filter((o) => o.stockState === 'RESERVED')) {

@@ -25,7 +25,8 @@ export function policyConfigAsThePipelinePasses(stack: string): Record<string, u
   const write = steps.find((s) => s.run?.includes('policy:config'));
   const preview = steps.find((s) => s.uses?.startsWith('pulumi/actions@') && s.with?.command === 'preview');
   if (!write || !preview) throw new Error('the plan job has no policy:config step or no pulumi preview');
-  if (write.env?.STACK !== '${{ github.ref_name }}' || preview.with?.['stack-name'] !== '${{ github.ref_name }}') throw new Error('the plan job does not target the branch stack');
+  if (write.env?.STACK !== '${{ github.ref_name }}' || preview.with?.['stack-name'] !== '${{ github.ref_name }}')
+    throw new Error('the plan job does not target the branch stack');
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'));
   try {
     execSync(write.run!, { cwd: ROOT, env: { ...process.env, STACK: stack, RUNNER_TEMP: runnerTemp }, stdio: 'pipe' });

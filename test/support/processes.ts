@@ -47,7 +47,14 @@ export function request(port: number, method: string, path: string, headers: Rec
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ at: Date.now(), status: res.statusCode!, body: text, ...(res.headers['retry-after'] ? { retryAfter: String(res.headers['retry-after']) } : {}) }));
+      res.on('end', () =>
+        resolve({
+          at: Date.now(),
+          status: res.statusCode!,
+          body: text,
+          ...(res.headers['retry-after'] ? { retryAfter: String(res.headers['retry-after']) } : {}),
+        }),
+      );
       res.on('error', (err: NodeJS.ErrnoException) => resolve({ at: Date.now(), error: err.code ?? err.message }));
     });
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ at: Date.now(), error: err.code ?? err.message }));

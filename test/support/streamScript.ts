@@ -10,7 +10,9 @@ export const seqOf = (r: DynamoDBRecord) => r.dynamodb!.SequenceNumber!;
 
 export async function writeOrders(table: TestTable, ids: string[], extra: Record<string, unknown> = {}) {
   for (const orderId of ids) {
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...orderKey(orderId), entityType: ENTITY.order, orderId, status: 'PENDING', ...extra } }));
+    await table.db.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...orderKey(orderId), entityType: ENTITY.order, orderId, status: 'PENDING', ...extra } }),
+    );
   }
 }
 

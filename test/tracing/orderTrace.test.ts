@@ -73,16 +73,23 @@ const childrenOf = (span: ReadableSpan) => finished().filter((s) => parentOf(s) 
 
 const bodies: unknown[] = [];
 async function place(items: Array<{ sku: string; quantity: number }>): Promise<Order> {
-  const res = await api.http.post('/v1/orders').set('Authorization', await api.auth('alice')).send({ items });
+  const res = await api.http
+    .post('/v1/orders')
+    .set('Authorization', await api.auth('alice'))
+    .send({ items });
   expect(res.status).toBe(202);
   bodies.push(res.body);
   return res.body as Order;
 }
 const decided = (orderId: string) =>
-  eventually(async () => {
-    const order = await storesOf(api.table).orders.get(orderId);
-    return order && (isTerminal(order.status) || order.status === 'CONFIRMED') ? order : undefined;
-  }, 20_000, `order ${orderId} decided`);
+  eventually(
+    async () => {
+      const order = await storesOf(api.table).orders.get(orderId);
+      return order && (isTerminal(order.status) || order.status === 'CONFIRMED') ? order : undefined;
+    },
+    20_000,
+    `order ${orderId} decided`,
+  );
 
 /** The processor's decision continues the trace of the API span that wrote the change, and shows its parts. */
 async function expectContinued(apiSpanName: string, decisionName: string, orderId: string): Promise<ReadableSpan> {
@@ -91,7 +98,11 @@ async function expectContinued(apiSpanName: string, decisionName: string, orderI
   expect(decision.spanContext().traceId).toBe(written.spanContext().traceId);
   expect(parentOf(decision)).toBe(written.spanContext().spanId);
   // The wait in the stream is its own interval, from the write until the processor picked the record up.
-  const wait = await eventually(async () => finished().find((s) => s.name === 'stream wait' && s.attributes['order.id'] === orderId && parentOf(s) === written.spanContext().spanId), 5000, 'stream wait');
+  const wait = await eventually(
+    async () => finished().find((s) => s.name === 'stream wait' && s.attributes['order.id'] === orderId && parentOf(s) === written.spanContext().spanId),
+    5000,
+    'stream wait',
+  );
   expect(wait.endTime).toEqual(decision.startTime);
   // Each DynamoDB call of the decision is a child span, named as an AWS call.
   expect(childrenOf(decision).map((s) => s.name)).toContain('DynamoDB.TransactWriteItems');
@@ -111,7 +122,10 @@ describe('one trace per order', () => {
   });
 
   it('create → REJECTED', async () => {
-    const scarce = await api.http.put('/v1/products/SCARCE-1').set('Authorization', await api.auth('admin')).send({ name: 'Scarce', price: 100, currency: 'EUR', stock: 1 });
+    const scarce = await api.http
+      .put('/v1/products/SCARCE-1')
+      .set('Authorization', await api.auth('admin'))
+      .send({ name: 'Scarce', price: 100, currency: 'EUR', stock: 1 });
     expect(scarce.status).toBeLessThan(300);
     initialStock.set('SCARCE-1', 1);
     const order = await place([{ sku: 'SCARCE-1', quantity: 2 }]);
@@ -123,7 +137,10 @@ describe('one trace per order', () => {
   it('cancel → release continues the cancel request’s trace', async () => {
     const order = await place([{ sku: 'CB-004', quantity: 1 }]);
     await decided(order.orderId);
-    const res = await api.http.post(`/v1/orders/${order.orderId}/cancel`).set('Authorization', await api.auth('alice')).send({});
+    const res = await api.http
+      .post(`/v1/orders/${order.orderId}/cancel`)
+      .set('Authorization', await api.auth('alice'))
+      .send({});
     expect(res.status).toBe(200);
     bodies.push(res.body);
     const release = await expectContinued('orders.cancel', `release ${order.orderId}`, order.orderId);
@@ -134,7 +151,11 @@ describe('one trace per order', () => {
   it('a dead-letter redrive continues the original trace and says it is a redrive', async () => {
     const order = await place([{ sku: 'KB-001', quantity: 1 }]);
     failing.add(order.orderId);
-    await eventually(async () => (await pipeline.state.deadLetters()).some((l) => l.records.some((r) => r.dynamodb?.NewImage?.orderId?.S === order.orderId)), 20_000, 'the dead letter');
+    await eventually(
+      async () => (await pipeline.state.deadLetters()).some((l) => l.records.some((r) => r.dynamodb?.NewImage?.orderId?.S === order.orderId)),
+      20_000,
+      'the dead letter',
+    );
     failing.delete(order.orderId);
     const handler = localProcessor({ db: api.table.db, tableName: api.table.tableName, logLevel: 'SILENT' });
     const results = await redriveDeadLetters(pipeline.state, (event: DynamoDBStreamEvent, context) => handler(event, context));

@@ -17,7 +17,10 @@ function fakeStore(prices: Map<string, number>) {
 
 describe('catalog cache', () => {
   it('reads each product once per TTL, only the ones it lacks, and not unknown ones into the cache', async () => {
-    const prices = new Map([['A', 100], ['B', 200]]);
+    const prices = new Map([
+      ['A', 100],
+      ['B', 200],
+    ]);
     const { store, reads } = fakeStore(prices);
     let now = 0;
     const cache = new CatalogCache(store, 2000, () => now);

@@ -19,7 +19,14 @@ describe('parseDockerfile', () => {
         'CMD ["node", "main.js"]',
       ].join('\n'),
     );
-    expect(build).toMatchObject({ name: 'deps', image: 'node:22', instructions: [{ op: 'WORKDIR', dir: '/app' }, { op: 'RUN', command: 'npm ci --omit=dev' }] });
+    expect(build).toMatchObject({
+      name: 'deps',
+      image: 'node:22',
+      instructions: [
+        { op: 'WORKDIR', dir: '/app' },
+        { op: 'RUN', command: 'npm ci --omit=dev' },
+      ],
+    });
     expect(run).toMatchObject({ name: '1', env: { A: '1', B: 'two' }, user: 'node', cmd: ['node', 'main.js'] });
     expect(run!.instructions).toContainEqual({ op: 'COPY', from: 'deps', sources: ['/app/node_modules'], dest: './node_modules' });
     expect(run!.instructions).toContainEqual({ op: 'COPY', sources: ['a.json', 'b.json'], dest: './' });

@@ -83,7 +83,9 @@ describe('the mapping’s patterns, on the records DynamoDB writes', () => {
     // @ts-expect-error 'CANCELED' is not an OrderStatus
     const misspelt = orderStatusChange('CONFIRMED', 'CANCELED');
     expect(matchesAnyPattern({ dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, [misspelt])).toBe(false);
-    expect(matchesAnyPattern({ dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, [orderStatusChange('CONFIRMED', 'CANCELLED')])).toBe(true);
+    expect(matchesAnyPattern({ dynamodb: { OldImage: image('CONFIRMED'), NewImage: image('CANCELLED') } }, [orderStatusChange('CONFIRMED', 'CANCELLED')])).toBe(
+      true,
+    );
   });
 
   it('use only the `dynamodb` key, the one AWS documents for DynamoDB stream mappings', () => {

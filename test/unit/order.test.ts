@@ -16,7 +16,16 @@ import {
 const at = new Date('2026-01-02T03:04:05.000Z');
 const later = new Date('2026-01-02T03:05:00.000Z');
 const fresh = () =>
-  newOrder({ orderId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', customerId: 'c1', items: [{ sku: 'A', quantity: 2, unitPrice: 150 }, { sku: 'B', quantity: 1, unitPrice: 99 }], currency: 'EUR', now: at });
+  newOrder({
+    orderId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    customerId: 'c1',
+    items: [
+      { sku: 'A', quantity: 2, unitPrice: 150 },
+      { sku: 'B', quantity: 1, unitPrice: 99 },
+    ],
+    currency: 'EUR',
+    now: at,
+  });
 
 describe('order lifecycle', () => {
   it('starts PENDING at version 1 with a computed total and one history entry', () => {
@@ -43,7 +52,11 @@ describe('order lifecycle', () => {
   });
 
   it('rejecting keeps the reason', () => {
-    expect(reject(fresh(), later, 'KB-001: 0 in stock').next.history.at(-1)).toEqual({ status: 'REJECTED', at: later.toISOString(), reason: 'KB-001: 0 in stock' });
+    expect(reject(fresh(), later, 'KB-001: 0 in stock').next.history.at(-1)).toEqual({
+      status: 'REJECTED',
+      at: later.toISOString(),
+      reason: 'KB-001: 0 in stock',
+    });
   });
 
   it.each<[OrderStatus, OrderStatus]>([

@@ -67,16 +67,25 @@ describe('retryConflicts', () => {
 
   it('gives up after the last attempt, and never retries other errors', async () => {
     let calls = 0;
-    await expect(retryConflicts(async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])).finally(() => calls++), policy, undefined, noSleep)).rejects.toThrow(/TransactionConflict/);
+    await expect(
+      retryConflicts(async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])).finally(() => calls++), policy, undefined, noSleep),
+    ).rejects.toThrow(/TransactionConflict/);
     expect(calls).toBe(4);
     calls = 0;
-    await expect(retryConflicts(async () => Promise.reject(new Error('ValidationException')).finally(() => calls++), policy, undefined, noSleep)).rejects.toThrow('ValidationException');
+    await expect(
+      retryConflicts(async () => Promise.reject(new Error('ValidationException')).finally(() => calls++), policy, undefined, noSleep),
+    ).rejects.toThrow('ValidationException');
     expect(calls).toBe(1);
   });
 
   it('waits a jittered, capped, growing delay', async () => {
     const waits: number[] = [];
-    await retryConflicts(async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])), policy, undefined, async (ms) => void waits.push(ms)).catch(() => undefined);
+    await retryConflicts(
+      async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])),
+      policy,
+      undefined,
+      async (ms) => void waits.push(ms),
+    ).catch(() => undefined);
     expect(waits).toHaveLength(3);
     waits.forEach((ms, i) => {
       expect(ms).toBeGreaterThanOrEqual(0);

@@ -17,17 +17,22 @@ function harness(policy: Partial<DeliveryPolicy>, invoke: (records: DynamoDBReco
   const log: string[] = [];
   const dead: Array<{ records: number[]; condition: string; count: number; functionError?: boolean }> = [];
   const run = (records: DynamoDBRecord[]) =>
-    deliverBatch(records, { bisectBatchOnFunctionError: false, maximumRetryAttempts: 2, maximumRecordAgeInSeconds: -1, ...policy }, {
-      invoke: async (batch) => {
-        log.push(`invoke ${names(batch).join(',')}`);
-        return invoke(batch);
+    deliverBatch(
+      records,
+      { bisectBatchOnFunctionError: false, maximumRetryAttempts: 2, maximumRecordAgeInSeconds: -1, ...policy },
+      {
+        invoke: async (batch) => {
+          log.push(`invoke ${names(batch).join(',')}`);
+          return invoke(batch);
+        },
+        checkpoint: async (r) => void log.push(`checkpoint ${names([r])[0]}`),
+        deadLetter: async (batch, condition, count, _error, functionError) =>
+          void dead.push({ records: names(batch), condition, count, ...(functionError ? { functionError } : {}) }),
+        backoff: async (attempt) => void log.push(`backoff ${attempt}`),
+        ageSeconds: (r) => nowSeconds() - r.dynamodb!.ApproximateCreationDateTime!,
+        stopped: () => false,
       },
-      checkpoint: async (r) => void log.push(`checkpoint ${names([r])[0]}`),
-      deadLetter: async (batch, condition, count, _error, functionError) => void dead.push({ records: names(batch), condition, count, ...(functionError ? { functionError } : {}) }),
-      backoff: async (attempt) => void log.push(`backoff ${attempt}`),
-      ageSeconds: (r) => nowSeconds() - r.dynamodb!.ApproximateCreationDateTime!,
-      stopped: () => false,
-    });
+    );
   return { log, dead, run };
 }
 
@@ -177,7 +182,10 @@ describe('one invocation as Lambda makes it', () => {
     expect(readBatchResponse(batch, {})).toEqual({ kind: 'ok' });
     expect(readBatchResponse(batch, { batchItemFailures: null })).toEqual({ kind: 'ok' });
     expect(readBatchResponse(batch, { batchItemFailures: [] })).toEqual({ kind: 'ok' });
-    expect(readBatchResponse(batch, { batchItemFailures: [{ itemIdentifier: '102' }, { itemIdentifier: '101' }] })).toMatchObject({ kind: 'partial', firstFailed: 1 });
+    expect(readBatchResponse(batch, { batchItemFailures: [{ itemIdentifier: '102' }, { itemIdentifier: '101' }] })).toMatchObject({
+      kind: 'partial',
+      firstFailed: 1,
+    });
     for (const failure of [{ itemIdentifier: '' }, { itemIdentifier: null }, { itemId: '101' }, null, { itemIdentifier: '999' }]) {
       expect(readBatchResponse(batch, { batchItemFailures: [failure] })).toMatchObject({ kind: 'error' });
     }
@@ -185,7 +193,10 @@ describe('one invocation as Lambda makes it', () => {
 });
 
 describe('batches cut by count and payload', () => {
-  const sized = (n: number, bytes: number): DynamoDBRecord => ({ ...record(n), dynamodb: { ...record(n).dynamodb, NewImage: { pad: { S: 'x'.repeat(bytes) } } } });
+  const sized = (n: number, bytes: number): DynamoDBRecord => ({
+    ...record(n),
+    dynamodb: { ...record(n).dynamodb, NewImage: { pad: { S: 'x'.repeat(bytes) } } },
+  });
 
   it('cuts a batch before it would pass the payload limit, and never leaves a record behind', () => {
     const limit = 3 * recordBytes(sized(0, 1000)) + 20;
@@ -241,7 +252,10 @@ describe('Lambda-shaped records', () => {
   });
 
   it("keeps a TTL deletion's userIdentity", () => {
-    const ttl = toLambdaRecord({ eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, dynamodb: { SequenceNumber: '1' } }, 'arn:stream');
+    const ttl = toLambdaRecord(
+      { eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, dynamodb: { SequenceNumber: '1' } },
+      'arn:stream',
+    );
     expect(ttl.userIdentity).toEqual({ Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
   });
 

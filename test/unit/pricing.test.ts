@@ -7,15 +7,35 @@ const catalog = new Map([product('A', 100), product('B', 250), product('U', 5, '
 
 describe('pricing', () => {
   it('snapshots catalog prices and the currency', () => {
-    expect(priceLines([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }], catalog)).toEqual({
+    expect(
+      priceLines(
+        [
+          { sku: 'A', quantity: 3 },
+          { sku: 'B', quantity: 1 },
+        ],
+        catalog,
+      ),
+    ).toEqual({
       ok: true,
       currency: 'EUR',
-      items: [{ sku: 'A', quantity: 3, unitPrice: 100 }, { sku: 'B', quantity: 1, unitPrice: 250 }],
+      items: [
+        { sku: 'A', quantity: 3, unitPrice: 100 },
+        { sku: 'B', quantity: 1, unitPrice: 250 },
+      ],
     });
   });
 
   it('names every unknown or foreign-currency line by index', () => {
-    expect(priceLines([{ sku: 'A', quantity: 1 }, { sku: 'X', quantity: 1 }, { sku: 'U', quantity: 1 }], catalog)).toEqual({
+    expect(
+      priceLines(
+        [
+          { sku: 'A', quantity: 1 },
+          { sku: 'X', quantity: 1 },
+          { sku: 'U', quantity: 1 },
+        ],
+        catalog,
+      ),
+    ).toEqual({
       ok: false,
       problems: [
         { index: 1, field: 'sku', detail: "unknown product 'X'" },

@@ -39,7 +39,9 @@ describe('local trace file and waterfall', () => {
         await inSpan(SCOPE.awsSdk, 'DynamoDB.PutItem', { kind: SpanKind.CLIENT }, async () => undefined);
       });
       await context.with(context.active(), () => inSpan(SCOPE.api, 'other', { attributes: { 'order.id': 'O2' } }, async () => undefined));
-      await expect(inSpan(SCOPE.processor, 'reserve O1', { attributes: { 'order.id': 'O1' } }, async () => Promise.reject(new Error('no stock table')))).rejects.toThrow();
+      await expect(
+        inSpan(SCOPE.processor, 'reserve O1', { attributes: { 'order.id': 'O1' } }, async () => Promise.reject(new Error('no stock table'))),
+      ).rejects.toThrow();
     } finally {
       await tracing.shutdown();
     }
@@ -91,7 +93,9 @@ describe('X-Ray OTLP exporter', () => {
     const [request] = received;
     expect(request!.path).toBe('/v1/traces');
     expect(request!.headers['content-type']).toBe('application/x-protobuf');
-    expect(request!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/xray\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+    expect(request!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/xray\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(request!.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(request!.bytes).toBeGreaterThan(20);
   });
@@ -100,7 +104,11 @@ describe('X-Ray OTLP exporter', () => {
     const server = createServer((_req, res) => res.writeHead(403).end('{"message":"not authorized"}'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const exporter = new XRayOtlpExporter({ region: 'eu-west-1', endpoint: `http://127.0.0.1:${port}/v1/traces`, credentials: async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }) });
+    const exporter = new XRayOtlpExporter({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      credentials: async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }),
+    });
     const memory = new InMemorySpanExporter();
     const tracing = startTracing('t', memory, { immediate: true });
     await inSpan(SCOPE.processor, 'x', {}, async () => undefined);

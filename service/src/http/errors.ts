@@ -51,7 +51,8 @@ export function problemResponses(): Middleware<AppState> {
     let problem: ProblemError | undefined;
     try {
       await next();
-      if (ctx.status >= 400 && ctx.body == null) problem = problemForStatus(ctx.status, ctx.status === 404 ? `No route for ${ctx.method} ${ctx.path}` : undefined);
+      if (ctx.status >= 400 && ctx.body == null)
+        problem = problemForStatus(ctx.status, ctx.status === 404 ? `No route for ${ctx.method} ${ctx.path}` : undefined);
     } catch (err) {
       problem = toProblem(err);
       if (problem.status >= 500) ctx.state.log?.error({ err }, 'request failed');

@@ -68,9 +68,13 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
       ctx.body = orderView(created.order);
     } catch (err) {
       if (err instanceof IdempotencyMismatchError) {
-        throw new ProblemError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different request body.', [
-          fieldError('header', ['Idempotency-Key'], 'was already used with a different request body'),
-        ]);
+        throw new ProblemError(
+          422,
+          'idempotency-key-reused',
+          'Idempotency-Key reused',
+          'This Idempotency-Key was already used with a different request body.',
+          [fieldError('header', ['Idempotency-Key'], 'was already used with a different request body')],
+        );
       }
       throw err;
     }
@@ -110,7 +114,9 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
       try {
         const change = cancel(order, clock(), reason);
         // As on create: the release of a confirmed order's stock continues this request's trace.
-        ctx.body = orderView(await inSpan(SCOPE.api, 'orders.cancel', { attributes: { 'order.id': orderId } }, () => orders.apply(change, currentTraceCarrier())));
+        ctx.body = orderView(
+          await inSpan(SCOPE.api, 'orders.cancel', { attributes: { 'order.id': orderId } }, () => orders.apply(change, currentTraceCarrier())),
+        );
         return;
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err;

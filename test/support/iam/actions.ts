@@ -15,7 +15,6 @@ const TRANSACT_WRITE_ACTIONS: Record<string, string> = { Put: 'PutItem', Update:
 
 type Input = Record<string, unknown> & { TableName?: string; IndexName?: string };
 
-
 export function iamRequests(commandName: string, input: Input): IamRequest[] {
   const operation = operationOf(commandName);
   switch (operation) {

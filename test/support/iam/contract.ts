@@ -47,7 +47,12 @@ export const MUST_DENY: Array<{ role: Role; action: string; resource: (s: StackP
     { role, action: 'dynamodb:DeleteTable', resource: (s: StackPolicies) => s.tableArn, why: 'drops every order' },
     { role, action: 'dynamodb:UpdateTable', resource: (s: StackPolicies) => s.tableArn, why: 'changes capacity, streams or indexes' },
     { role, action: 'dynamodb:Scan', resource: (s: StackPolicies) => s.tableArn, why: 'reads every customer at once' },
-    { role, action: 'dynamodb:PutItem', resource: (s: StackPolicies) => `arn:aws:dynamodb:eu-west-1:${s.account}:table/another-service`, why: 'writes to another table' },
+    {
+      role,
+      action: 'dynamodb:PutItem',
+      resource: (s: StackPolicies) => `arn:aws:dynamodb:eu-west-1:${s.account}:table/another-service`,
+      why: 'writes to another table',
+    },
     { role, action: 'dynamodb:DeleteItem', resource: (s: StackPolicies) => s.tableArn, why: 'orders are never deleted, only cancelled' },
     { role, action: 'iam:PassRole', resource: (s: StackPolicies) => `arn:aws:iam::${s.account}:role/admin`, why: 'privilege escalation' },
     { role, action: 'iam:CreateAccessKey', resource: (s: StackPolicies) => `arn:aws:iam::${s.account}:user/admin`, why: 'privilege escalation' },
@@ -76,7 +81,15 @@ export async function checkRecordedCalls(calls: readonly RecordedCall[], stacks:
       const resource = resourceOf(stack, call);
       const decision = await decide(stack, call.role, call.action, resource);
       if (decision !== 'Allowed') {
-        findings.push({ stack: stack.stack, role: call.role, action: call.action, resource, decision, expected: 'Allowed', detail: `${call.operation} in ${path.basename(call.testFile)}` });
+        findings.push({
+          stack: stack.stack,
+          role: call.role,
+          action: call.action,
+          resource,
+          decision,
+          expected: 'Allowed',
+          detail: `${call.operation} in ${path.basename(call.testFile)}`,
+        });
       }
     }
   }
@@ -89,20 +102,25 @@ export async function checkMustDeny(stacks: readonly StackPolicies[]): Promise<F
     for (const rule of MUST_DENY) {
       const resource = rule.resource(stack);
       const decision = await decide(stack, rule.role, rule.action, resource);
-      if (decision !== 'ImplicitlyDenied' && decision !== 'ExplicitlyDenied') findings.push({ stack: stack.stack, role: rule.role, action: rule.action, resource, decision, expected: 'Denied', detail: rule.why });
+      if (decision !== 'ImplicitlyDenied' && decision !== 'ExplicitlyDenied')
+        findings.push({ stack: stack.stack, role: rule.role, action: rule.action, resource, decision, expected: 'Denied', detail: rule.why });
     }
   }
   return findings;
 }
 
-export const describeFinding = (f: Finding) => `${f.stack}: the ${f.role} role ${f.expected === 'Allowed' ? 'may not' : 'may'} ${f.action} on ${f.resource} (${f.decision}; ${f.detail})`;
+export const describeFinding = (f: Finding) =>
+  `${f.stack}: the ${f.role} role ${f.expected === 'Allowed' ? 'may not' : 'may'} ${f.action} on ${f.resource} (${f.decision}; ${f.detail})`;
 
 /** Each stack's policies, one Pulumi mocks run per child process. */
 export async function stackPolicies(stacks: readonly string[] = ['development', 'stage', 'main']): Promise<StackPolicies[]> {
   const root = path.resolve(__dirname, '../../..');
   return Promise.all(
     stacks.map(async (stack) => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'policies.ts'), stack], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'policies.ts'), stack], {
+        cwd: root,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       const line = stdout.split('\n').find((l) => l.startsWith('IAM-POLICIES '));
       if (!line) throw new Error(`no policies for ${stack}:\n${stdout.slice(-2000)}`);
       return JSON.parse(line.slice('IAM-POLICIES '.length)) as StackPolicies;

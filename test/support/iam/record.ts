@@ -40,6 +40,11 @@ export function takeRecordedCalls(match: (call: RecordedCall) => boolean): Recor
 export function flushRecordedCalls(): void {
   const dir = process.env.IAM_CALLS_DIR;
   if (!dir || recorded.size === 0) return;
-  appendFileSync(path.join(dir, `calls-${process.pid}.jsonl`), recordedCalls().map((c) => `${JSON.stringify(c)}\n`).join(''));
+  appendFileSync(
+    path.join(dir, `calls-${process.pid}.jsonl`),
+    recordedCalls()
+      .map((c) => `${JSON.stringify(c)}\n`)
+      .join(''),
+  );
   recorded.clear();
 }

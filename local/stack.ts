@@ -6,7 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { createApp } from '../service/src/app';
 import { localCognitoVerifier } from '../service/src/auth/verifier';
-import { documentClient } from '../service/src/clients';
+import { documentClient } from '../core/store/client';
 import { listen, type RunningServer } from '../service/src/server';
 import { ensureUserPool, startCognitoLocal, type LocalCognito, type LocalUserPool } from './cognito';
 import { LOCAL_AWS, startDynamoDbLocal, type LocalDynamo } from './dynamodb';

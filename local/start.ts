@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { DEMO_USERS } from '../core/userpool';
 import { startApiTracing } from '../service/src/apiTracing';
+import { portClaims, portsTakenMessage, takenPorts } from './ports';
 import { localSettings } from './settings';
 import { tracesFile, OtlpFileExporter } from './traces/file';
 
@@ -9,6 +10,9 @@ async function main() {
   // Node 20 works today; the SDK's notice about its 2027 support window would clutter every command's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = localSettings(process.env, process.argv.slice(2));
+  // Before anything starts: a taken port should be named, with who wanted it and how to choose another.
+  const taken = await takenPorts(portClaims(settings));
+  if (taken.length > 0) throw new Error(portsTakenMessage(taken, settings));
   // Spans of the API and the in-process processor go to an OTLP/JSON file that `npm run trace` reads. Tracing
   // (and its http instrumentation) starts before the stack's modules load `http`.
   const traces = tracesFile(settings);

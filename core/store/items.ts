@@ -1,6 +1,36 @@
-import type { Order } from '../domain/order';
+import { z } from 'zod';
+import { ORDER_STATUSES, type Order } from '../domain/order';
 import type { Product } from '../domain/product';
 import { ENTITY, catalogKey, customerOrdersKey, orderKey, productKey } from '../table';
+
+/**
+ * What a stored order item (or a stream image of one) must hold to become an Order: parsed where it enters, so
+ * a malformed item fails loudly here rather than somewhere downstream. Keys, the entity tag and the stored trace
+ * context are not part of an Order and are dropped.
+ */
+const StoredOrder = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  items: z.array(z.object({ sku: z.string().min(1), quantity: z.int().positive(), unitPrice: z.int().nonnegative() })).min(1),
+  total: z.int().nonnegative(),
+  currency: z.string().length(3),
+  status: z.enum(ORDER_STATUSES),
+  // Items written before stock tracking have none: nothing was reserved for them.
+  stockState: z.enum(['NONE', 'RESERVED', 'RELEASED']).default('NONE'),
+  version: z.int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), reason: z.string().optional() })),
+});
+
+const StoredProduct = z.object({
+  sku: z.string().min(1),
+  name: z.string(),
+  price: z.int().nonnegative(),
+  currency: z.string().length(3),
+  stock: z.int(),
+  updatedAt: z.string(),
+});
 
 /** Order ↔ table item. Keys and the entity tag are storage concerns and never leave this module. */
 export const orderToItem = (order: Order) => ({
@@ -10,21 +40,7 @@ export const orderToItem = (order: Order) => ({
   ...order,
 });
 
-export function itemToOrder(item: Record<string, unknown>): Order {
-  return {
-    orderId: item.orderId as string,
-    customerId: item.customerId as string,
-    items: item.items as Order['items'],
-    total: item.total as number,
-    currency: item.currency as string,
-    status: item.status as Order['status'],
-    stockState: (item.stockState as Order['stockState']) ?? 'NONE',
-    version: item.version as number,
-    createdAt: item.createdAt as string,
-    updatedAt: item.updatedAt as string,
-    history: item.history as Order['history'],
-  };
-}
+export const itemToOrder = (item: Record<string, unknown>): Order => StoredOrder.parse(item);
 
 export const productToItem = (product: Product) => ({
   ...productKey(product.sku),
@@ -33,11 +49,4 @@ export const productToItem = (product: Product) => ({
   ...product,
 });
 
-export const itemToProduct = (item: Record<string, unknown>): Product => ({
-  sku: item.sku as string,
-  name: item.name as string,
-  price: item.price as number,
-  currency: item.currency as string,
-  stock: item.stock as number,
-  updatedAt: item.updatedAt as string,
-});
+export const itemToProduct = (item: Record<string, unknown>): Product => StoredProduct.parse(item);

@@ -1,16 +1,16 @@
 import type { Product } from '../../core/domain/product';
-import type { ProductStore } from '../../core/store/products';
+import type { ProductCatalog } from '../../core/orders/ports';
 
 /**
  * Prices for new orders, read through a short-lived per-task cache: pricing an order then costs one write
  * instead of a read and a write. A price change reaches this task at once (the PUT invalidates) and other
  * tasks within `ttlMs`. Stock is never read here — the processor reserves it transactionally.
  */
-export class CatalogCache {
+export class CatalogCache implements ProductCatalog {
   private readonly entries = new Map<string, { product: Product; expires: number }>();
 
   constructor(
-    private readonly products: ProductStore,
+    private readonly products: ProductCatalog,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}

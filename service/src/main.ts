@@ -3,7 +3,7 @@ import { apiTracing } from './tracing';
 import pino from 'pino';
 import { createApp } from './app';
 import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
-import { documentClient } from './clients';
+import { documentClient } from '../../core/store/client';
 import { readConfig } from './config';
 import { listen } from './server';
 

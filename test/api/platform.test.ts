@@ -1,7 +1,7 @@
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../service/src/app';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { createTestApi, type TestApi } from '../support/api';

@@ -11,7 +11,7 @@ import { packViolations, policyConfigAsThePipelinePasses } from '../support/pipe
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../service/src/app';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { ACCOUNT, runStack, type StackRun } from './harness';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

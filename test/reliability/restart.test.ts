@@ -7,7 +7,7 @@ import { findUserPool, signIn } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { freePort } from '../../local/process';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { checkInvariants } from '../support/invariants';
 import { exited, request, spawnTs, waitFor } from '../support/processes';
 

@@ -11,7 +11,7 @@ import { ensureTable, seedCatalog } from '../../local/table';
 import { DEMO_CATALOG } from '../../core/domain/product';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { listen } from '../../service/src/server';
 import { standIns, tokenFor, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';

@@ -5,7 +5,7 @@ import type { LocalUserPool } from '../../local/cognito';
 import { signIn } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { ensureTable, seedCatalog } from '../../local/table';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../core/userpool';
 
 /** The stand-ins started by globalSetup. */

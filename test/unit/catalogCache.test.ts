@@ -1,17 +1,17 @@
 import type { Product } from '../../core/domain/product';
-import type { ProductStore } from '../../core/store/products';
+import type { ProductCatalog } from '../../core/orders/ports';
 import { CatalogCache } from '../../service/src/catalogCache';
 
 const product = (sku: string, price: number): Product => ({ sku, name: sku, price, currency: 'EUR', stock: 1, updatedAt: '' });
 
 function fakeStore(prices: Map<string, number>) {
   const reads: string[][] = [];
-  const store = {
+  const store: ProductCatalog = {
     getMany: async (skus: readonly string[]) => {
       reads.push([...skus]);
       return new Map(skus.filter((s) => prices.has(s)).map((s) => [s, product(s, prices.get(s)!)]));
     },
-  } as unknown as ProductStore;
+  };
   return { store, reads };
 }
 

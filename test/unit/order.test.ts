@@ -10,8 +10,12 @@ import {
   mustReleaseStock,
   newOrder,
   reject,
+  type Order,
   type OrderStatus,
 } from '../../core/domain/order';
+import { newOrderId } from '../../core/ids';
+import { itemToOrder, orderToItem } from '../../core/store/items';
+import { orderView } from '../../service/src/routes/views';
 
 const at = new Date('2026-01-02T03:04:05.000Z');
 const later = new Date('2026-01-02T03:05:00.000Z');
@@ -81,5 +85,33 @@ describe('order lifecycle', () => {
     expect(isVisibleTo(fresh(), { sub: 'c1', isAdmin: false })).toBe(true);
     expect(isVisibleTo(fresh(), { sub: 'c2', isAdmin: false })).toBe(false);
     expect(isVisibleTo(fresh(), { sub: 'c2', isAdmin: true })).toBe(true);
+  });
+});
+
+describe('the published order', () => {
+  it('is built by allow-list: bookkeeping on the order, present or future, never reaches a client', () => {
+    const order = newOrder({
+      orderId: newOrderId(),
+      customerId: 'alice',
+      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
+      currency: 'EUR',
+      now: new Date(),
+    });
+    const view = orderView({ ...order, trace: { traceparent: '00-abc' }, internalNote: 'x' } as Order);
+    expect(Object.keys(view).sort()).toEqual(['createdAt', 'currency', 'customerId', 'history', 'items', 'orderId', 'status', 'total', 'updatedAt', 'version']);
+  });
+
+  it('is parsed where it enters from the table: a malformed item fails, keys and trace are dropped', () => {
+    const order = newOrder({
+      orderId: newOrderId(),
+      customerId: 'alice',
+      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
+      currency: 'EUR',
+      now: new Date(),
+    });
+    const item = { ...orderToItem(order), trace: { traceparent: '00-abc' } };
+    expect(itemToOrder(item)).toEqual(order);
+    expect(() => itemToOrder({ ...item, status: 'SHIPPED' })).toThrow(/status/);
+    expect(() => itemToOrder({ ...item, items: [{ sku: 'KB-001', quantity: '1', unitPrice: 8900 }] })).toThrow(/quantity/);
   });
 });

@@ -7,6 +7,7 @@ import type { AppState } from '../http/context';
 import { ProblemError } from '../http/problem';
 import { parse } from '../http/validate';
 import { PutProductRequest, Sku } from '../schemas';
+import { productView } from './views';
 
 export interface ProductRouteDeps {
   products: ProductStore;
@@ -23,14 +24,14 @@ export function productRoutes({ products, catalog, clock, authenticate, requireA
   const router = new Router<AppState>({ prefix: '/v1/products' });
 
   router.get('/', authenticate, async (ctx) => {
-    ctx.body = { items: await products.list() };
+    ctx.body = { items: (await products.list()).map(productView) };
   });
 
   router.get('/:sku', authenticate, async (ctx) => {
     const { sku } = parse('path', PathParams, ctx.params);
     const product = await products.get(sku);
     if (!product) throw new ProblemError(404, 'product-not-found', 'Product not found', `No product with sku ${sku}.`);
-    ctx.body = product;
+    ctx.body = productView(product);
   });
 
   router.put('/:sku', authenticate, requireAdmin, readBody, async (ctx) => {
@@ -41,7 +42,7 @@ export function productRoutes({ products, catalog, clock, authenticate, requireA
     catalog.invalidate(sku);
     ctx.status = created ? 201 : 200;
     if (created) ctx.set('Location', `/v1/products/${sku}`);
-    ctx.body = product;
+    ctx.body = productView(product);
   });
 
   return router;

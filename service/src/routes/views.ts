@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Order } from '../../../core/domain/order';
+import type { Product } from '../../../core/domain/product';
 import { isOrderId } from '../../../core/ids';
 import { ProblemError, fieldError } from '../http/problem';
+import * as published from '../schemas';
 
-/** The public shape of an order: everything but storage bookkeeping. */
-export function orderView(order: Order) {
-  const { stockState: _stockState, ...view } = order;
-  return view;
-}
+/**
+ * The public shape of an order, built by allow-list: the published schema keeps the fields it declares and
+ * drops the rest, so a field added to Order for bookkeeping never reaches a client unless it is published.
+ */
+export const orderView = (order: Order) => published.Order.parse(order);
+
+export const productView = (product: Product) => published.Product.parse(product);
 
 /** Binds a cursor to the caller it was issued to (a short hash of their subject). */
 const holderOf = (customerId: string) => createHash('sha256').update(customerId).digest('base64url').slice(0, 12);

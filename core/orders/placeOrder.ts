@@ -1,0 +1,49 @@
+import { newOrder, type Order } from '../domain/order';
+import { priceLines, type LineProblem, type OrderLine } from '../domain/pricing';
+import { newOrderId } from '../ids';
+import { IdempotencyMismatchError } from '../store/errors';
+import { hashOf } from '../store/orders';
+import { SCOPE, activeTraceId, currentTraceCarrier, inSpan } from '../tracing/context';
+import type { OrderRepository, ProductCatalog } from './ports';
+
+export interface PlaceOrderInput {
+  customerId: string;
+  lines: readonly OrderLine[];
+  /** The client's Idempotency-Key, already checked for shape; the same key and lines give the same order. */
+  idempotencyKey?: string;
+}
+
+export type PlaceOrderResult =
+  /** `traceId`: the trace the order's placement (and later its decision) belongs to, when tracing is on. */
+  | { kind: 'placed'; order: Order; replayed: boolean; traceId?: string }
+  /** Unknown products, or lines in different currencies: nothing was written. */
+  | { kind: 'unorderable'; problems: LineProblem[] }
+  /** The key was used before with other lines: nothing was written. */
+  | { kind: 'key-reused' };
+
+/**
+ * Places an order: prices the lines from the catalog (the client names products, the server sets prices),
+ * then writes the order PENDING with its idempotency claim in one step. The stream processor decides it.
+ */
+export function placeOrder(deps: { orders: OrderRepository; catalog: ProductCatalog; clock: () => Date }) {
+  return async (input: PlaceOrderInput): Promise<PlaceOrderResult> => {
+    const priced = priceLines(input.lines, await deps.catalog.getMany(input.lines.map((line) => line.sku)));
+    if (!priced.ok) return { kind: 'unorderable', problems: priced.problems };
+    const claim = input.idempotencyKey ? { key: input.idempotencyKey, requestHash: hashOf(JSON.stringify({ items: input.lines })) } : undefined;
+    try {
+      // The processor's spans for this order hang under this one: its context is stored with the order.
+      let traceId: string | undefined;
+      const created = await inSpan(SCOPE.api, 'orders.place', {}, (span) => {
+        const now = deps.clock();
+        const order = newOrder({ orderId: newOrderId(now), customerId: input.customerId, items: priced.items, currency: priced.currency, now });
+        span.setAttribute('order.id', order.orderId);
+        traceId = activeTraceId();
+        return deps.orders.create(order, claim, currentTraceCarrier());
+      });
+      return { kind: 'placed', order: created.order, replayed: created.replayed, ...(traceId ? { traceId } : {}) };
+    } catch (err) {
+      if (err instanceof IdempotencyMismatchError) return { kind: 'key-reused' };
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,40 @@
+import { createServer } from 'node:net';
+import type { LocalSettings } from './settings';
+
+/** A port `npm start` needs, who needs it, and the variable that moves it. */
+export interface PortClaim {
+  port: number;
+  who: string;
+  variable: 'PORT' | 'DYNAMODB_PORT' | 'COGNITO_PORT';
+}
+
+export const portClaims = (settings: Pick<LocalSettings, 'apiPort' | 'dynamoPort' | 'cognitoPort'>): PortClaim[] => [
+  { port: settings.apiPort, who: 'the Orders API', variable: 'PORT' },
+  { port: settings.dynamoPort, who: 'DynamoDB Local', variable: 'DYNAMODB_PORT' },
+  { port: settings.cognitoPort, who: 'cognito-local', variable: 'COGNITO_PORT' },
+];
+
+const isTaken = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(true));
+    // All interfaces, as the API listens: a process on any of them holds the port.
+    probe.listen(port, () => probe.close(() => resolve(false)));
+  });
+
+/** The claims whose port another process already holds. */
+export async function takenPorts(claims: readonly PortClaim[]): Promise<PortClaim[]> {
+  const taken: PortClaim[] = [];
+  for (const claim of claims) if (await isTaken(claim.port)) taken.push(claim);
+  return taken;
+}
+
+/** What to tell someone whose ports are taken, instead of `listen EADDRINUSE: address already in use :::5000`. */
+export function portsTakenMessage(taken: readonly PortClaim[], settings: Pick<LocalSettings, 'apiPort'>): string {
+  const next = settings.apiPort === 5050 ? 6000 : 5050;
+  return [
+    ...taken.map((c) => `Port ${c.port} is already in use: ${c.who} needs it (${c.variable}).`),
+    ...(taken.some((c) => c.port === 5000) ? ['On macOS the AirPlay Receiver listens on 5000 (System Settings → General → AirDrop & Handoff).'] : []),
+    `Choose other ports, e.g. PORT=${next} npm start (DynamoDB Local and cognito-local then take ${next + 1} and ${next + 2}), or set DYNAMODB_PORT / COGNITO_PORT.`,
+  ].join('\n');
+}

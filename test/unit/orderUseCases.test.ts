@@ -1,0 +1,92 @@
+import { newOrder, type Order } from '../../core/domain/order';
+import type { Product } from '../../core/domain/product';
+import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
+import { placeOrder } from '../../core/orders/placeOrder';
+import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
+import { IdempotencyMismatchError, VersionConflictError } from '../../core/store/errors';
+
+/**
+ * The order workflows on their own, through their ports: plain objects stand in for the store, so the outcomes
+ * no real store produces on demand (a cancel that keeps losing its race) are reached directly. The API tests
+ * run the same use cases against DynamoDB Local.
+ */
+const now = new Date('2026-11-25T12:00:00.000Z');
+const clock = () => now;
+const keyboard: Product = { sku: 'KB-001', name: 'Keyboard', price: 8900, currency: 'EUR', stock: 5, updatedAt: now.toISOString() };
+const catalog: ProductCatalog = { getMany: async (skus) => new Map(skus.filter((s) => s === keyboard.sku).map((s) => [s, keyboard])) };
+const order = (status: Order['status'] = 'PENDING'): Order => ({
+  ...newOrder({ orderId: '01JORDER00000000000000000A', customerId: 'alice', items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }], currency: 'EUR', now }),
+  status,
+});
+
+function repository(overrides: Partial<OrderRepository> = {}): OrderRepository & { created: Order[] } {
+  const created: Order[] = [];
+  return {
+    created,
+    get: async () => order(),
+    create: async (o) => (created.push(o), { order: o, replayed: false }),
+    apply: async (change) => change.next,
+    ...overrides,
+  };
+}
+
+describe('placeOrder', () => {
+  it('prices the lines from the catalog and writes the order PENDING', async () => {
+    const orders = repository();
+    const result = await placeOrder({ orders, catalog, clock })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 2 }] });
+    expect(result).toMatchObject({ kind: 'placed', replayed: false, order: { status: 'PENDING', total: 17800, items: [{ sku: 'KB-001', unitPrice: 8900 }] } });
+    expect(orders.created).toHaveLength(1);
+  });
+
+  it('writes nothing for an unknown product, naming the line', async () => {
+    const orders = repository();
+    const result = await placeOrder({ orders, catalog, clock })({
+      customerId: 'alice',
+      lines: [
+        { sku: 'KB-001', quantity: 1 },
+        { sku: 'NOPE-1', quantity: 1 },
+      ],
+    });
+    expect(result).toMatchObject({ kind: 'unorderable', problems: [{ index: 1, field: 'sku' }] });
+    expect(orders.created).toEqual([]);
+  });
+
+  it('answers key-reused when the store finds the key claimed by other lines', async () => {
+    const orders = repository({ create: async (o) => Promise.reject(new IdempotencyMismatchError(o.orderId)) });
+    expect(await placeOrder({ orders, catalog, clock })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }], idempotencyKey: 'k-1' })).toEqual({
+      kind: 'key-reused',
+    });
+  });
+});
+
+describe('cancelOrder', () => {
+  const alice = { sub: 'alice', isAdmin: false };
+
+  it('reads and decides again after a conflict, then cancels', async () => {
+    let conflicts = 1;
+    const orders = repository({
+      apply: async (change) => (conflicts-- > 0 ? Promise.reject(new VersionConflictError(change.orderId)) : change.next),
+    });
+    expect(await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice, reason: 'changed my mind' })).toMatchObject({
+      kind: 'cancelled',
+      order: { status: 'CANCELLED' },
+    });
+  });
+
+  it(`gives up as busy after ${CANCEL_ATTEMPTS} lost races, having written nothing`, async () => {
+    let attempts = 0;
+    const orders = repository({ apply: async (change) => (attempts++, Promise.reject(new VersionConflictError(change.orderId))) });
+    expect(await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice })).toEqual({ kind: 'busy' });
+    expect(attempts).toBe(CANCEL_ATTEMPTS);
+  });
+
+  it('hides other customers’ orders and refuses a terminal one', async () => {
+    expect(await cancelOrder({ orders: repository(), clock })({ orderId: order().orderId, caller: { sub: 'mallory', isAdmin: false } })).toEqual({
+      kind: 'not-found',
+    });
+    expect(await cancelOrder({ orders: repository({ get: async () => order('REJECTED') }), clock })({ orderId: order().orderId, caller: alice })).toEqual({
+      kind: 'not-cancellable',
+      status: 'REJECTED',
+    });
+  });
+});

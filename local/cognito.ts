@@ -99,7 +99,9 @@ export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers
           },
         }),
       );
-      userPoolId = pool.UserPool!.Id!;
+      const created = pool.UserPool?.Id;
+      if (!created) throw new Error('cognito-local created a user pool without an id');
+      userPoolId = created;
       for (const group of userPoolShape.groups) {
         await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
       }
@@ -122,7 +124,9 @@ export async function ensureUserPool(cognito: LocalCognito, options: { demoUsers
   } finally {
     client.destroy();
   }
-  return (await findUserPool(cognito.endpoint))!;
+  const ready = await findUserPool(cognito.endpoint);
+  if (!ready) throw new Error(`cognito-local at ${cognito.endpoint} lists no pool right after creating it`);
+  return ready;
 }
 
 /** A user signing in by e-mail, verified, no invitation sent, with a permanent password (and groups). */

@@ -22,7 +22,11 @@ export class ApiDomain extends pulumi.ComponentResource {
     } else {
       this.zoneId = domain.hostedZoneId;
       const certificate = new aws.acm.Certificate(name, { domainName: domain.hostname, validationMethod: 'DNS' }, { parent: this });
-      const option = certificate.domainValidationOptions.apply((options) => options[0]!);
+      const option = certificate.domainValidationOptions.apply((options) => {
+        const [first] = options;
+        if (!first) throw new Error(`ACM gave ${domain.hostname} no DNS validation record`);
+        return first;
+      });
       const proof = new aws.route53.Record(
         `${name}-certificate-validation`,
         {

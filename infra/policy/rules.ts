@@ -170,8 +170,8 @@ function watchedMetrics(alarm: ResourceRecord): Array<{ key: string; dimensions:
       ]
     : [];
   const queries = asArray(alarm.inputs.metricQueries as Array<{ metric?: { namespace: string; metricName: string; dimensions?: object } }>)
-    .filter((q) => q.metric)
-    .map((q) => ({ key: `${q.metric!.namespace} ${q.metric!.metricName}`, dimensions: Object.keys(q.metric!.dimensions ?? {}) }));
+    .flatMap((q) => (q.metric ? [q.metric] : []))
+    .map((metric) => ({ key: `${metric.namespace} ${metric.metricName}`, dimensions: Object.keys(metric.dimensions ?? {}) }));
   return [...direct, ...queries];
 }
 
@@ -190,7 +190,10 @@ export const requiredAlarms: Rule = {
         violation('required-alarms', 'stack', `no alarm on ${ns} ${metric}`),
       ),
       ...watched
-        .filter((w) => PUBLISHED_DIMENSIONS[w.key] && !PUBLISHED_DIMENSIONS[w.key]!.some((set) => sameSet(set, w.dimensions)))
+        .filter((w) => {
+          const published = PUBLISHED_DIMENSIONS[w.key];
+          return published !== undefined && !published.some((set) => sameSet(set, w.dimensions));
+        })
         .map((w) =>
           violation('required-alarms', w.alarm, `${w.key} is not published with the dimensions [${w.dimensions.join(', ')}]: the alarm watches nothing`),
         ),

@@ -46,8 +46,12 @@ export class BatchBuffer {
   take(): DynamoDBRecord[] {
     let count = 0;
     let bytes = EVENT_ENVELOPE_BYTES;
-    while (count < this.records.length && count < this.batchSize && (count === 0 || bytes + this.sizes[count]! <= this.payloadLimit)) {
-      bytes += this.sizes[count]!;
+    for (
+      let size = this.sizes[0];
+      size !== undefined && count < this.batchSize && (count === 0 || bytes + size <= this.payloadLimit);
+      size = this.sizes[count]
+    ) {
+      bytes += size;
       count++;
     }
     const taken = this.sizes.splice(0, count).reduce((a, b) => a + b, 0);

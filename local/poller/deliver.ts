@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import { endsOf } from './lambdaEvent';
 
 /** What one invocation of the function did with a batch. */
 export type InvokeResult =
@@ -59,9 +60,8 @@ interface Pending {
 export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPolicy, hooks: DeliveryHooks): Promise<void> {
   const maximumAge = policy.maximumRecordAgeInSeconds >= 0 ? Math.min(policy.maximumRecordAgeInSeconds, STREAM_RETENTION_SECONDS) : STREAM_RETENTION_SECONDS;
   const queue: Pending[] = [{ records, retries: 0, invocations: 0, lastError: '', functionErrored: false }];
-  while (queue.length > 0) {
+  for (let pending = queue.shift(); pending; pending = queue.shift()) {
     if (hooks.stopped()) return;
-    const pending = queue.shift()!;
     // Only the records that are too old leave; the younger rest of the batch is still delivered. Records are in
     // stream order, so the expired ones are the front of the batch.
     let expired = 0;
@@ -76,13 +76,14 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
     const result = await hooks.invoke(pending.records);
     pending.invocations++;
     if (result.kind === 'ok') {
-      await hooks.checkpoint(pending.records.at(-1)!);
+      await hooks.checkpoint(endsOf(pending.records).last);
       continue;
     }
     pending.lastError = result.error;
     pending.functionErrored = result.kind === 'error';
     if (result.kind === 'partial') {
-      if (result.firstFailed > 0) await hooks.checkpoint(pending.records[result.firstFailed - 1]!);
+      const lastDone = pending.records[result.firstFailed - 1];
+      if (lastDone) await hooks.checkpoint(lastDone);
       await retryOrGiveUp({ ...pending, records: pending.records.slice(result.firstFailed) });
       continue;
     }
@@ -105,6 +106,6 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
 
   async function giveUp(pending: Pending, condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded') {
     await hooks.deadLetter(pending.records, condition, pending.invocations, pending.lastError, pending.functionErrored);
-    await hooks.checkpoint(pending.records.at(-1)!);
+    await hooks.checkpoint(endsOf(pending.records).last);
   }
 }

@@ -35,6 +35,14 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
 
 export const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '';
 
+/** The first and the last record of a batch, which is never empty (the poller only ever delivers records). */
+export function endsOf(records: readonly DynamoDBRecord[]): { first: DynamoDBRecord; last: DynamoDBRecord } {
+  const [first] = records;
+  const last = records.at(-1);
+  if (!first || !last) throw new Error('a batch without records');
+  return { first, last };
+}
+
 /** Stream sequence numbers are decimal strings of varying length: compare as big integers. */
 export const compareSequence = (a: string, b: string): number => {
   const x = BigInt(a);

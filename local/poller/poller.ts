@@ -10,7 +10,7 @@ import { orderTable } from '../../core/table';
 import { BatchBuffer } from './batches';
 import { deliverBatch } from './deliver';
 import { invokeFunction, type FunctionUnderTest, type StreamHandler } from './invoke';
-import { sequenceOf, toLambdaRecord } from './lambdaEvent';
+import { endsOf, sequenceOf, toLambdaRecord } from './lambdaEvent';
 import { laneOf } from './lanes';
 import { RecordClock } from './recordClock';
 import { ShardProgress } from './shardProgress';
@@ -164,7 +164,8 @@ export class StreamPoller {
     while (iterator) {
       const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
       const records = page.Records ?? [];
-      if (records.length > 0) last = records.at(-1)!.dynamodb?.SequenceNumber;
+      const final = records.at(-1);
+      if (final) last = final.dynamodb?.SequenceNumber;
       iterator = page.NextShardIterator;
       if (records.length === 0) break;
     }
@@ -177,8 +178,9 @@ export class StreamPoller {
     do {
       const page = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
       for (const shard of page.StreamDescription?.Shards ?? []) {
+        if (!shard.ShardId) continue;
         shards.push({
-          shardId: shard.ShardId!,
+          shardId: shard.ShardId,
           ...(shard.ParentShardId ? { parentShardId: shard.ParentShardId } : {}),
           ...(shard.SequenceNumberRange?.EndingSequenceNumber ? { endingSequenceNumber: shard.SequenceNumberRange.EndingSequenceNumber } : {}),
         });
@@ -310,14 +312,16 @@ export class StreamPoller {
           const wanted = matchesAnyPattern(record, settings.filterPatterns);
           // Filtered records are done as soon as they are read: they move the checkpoint too, as in Lambda.
           progress.read(sequenceOf(record), !wanted);
-          if (wanted) lanes[laneOf(record, lanes.length, this.hashKey)]!.buffer.push(record);
+          const lane = lanes[laneOf(record, lanes.length, this.hashKey)];
+          if (!lane) throw new Error('a record hashed to no lane');
+          if (wanted) lane.buffer.push(record);
           else this.stats.recordsFiltered++;
         }
         const closed = iterator === undefined;
         dispatch(closed);
         await commit();
         if (closed) {
-          while (this.running && lanes.some((lane) => lane.inFlight || lane.buffer.length > 0)) {
+          while (this.running && lanes.some((lane) => lane.inFlight !== undefined || lane.buffer.length > 0)) {
             dispatch(true);
             await Promise.race(inFlight());
             if (failures.length) throw failures[0];
@@ -348,8 +352,7 @@ export class StreamPoller {
       },
       checkpoint: done,
       deadLetter: async (records, condition, invokeCount, lastError, functionError) => {
-        const first = records[0]!;
-        const last = records.at(-1)!;
+        const { first, last } = endsOf(records);
         await state.addDeadLetter({
           id: ulid(),
           records,

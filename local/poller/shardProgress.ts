@@ -36,8 +36,8 @@ export class ShardProgress {
   /** The new checkpoint, when the front of the shard has moved; otherwise undefined. */
   advance(): string | undefined {
     const before = this.checkpoint;
-    while (this.head < this.order.length && this.done.has(this.order[this.head]!)) {
-      const sequenceNumber = this.order[this.head++]!;
+    for (let sequenceNumber = this.order[this.head]; sequenceNumber !== undefined && this.done.has(sequenceNumber); sequenceNumber = this.order[this.head]) {
+      this.head++;
       this.done.delete(sequenceNumber);
       this.checkpoint = sequenceNumber;
     }

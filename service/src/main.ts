@@ -12,9 +12,9 @@ async function main() {
   const config = readConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'orders-api' } });
   const db = documentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
-  const verifier = config.COGNITO_USER_POOL_ID
-    ? cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID, clientIds: config.COGNITO_CLIENT_ID })
-    : localCognitoVerifier({ issuer: config.COGNITO_ISSUER!, jwksUri: config.COGNITO_JWKS_URI!, clientIds: config.COGNITO_CLIENT_ID });
+  const { COGNITO_USER_POOL_ID: userPoolId, COGNITO_ISSUER: issuer, COGNITO_JWKS_URI: jwksUri, COGNITO_CLIENT_ID: clientIds } = config;
+  // readConfig requires one of the two: the pool in AWS, or cognito-local's issuer and JWKS.
+  const verifier = userPoolId ? cognitoVerifier({ userPoolId, clientIds }) : localCognitoVerifier({ issuer: issuer ?? '', jwksUri: jwksUri ?? '', clientIds });
   const state = { shuttingDown: false };
   const app = createApp({
     db,

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { AppState } from '../http/context';
 import { ProblemError } from '../http/problem';
-import type { AccessTokenVerifier } from './verifier';
+import type { AccessTokenVerifier, Caller } from './verifier';
 
 const challenge = (error?: string, description?: string) =>
   error ? `Bearer realm="orders", error="${error}", error_description="${description}"` : 'Bearer realm="orders"';
@@ -17,10 +17,10 @@ export function requireAuth(verifier: AccessTokenVerifier): Middleware<AppState>
   return async (ctx, next) => {
     const header = ctx.get('Authorization');
     if (!header) throw unauthorized('Send an access token: Authorization: Bearer <token>.');
-    const match = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(header);
-    if (!match) throw unauthorized('The Authorization header is not a Bearer JWT.', 'invalid_request');
+    const token = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(header)?.[1];
+    if (!token) throw unauthorized('The Authorization header is not a Bearer JWT.', 'invalid_request');
     try {
-      ctx.state.caller = await verifier.verify(match[1]!);
+      ctx.state.caller = await verifier.verify(token);
     } catch (err) {
       const expired = (err as Error).name === 'JwtExpiredError';
       throw unauthorized(expired ? 'The access token has expired.' : 'The access token is not valid.', 'invalid_token');
@@ -38,4 +38,11 @@ export function requireAdmin(): Middleware<AppState> {
     }
     return next();
   };
+}
+
+/** The signed-in caller, on a route behind `requireAuth` (which sets it or answers 401 first). */
+export function callerOf(ctx: { state: AppState }): Caller {
+  const caller = ctx.state.caller;
+  if (!caller) throw unauthorized('Send an access token: Authorization: Bearer <token>.');
+  return caller;
 }

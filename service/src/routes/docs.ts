@@ -24,7 +24,7 @@ export function docsRoutes(document: object): Router<AppState> {
     ctx.body = spec;
   });
   router.get(`${ASSETS_PREFIX}/:name`, (ctx) => {
-    const asset = assets.get(ctx.params.name!);
+    const asset = assets.get(ctx.params.name ?? '');
     if (!asset) return;
     ctx.type = asset.type;
     ctx.set('Cache-Control', 'public, max-age=86400');

@@ -7,6 +7,7 @@ import { placeOrder } from '../../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../../core/orders/ports';
 import type { OrderStore } from '../../../core/store/orders';
 import { activeTraceId } from '../../../core/tracing/context';
+import { callerOf } from '../auth/middleware';
 import type { AppState } from '../http/context';
 import { ProblemError, fieldError } from '../http/problem';
 import { parse } from '../http/validate';
@@ -46,7 +47,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         fieldError('header', ['Idempotency-Key'], 'must be 1–255 printable ASCII characters'),
       ]);
     }
-    const result = await place({ customerId: ctx.state.caller!.sub, lines: request.items, ...(key ? { idempotencyKey: key } : {}) });
+    const result = await place({ customerId: callerOf(ctx).sub, lines: request.items, ...(key ? { idempotencyKey: key } : {}) });
     switch (result.kind) {
       case 'unorderable': {
         const errors = result.problems.map((p) => fieldError('body', ['items', p.index, 'sku'], p.detail));
@@ -71,7 +72,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
 
   router.get('/', authenticate, async (ctx) => {
     const query = parse('query', ListOrdersQuery, ctx.query);
-    const caller = ctx.state.caller!.sub;
+    const caller = callerOf(ctx).sub;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, caller);
     const page = await orders.listByCustomer(caller, query.limit, after);
     ctx.body = {
@@ -83,7 +84,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
   router.get('/:orderId', authenticate, async (ctx) => {
     const { orderId } = parse('path', PathParams, ctx.params);
     const order = await orders.get(orderId);
-    if (!order || !isVisibleTo(order, ctx.state.caller!)) throw notFound();
+    if (!order || !isVisibleTo(order, callerOf(ctx))) throw notFound();
     ctx.body = orderView(order);
   });
 
@@ -92,7 +93,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
     // No body means no reason; a body of `null` (or anything not an object) is a client error.
     const { reason } = parse('body', CancelOrderRequest, ctx.state.body === undefined ? {} : ctx.state.body);
     logAbout(ctx, orderId);
-    const result = await cancelIt({ orderId, caller: ctx.state.caller!, ...(reason !== undefined ? { reason } : {}) });
+    const result = await cancelIt({ orderId, caller: callerOf(ctx), ...(reason !== undefined ? { reason } : {}) });
     switch (result.kind) {
       case 'not-found':
         throw notFound();

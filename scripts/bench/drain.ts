@@ -4,7 +4,7 @@ import { orderToItem } from '../../core/store/items';
 import { OrderStore } from '../../core/store/orders';
 import { LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb';
 import { LocalMetrics, localProcessor } from '../../local/processor';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { RUNS, log, median, newTable, orderFor, sleep, startPoller, writeItems, type BenchTable, type Env } from './support';
 
 /**

@@ -14,7 +14,7 @@ import { freePort } from '../../local/process';
 import { percentile } from '../../loadtest/lib/stats';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 import { listen } from '../../service/src/server';
 import { meterCapacity } from '../../local/capacity';
 import { readLoadConfig } from '../../loadtest/local/loadConfig';

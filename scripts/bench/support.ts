@@ -13,7 +13,7 @@ import { StreamPoller, type StreamHandler } from '../../local/poller/poller';
 import { PollerState } from '../../local/poller/state';
 import { ensureTable } from '../../local/table';
 import { percentile } from '../../loadtest/lib/stats';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 
 /** What every benchmark phase shares: settings, a fresh table, seeding, and a poller on the table's stream. */
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -3,7 +3,7 @@ import { redriveDeadLetters } from '../../local/poller/redrive';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { localProcessor } from '../../local/processor';
 import { localSettings } from '../../local/settings';
-import { documentClient } from '../../service/src/clients';
+import { documentClient } from '../../core/store/client';
 
 /** The local poller's dead-letter store, for the stack `npm start` runs (found through the same settings). */
 export async function localDeadLetters(command: 'list' | 'redrive', ids: readonly string[]): Promise<void> {

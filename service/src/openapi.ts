@@ -7,6 +7,8 @@ const json = (description: string, schema: z.ZodType) => ({ description, content
 const auth = [{ bearer: [] }];
 const authErrors = { 401: problem('Missing, invalid or expired access token'), 503: problem('The store is unavailable; retry after Retry-After') };
 const orderIdParams = z.object({ orderId: s.OrderId });
+/** What any route that reads a JSON body can answer before it looks at the fields. */
+const bodyErrors = { 400: problem('Malformed JSON, or an invalid path parameter'), 413: problem('Body too large'), 415: problem('Not JSON') };
 
 /** The OpenAPI 3.1 document, generated from the schemas that validate requests. */
 export function openApiDocument() {
@@ -71,8 +73,10 @@ export function openApiDocument() {
     request: { params: orderIdParams, body: { required: false, content: { 'application/json': { schema: s.CancelOrderRequest } } } },
     responses: {
       200: json('The cancelled order', s.Order),
+      ...bodyErrors,
       404: problem('No such order visible to the caller'),
-      409: problem('The order is REJECTED or already CANCELLED'),
+      409: problem('The order is REJECTED or already CANCELLED, or kept changing while being cancelled'),
+      422: problem('Invalid reason, or a body that is not an object'),
       ...authErrors,
     },
   });
@@ -106,6 +110,7 @@ export function openApiDocument() {
     responses: {
       200: json('Replaced', s.Product),
       201: json('Created', s.Product),
+      ...bodyErrors,
       403: problem('Caller is not in the admins group'),
       422: problem('Invalid fields'),
       ...authErrors,

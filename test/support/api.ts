@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
 import { createTestTable, standIns, tokenFor, type DemoUser, type TestTable } from './env';
+import { responseContract } from './responseContract';
 
 export interface TestApi {
   table: TestTable;
@@ -23,6 +24,9 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
     logger: pino({ level: 'silent' }),
     ...overrides,
   });
+  // Outermost: every response a test receives is held to the published document (closing reports what did not match).
+  const contract = responseContract();
+  app.middleware.unshift(contract.middleware);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {
@@ -32,6 +36,9 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await table.drop();
+      if (contract.violations.length > 0) {
+        throw new Error(`responses that do not match the published OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`);
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.local/', 'loadtest/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.local/', 'loadtest/results/', 'test/support/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

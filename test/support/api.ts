@@ -7,6 +7,8 @@ import { responseContract } from './responseContract';
 
 export interface TestApi {
   table: TestTable;
+  /** Where the app listens, for clients other than supertest. */
+  url: string;
   http: ReturnType<typeof supertest>;
   /** Authorization header value for a demo user. */
   auth(user: DemoUser): Promise<string>;
@@ -29,8 +31,10 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
   app.middleware.unshift(contract.middleware);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
   return {
     table,
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
     http: supertest(server),
     auth: async (user) => `Bearer ${await tokenFor(user)}`,
     async close() {

@@ -23,6 +23,9 @@ export interface ObservabilityArgs {
   serviceName: pulumi.Input<string>;
 }
 
+/** A dashboard row for one of the processor's EMF metrics (namespace and service as it publishes them). */
+const processorMetric = (metricName: string, stat: string) => [METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME.processor, { stat }];
+
 /** The alarms every stack has (each a symptom a user would feel or a loss in the making), and one dashboard. */
 export class Observability extends pulumi.ComponentResource {
   readonly alarmKey: aws.kms.Key;
@@ -231,46 +234,27 @@ export class Observability extends pulumi.ComponentResource {
             widget(
               1,
               'API latency p50 / p99 (s)',
-              [
-                [
-                  'AWS/ApplicationELB',
-                  'TargetResponseTime',
-                  'LoadBalancer',
-                  args.loadBalancerArnSuffix,
-                  'TargetGroup',
-                  args.targetGroupArnSuffix,
-                  { stat: 'p50' },
-                ],
-                [
-                  'AWS/ApplicationELB',
-                  'TargetResponseTime',
-                  'LoadBalancer',
-                  args.loadBalancerArnSuffix,
-                  'TargetGroup',
-                  args.targetGroupArnSuffix,
-                  { stat: 'p99' },
-                ],
-              ],
+              ['p50', 'p99'].map((stat) => [
+                'AWS/ApplicationELB',
+                'TargetResponseTime',
+                'LoadBalancer',
+                args.loadBalancerArnSuffix,
+                'TargetGroup',
+                args.targetGroupArnSuffix,
+                { stat },
+              ]),
               args.region,
             ),
             widget(
               2,
               'Orders decided',
-              [
-                [METRICS_NAMESPACE, 'OrdersConfirmed', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-                [METRICS_NAMESPACE, 'OrdersRejected', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-                [METRICS_NAMESPACE, 'StockReleased', 'service', SERVICE_NAME.processor, { stat: 'Sum' }],
-              ],
+              [processorMetric('OrdersConfirmed', 'Sum'), processorMetric('OrdersRejected', 'Sum'), processorMetric('StockReleased', 'Sum')],
               args.region,
             ),
             widget(
               3,
               'Accepted → decided latency p50 / p95 / p99 (ms)',
-              [
-                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p50' }],
-                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p95' }],
-                [METRICS_NAMESPACE, 'ProcessingLatency', 'service', SERVICE_NAME.processor, { stat: 'p99' }],
-              ],
+              [processorMetric('ProcessingLatency', 'p50'), processorMetric('ProcessingLatency', 'p95'), processorMetric('ProcessingLatency', 'p99')],
               args.region,
             ),
             widget(

@@ -89,26 +89,17 @@ describe('order lifecycle', () => {
 });
 
 describe('the published order', () => {
+  const aliceOrder = () =>
+    newOrder({ orderId: newOrderId(), customerId: 'alice', items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }], currency: 'EUR', now: new Date() });
+
   it('is built by allow-list: bookkeeping on the order, present or future, never reaches a client', () => {
-    const order = newOrder({
-      orderId: newOrderId(),
-      customerId: 'alice',
-      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
-      currency: 'EUR',
-      now: new Date(),
-    });
+    const order = aliceOrder();
     const view = orderView({ ...order, trace: { traceparent: '00-abc' }, internalNote: 'x' } as Order);
     expect(Object.keys(view).sort()).toEqual(['createdAt', 'currency', 'customerId', 'history', 'items', 'orderId', 'status', 'total', 'updatedAt', 'version']);
   });
 
   it('is parsed where it enters from the table: a malformed item fails, keys and trace are dropped', () => {
-    const order = newOrder({
-      orderId: newOrderId(),
-      customerId: 'alice',
-      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
-      currency: 'EUR',
-      now: new Date(),
-    });
+    const order = aliceOrder();
     const item = { ...orderToItem(order), trace: { traceparent: '00-abc' } };
     expect(itemToOrder(item)).toEqual(order);
     expect(() => itemToOrder({ ...item, status: 'SHIPPED' })).toThrow(/status/);

@@ -2,70 +2,44 @@
  * The layering `npm run lint` enforces (CONTRIBUTING.md, "Where things go"): the domain below everything, core
  * below the runtimes, the runtimes apart from each other and from the local stand-ins, tests above all.
  */
-const RUNTIMES = '^(service|processor|local|infra|scripts|loadtest|test)/';
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
 
 module.exports = {
   forbidden: [
-    {
-      name: 'domain-imports-nothing-of-ours',
-      comment: 'core/domain is plain rules and data: no storage, no tracing, no runtime',
-      severity: 'error',
-      from: { path: '^core/domain/' },
-      to: { path: '^', pathNot: ['^core/domain/', 'node_modules'] },
-    },
-    {
-      name: 'core-below-the-runtimes',
-      comment: 'core is what every runtime shares; it imports none of them',
-      severity: 'error',
-      from: { path: '^core/' },
-      to: { path: RUNTIMES },
-    },
-    {
-      name: 'deployed-code-never-imports-local-stand-ins',
-      comment: 'service/ and processor/ run in AWS: local/, scripts/, infra/ and tests are not there',
-      severity: 'error',
-      from: { path: '^(service|processor)/' },
-      to: { path: '^(local|scripts|infra|loadtest|test)/' },
-    },
-    {
-      name: 'api-and-processor-apart',
-      comment: 'they share core/, not each other',
-      severity: 'error',
-      from: { path: '^service/' },
-      to: { path: '^processor/' },
-    },
-    {
-      name: 'processor-and-api-apart',
-      severity: 'error',
-      from: { path: '^processor/' },
-      to: { path: '^service/' },
-    },
-    {
-      name: 'infra-deploys-not-runs',
-      comment: 'the Pulumi program reads core/ definitions and builds bundles; it never imports a runtime',
-      severity: 'error',
-      from: { path: '^infra/' },
-      to: { path: '^(service|processor|local|loadtest|test)/' },
-    },
-    {
-      name: 'loadtest-lib-runs-in-k6-and-node',
-      comment: 'k6 bundles loadtest/lib itself: no Node built-ins, nothing of ours outside it',
-      severity: 'error',
-      from: { path: '^loadtest/lib/' },
-      to: { path: '^', pathNot: ['^loadtest/lib/'] },
-    },
-    {
-      name: 'source-never-imports-tests',
-      severity: 'error',
-      from: { pathNot: '^test/' },
-      to: { path: '^test/' },
-    },
-    {
-      name: 'no-circular',
-      severity: 'error',
-      from: {},
-      to: { circular: true },
-    },
+    forbid(
+      'domain-imports-nothing-of-ours',
+      'core/domain is plain rules and data: no storage, no tracing, no runtime',
+      { path: '^core/domain/' },
+      { path: '^', pathNot: ['^core/domain/', 'node_modules'] },
+    ),
+    forbid(
+      'core-below-the-runtimes',
+      'core is what every runtime shares; it imports none of them',
+      { path: '^core/' },
+      { path: '^(service|processor|local|infra|scripts|loadtest|test)/' },
+    ),
+    forbid(
+      'deployed-code-never-imports-stand-ins',
+      'service/ and processor/ run in AWS, where local/, scripts/, infra/ and tests are not',
+      { path: '^(service|processor)/' },
+      { path: '^(local|scripts|infra|loadtest|test)/' },
+    ),
+    forbid('api-and-processor-apart', 'they share core/, not each other', { path: '^service/' }, { path: '^processor/' }),
+    forbid('processor-and-api-apart', 'they share core/, not each other', { path: '^processor/' }, { path: '^service/' }),
+    forbid(
+      'infra-deploys-not-runs',
+      'the Pulumi program reads core/ definitions and builds bundles; it imports no runtime',
+      { path: '^infra/' },
+      { path: '^(service|processor|local|loadtest|test)/' },
+    ),
+    forbid(
+      'loadtest-lib-runs-in-k6-and-node',
+      'k6 bundles loadtest/lib itself: nothing outside it, no Node built-ins',
+      { path: '^loadtest/lib/' },
+      { path: '^', pathNot: ['^loadtest/lib/'] },
+    ),
+    forbid('source-never-imports-tests', 'tests sit above everything', { pathNot: '^test/' }, { path: '^test/' }),
+    forbid('no-circular', 'a cycle means two modules are one concern, or a type belongs lower', {}, { circular: true }),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -14,13 +14,17 @@ export const portClaims = (settings: Pick<LocalSettings, 'apiPort' | 'dynamoPort
   { port: settings.cognitoPort, who: 'cognito-local', variable: 'COGNITO_PORT' },
 ];
 
-const isTaken = (port: number) =>
+/** Whether binding `port` on `host` fails because someone holds it (any other error is not ours to judge here). */
+const heldOn = (port: number, host?: string) =>
   new Promise<boolean>((resolve) => {
     const probe = createServer();
-    probe.once('error', () => resolve(true));
-    // All interfaces, as the API listens: a process on any of them holds the port.
-    probe.listen(port, () => probe.close(() => resolve(false)));
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE'));
+    probe.listen({ port, ...(host ? { host } : {}) }, () => probe.close(() => resolve(false)));
   });
+
+// All interfaces, as the API listens, and loopback, where the stand-ins listen and where a process holding only
+// 127.0.0.1 can hide from an all-interfaces probe (SO_REUSEADDR on macOS).
+const isTaken = async (port: number) => (await heldOn(port)) || (await heldOn(port, '127.0.0.1'));
 
 /** The claims whose port another process already holds. */
 export async function takenPorts(claims: readonly PortClaim[]): Promise<PortClaim[]> {

@@ -3,7 +3,7 @@ import { priceLines, type LineProblem, type OrderLine } from '../domain/pricing'
 import { newOrderId } from '../ids';
 import { IdempotencyMismatchError } from '../store/errors';
 import { hashOf } from '../store/orders';
-import { SCOPE, activeTraceId, currentTraceCarrier, inSpan } from '../tracing/context';
+import { SCOPE, currentTraceCarrier, inSpan } from '../tracing/context';
 import type { OrderRepository, ProductCatalog } from './ports';
 
 export interface PlaceOrderInput {
@@ -11,11 +11,15 @@ export interface PlaceOrderInput {
   lines: readonly OrderLine[];
   /** The client's Idempotency-Key, already checked for shape; the same key and lines give the same order. */
   idempotencyKey?: string;
+  /**
+   * Told the new order's id before it is written, inside the placement's span: the caller's log lines about a
+   * write that fails (or times out, and may have landed) still name the order and its trace.
+   */
+  onOrderId?: (orderId: string) => void;
 }
 
 export type PlaceOrderResult =
-  /** `traceId`: the trace the order's placement (and later its decision) belongs to, when tracing is on. */
-  | { kind: 'placed'; order: Order; replayed: boolean; traceId?: string }
+  | { kind: 'placed'; order: Order; replayed: boolean }
   /** Unknown products, or lines in different currencies: nothing was written. */
   | { kind: 'unorderable'; problems: LineProblem[] }
   /** The key was used before with other lines: nothing was written. */
@@ -32,15 +36,14 @@ export function placeOrder(deps: { orders: OrderRepository; catalog: ProductCata
     const claim = input.idempotencyKey ? { key: input.idempotencyKey, requestHash: hashOf(JSON.stringify({ items: input.lines })) } : undefined;
     try {
       // The processor's spans for this order hang under this one: its context is stored with the order.
-      let traceId: string | undefined;
       const created = await inSpan(SCOPE.api, 'orders.place', {}, (span) => {
         const now = deps.clock();
         const order = newOrder({ orderId: newOrderId(now), customerId: input.customerId, items: priced.items, currency: priced.currency, now });
         span.setAttribute('order.id', order.orderId);
-        traceId = activeTraceId();
+        input.onOrderId?.(order.orderId);
         return deps.orders.create(order, claim, currentTraceCarrier());
       });
-      return { kind: 'placed', order: created.order, replayed: created.replayed, ...(traceId ? { traceId } : {}) };
+      return { kind: 'placed', order: created.order, replayed: created.replayed };
     } catch (err) {
       if (err instanceof IdempotencyMismatchError) return { kind: 'key-reused' };
       throw err;

@@ -68,7 +68,21 @@ export function createHandler({
     const inOrderOf = orderedByKey(concurrency);
 
     const processRecord = async (record: DynamoDBRecord) => {
-      const work = workFor(record);
+      let work: OrderWork;
+      try {
+        work = workFor(record);
+      } catch (err) {
+        // An image that does not parse as an order: say which record, and hold back its order's later records.
+        const orderId = record.dynamodb?.Keys?.PK?.S?.replace(/^ORDER#/, '');
+        if (orderId) failedOrders.add(orderId);
+        logger.error('record unreadable', {
+          eventID: record.eventID,
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          ...(orderId ? { orderId } : {}),
+          error: err as Error,
+        });
+        throw err;
+      }
       if (work.kind === 'ignore') {
         logger.debug('record ignored', { eventID: record.eventID, why: work.why });
         return;

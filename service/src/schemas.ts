@@ -87,7 +87,9 @@ export const Order = z
     orderId: OrderId,
     customerId: z.string(),
     items: z.array(OrderItem),
-    total: MinorUnits,
+    // Prices go up to MinorUnits' cap and quantities multiply them: the total is only bounded by what the
+    // request limits allow (well within a safe integer).
+    total: z.int().min(0).meta({ description: 'Sum of quantity × unitPrice, in minor units (cents)' }),
     currency: Currency,
     status: z.enum(ORDER_STATUSES),
     version: z.number().int(),

@@ -37,6 +37,19 @@ describe('products', () => {
     expect(res.body).toMatchObject({ type: expect.stringContaining('product-not-found'), detail: 'No product with sku NOPE-1.' });
   });
 
+  it('accepts and answers an order whose total passes any one price (top price × quantity)', async () => {
+    const admin = await api.auth('admin');
+    await api.http.put('/v1/products/DEAR-1').set('Authorization', admin).send({ name: 'Dear thing', price: 1_000_000_000, currency: 'EUR', stock: 100 });
+    const alice = await api.auth('alice');
+    const placed = await api.http
+      .post('/v1/orders')
+      .set('Authorization', alice)
+      .send({ items: [{ sku: 'DEAR-1', quantity: 20 }] });
+    expect([placed.status, placed.body.total]).toEqual([202, 20_000_000_000]);
+    const read = await api.http.get(`/v1/orders/${placed.body.orderId}`).set('Authorization', alice);
+    expect([read.status, read.body.total]).toEqual([200, 20_000_000_000]);
+  });
+
   it('refuses an order mixing currencies, naming the line', async () => {
     const admin = await api.auth('admin');
     await api.http.put('/v1/products/USD-1').set('Authorization', admin).send({ name: 'Dollar thing', price: 100, currency: 'USD', stock: 5 });

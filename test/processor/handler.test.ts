@@ -6,7 +6,7 @@ import { newOrderId } from '../../core/ids';
 import type { StockReservations } from '../../core/orders/ports';
 import { Fulfilment } from '../../core/store/fulfilment';
 import { orderToItem, productToItem } from '../../core/store/items';
-import { ENTITY, idempotencyRecordKey } from '../../core/table';
+import { ENTITY, idempotencyRecordKey, orderKey } from '../../core/table';
 import { LocalMetrics } from '../../local/processor';
 import { createHandler } from '../../processor/src/handler';
 import { createTestTable, type TestTable } from '../support/env';
@@ -152,6 +152,19 @@ describe('processor handler', () => {
     expect(await run(ignored)).toEqual({ batchItemFailures: [] });
     expect(await status(order.orderId)).toMatchObject({ status: 'PENDING', version: 1 });
     expect(await stock('A')).toBe(before);
+  });
+
+  it('fails a record whose image is not an order, and holds back the later records of that order', async () => {
+    const order = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const keyed = (r: DynamoDBRecord): DynamoDBRecord => ({ ...r, dynamodb: { ...r.dynamodb, Keys: image(orderKey(order.orderId)) } });
+    const unreadable = keyed(record('INSERT', { ...orderToItem(order), items: [{ sku: 'A', quantity: 'one', unitPrice: 100 }] }));
+    const sameOrder = keyed(inserted(order));
+    const other = await storedOrder([{ sku: 'A', quantity: 1 }]);
+    const before = await stock('A');
+    const response = await run([unreadable, sameOrder, inserted(other)]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([unreadable.dynamodb!.SequenceNumber, sameOrder.dynamodb!.SequenceNumber]);
+    expect(await stock('A')).toBe(before - 1); // only the other order's unit
+    expect((await storesOf(table).orders.get(order.orderId))!.status).toBe('PENDING');
   });
 
   it('reports a failing record by sequence number, fails later records of the same order, and processes the rest', async () => {

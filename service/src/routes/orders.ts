@@ -26,8 +26,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 const PathParams = z.strictObject({ orderId: OrderId });
 
 /** From here on, the request's log lines are about this order (and carry the trace id, if not yet bound). */
-function logAbout(ctx: ParameterizedContext<AppState>, orderId: string, orderTraceId?: string): void {
-  const traceId = ctx.state.log.bindings().traceId ? undefined : (orderTraceId ?? activeTraceId());
+function logAbout(ctx: ParameterizedContext<AppState>, orderId: string): void {
+  const traceId = ctx.state.log.bindings().traceId ? undefined : activeTraceId();
   ctx.state.log = ctx.state.log.child({ orderId, ...(traceId ? { traceId } : {}) });
 }
 
@@ -47,7 +47,12 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         fieldError('header', ['Idempotency-Key'], 'must be 1–255 printable ASCII characters'),
       ]);
     }
-    const result = await place({ customerId: callerOf(ctx).sub, lines: request.items, ...(key ? { idempotencyKey: key } : {}) });
+    const result = await place({
+      customerId: callerOf(ctx).sub,
+      lines: request.items,
+      ...(key ? { idempotencyKey: key } : {}),
+      onOrderId: (orderId) => logAbout(ctx, orderId),
+    });
     switch (result.kind) {
       case 'unorderable': {
         const errors = result.problems.map((p) => fieldError('body', ['items', p.index, 'sku'], p.detail));
@@ -62,7 +67,8 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
           [fieldError('header', ['Idempotency-Key'], 'was already used with a different request body')],
         );
       case 'placed':
-        logAbout(ctx, result.order.orderId, result.traceId);
+        // A replay answers with the order first placed: the log names that one.
+        if (result.replayed) logAbout(ctx, result.order.orderId);
         ctx.status = 202;
         ctx.set('Location', `/v1/orders/${result.order.orderId}`);
         if (result.replayed) ctx.set('Idempotent-Replayed', 'true');

@@ -136,7 +136,7 @@ export interface components {
             orderId: string;
             customerId: string;
             items: components["schemas"]["OrderItem"][];
-            /** @description Amount in minor units (cents) */
+            /** @description Sum of quantity × unitPrice, in minor units (cents) */
             total: number;
             /** @example EUR */
             currency: string;

@@ -2,7 +2,7 @@ import { newOrder, type Order } from '../domain/order';
 import { priceLines, type LineProblem, type OrderLine } from '../domain/pricing';
 import { newOrderId } from '../ids';
 import { IdempotencyMismatchError } from '../store/errors';
-import { hashOf } from '../store/orders';
+import { requestHashOf } from '../hash';
 import { SCOPE, currentTraceCarrier, inSpan } from '../tracing/context';
 import type { OrderRepository, ProductCatalog } from './ports';
 
@@ -33,7 +33,7 @@ export function placeOrder(deps: { orders: OrderRepository; catalog: ProductCata
   return async (input: PlaceOrderInput): Promise<PlaceOrderResult> => {
     const priced = priceLines(input.lines, await deps.catalog.getMany(input.lines.map((line) => line.sku)));
     if (!priced.ok) return { kind: 'unorderable', problems: priced.problems };
-    const claim = input.idempotencyKey ? { key: input.idempotencyKey, requestHash: hashOf(JSON.stringify({ items: input.lines })) } : undefined;
+    const claim = input.idempotencyKey ? { key: input.idempotencyKey, requestHash: requestHashOf(input.lines) } : undefined;
     try {
       // The processor's spans for this order hang under this one: its context is stored with the order.
       const created = await inSpan(SCOPE.api, 'orders.place', {}, (span) => {

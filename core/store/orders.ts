@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashOf } from '../hash';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { allowedSources, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
@@ -20,8 +20,6 @@ export interface OrderPage {
   /** Present when more orders follow: the id of the last order returned. */
   lastOrderId?: string;
 }
-
-export const hashOf = (value: string): string => createHash('sha256').update(value).digest('base64url');
 
 /**
  * Every write here is conditional: an order is created only if its id is new, and a status change only if

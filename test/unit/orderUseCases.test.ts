@@ -1,6 +1,7 @@
 import { newOrder, type Order } from '../../core/domain/order';
 import type { Product } from '../../core/domain/product';
 import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
+import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
 import { IdempotencyMismatchError, VersionConflictError } from '../../core/store/errors';
@@ -56,6 +57,19 @@ describe('placeOrder', () => {
     expect(await placeOrder({ orders, catalog, clock })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }], idempotencyKey: 'k-1' })).toEqual({
       kind: 'key-reused',
     });
+  });
+});
+
+describe('the Idempotency-Key request hash', () => {
+  it('is the one stored claims hold: the same lines hash the same, whatever else an object carries', () => {
+    // Pinned: a claim written by the last version must match the same request sent to this one.
+    const lines = [
+      { sku: 'KB-001', quantity: 2 },
+      { sku: 'MS-002', quantity: 1 },
+    ];
+    expect(requestHashOf(lines)).toBe('UH9ezLKUFtbjevG-tgUHMdoq-OostvdPazi6VNwMZ6w');
+    expect(requestHashOf(lines.map((l) => ({ quantity: l.quantity, sku: l.sku, note: 'x' })))).toBe(requestHashOf(lines));
+    expect(requestHashOf([...lines].reverse())).not.toBe(requestHashOf(lines));
   });
 });
 

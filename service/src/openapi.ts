@@ -132,7 +132,13 @@ export function openApiDocument() {
     tags: ['Health'],
     summary: 'Readiness (no auth): liveness, and the order table answers with the task role',
     security: [],
-    responses: { 200: json('Ready', s.Readiness), 503: json('Store unreachable (while draining: a problem+json)', s.Readiness) },
+    responses: {
+      200: json('Ready', s.Readiness),
+      503: {
+        description: 'Store unreachable (a Readiness body), or the task is draining (a problem)',
+        content: { 'application/json': { schema: s.Readiness }, 'application/problem+json': { schema: s.Problem } },
+      },
+    },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

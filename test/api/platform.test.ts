@@ -4,6 +4,7 @@ import { createApp } from '../../service/src/app';
 import { documentClient } from '../../core/store/client';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
+import { responseContract } from '../support/responseContract';
 import { createTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -31,6 +32,8 @@ describe('health', () => {
       verifier: { verify: async () => ({ sub: 'x', username: 'x', groups: [], isAdmin: false }) },
       logger: pino({ level: 'silent' }),
     });
+    const contract = responseContract();
+    app.middleware.unshift(contract.middleware);
     const http = supertest(app.callback());
     expect((await http.get('/v1/health')).status).toBe(200);
     const health = await http.get('/v1/health/ready');
@@ -42,6 +45,7 @@ describe('health', () => {
     expect(order.status).toBe(503);
     expect(order.headers['retry-after']).toBe('1');
     expect(order.headers['content-type']).toMatch(/problem\+json/);
+    expect([contract.checked.responses, contract.violations]).toEqual([3, []]); // each 503 as published
     db.destroy();
   });
 
@@ -57,11 +61,14 @@ describe('health', () => {
       logger: pino({ level: 'silent' }),
       isShuttingDown: () => true,
     });
+    const contract = responseContract();
+    app.middleware.unshift(contract.middleware);
     for (const path of ['/v1/health', '/v1/health/ready']) {
       const res = await supertest(app.callback()).get(path);
       expect(res.status).toBe(503);
       expect(res.headers.connection).toBe('close');
     }
+    expect([contract.checked.responses, contract.violations]).toEqual([2, []]);
   });
 });
 

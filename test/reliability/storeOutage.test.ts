@@ -16,6 +16,7 @@ import { listen } from '../../service/src/server';
 import { standIns, tokenFor, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
 import { eventually, startTestPoller } from '../support/pipeline';
+import { responseContract } from '../support/responseContract';
 import { request, type Outcome } from '../support/processes';
 
 /**
@@ -44,6 +45,9 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
     verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: [pool.clientId] }),
     logger: pino({ level: 'silent' }),
   });
+  // Every answer during the outage, 202 or 503, as the document publishes it.
+  const contract = responseContract();
+  app.middleware.unshift(contract.middleware);
   const server = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 2000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
   const table = { tableName, streamArn, db } as TestTable;
   const pipeline = await startTestPoller(table, localProcessor({ db, tableName, logLevel: 'SILENT' }), { stateTable: `${tableName}-state`, endpoint });
@@ -74,6 +78,7 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
     expect(outcomes.filter((o) => o.error)).toEqual([]);
     expect(outcomes.filter((o) => o.status === 500)).toEqual([]);
     expect(outcomes.every((o) => o.status === 202 || o.status === 503)).toBe(true);
+    expect(contract.violations).toEqual([]);
     expect(during.length).toBeGreaterThan(0);
     expect(during.every((o) => o.status === 503 && o.retryAfter === '1')).toBe(true);
     expect(after.length).toBeGreaterThan(10);

@@ -48,6 +48,8 @@ export const orderTable: TableDefinition = {
 export const ENTITY = { order: 'Order', product: 'Product', idempotency: 'IdempotencyRecord' } as const;
 
 export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
+/** The order id an order item's partition key names (undefined for any other item). */
+export const orderIdOfKey = (pk: string | undefined): string | undefined => (pk?.startsWith('ORDER#') ? pk.slice('ORDER#'.length) : undefined);
 export const customerOrdersKey = (customerId: string, orderId: string) => ({
   GSI1PK: `CUSTOMER#${customerId}`,
   GSI1SK: `ORDER#${orderId}`,

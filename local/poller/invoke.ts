@@ -4,8 +4,6 @@ import type { StreamHandler } from '../../core/streamHandler';
 import type { InvokeResult } from './deliver';
 import { sequenceOf } from './lambdaEvent';
 
-export type { StreamHandler } from '../../core/streamHandler';
-
 export interface FunctionUnderTest {
   handler: StreamHandler;
   functionName: string;

@@ -9,15 +9,15 @@ import { SERVICE_NAME } from '../../core/serviceNames';
 import { orderTable } from '../../core/table';
 import { BatchBuffer } from './batches';
 import { deliverBatch } from './deliver';
-import { invokeFunction, type FunctionUnderTest, type StreamHandler } from './invoke';
+import type { StreamHandler } from '../../core/streamHandler';
+import { invokeFunction, type FunctionUnderTest } from './invoke';
 import { endsOf, sequenceOf, toLambdaRecord } from './lambdaEvent';
 import { laneOf } from './lanes';
 import { RecordClock } from './recordClock';
 import { ShardProgress } from './shardProgress';
 import { shardsReadyToRead, type ShardInfo } from './shards';
+import { errorName, isShardGone, isTrimmed } from './streamErrors';
 import type { PollerState } from './state';
-
-export type { StreamHandler } from './invoke';
 
 export interface PollerOptions {
   streams: DynamoDBStreamsClient;
@@ -60,10 +60,6 @@ const GET_RECORDS_MAX = 1000;
 const READ_AHEAD_BATCHES = 10;
 /** The shard no longer exists: the stream's retention trimmed it away. */
 const SHARD_GONE = Symbol('shard gone');
-
-const errorName = (err: unknown) => (err as Error)?.name;
-const isShardGone = (err: unknown) =>
-  errorName(err) === 'ResourceNotFoundException' || (errorName(err) === 'ValidationException' && /invalid shardid/i.test((err as Error).message));
 
 /**
  * Lambda's event source mapping for a DynamoDB stream, reproduced against DynamoDB Local: it applies the
@@ -209,7 +205,7 @@ export class StreamPoller {
       return (await open(after)).ShardIterator;
     } catch (err) {
       if (isShardGone(err)) return SHARD_GONE;
-      if (errorName(err) !== 'TrimmedDataAccessException' || !after) throw err;
+      if (!isTrimmed(err) || !after) throw err;
       logger.warn({ shardId, checkpoint: after }, 'records after the checkpoint were trimmed from the stream; continuing from the oldest available record');
       return (await open()).ShardIterator;
     }
@@ -300,7 +296,7 @@ export class StreamPoller {
           // that may be restarting a pause.
           const name = errorName(err);
           if (name !== 'ExpiredIteratorException') logger.warn({ err, shardId }, 'GetRecords failed; resuming from the checkpoint');
-          if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') await sleep(pollInterval * 4);
+          if (name !== 'ExpiredIteratorException' && !isTrimmed(err)) await sleep(pollInterval * 4);
           await Promise.allSettled(inFlight());
           for (const lane of lanes) lane.buffer.clear();
           iterator = await this.reopenIterator(shardId, progress.rewind());

@@ -28,11 +28,6 @@ export class ShardProgress {
     return this.order.length - this.head;
   }
 
-  /** Records read but not done: buffered or in flight. */
-  get outstanding(): number {
-    return this.order.length - this.head - this.done.size;
-  }
-
   /** The new checkpoint, when the front of the shard has moved; otherwise undefined. */
   advance(): string | undefined {
     const before = this.checkpoint;

@@ -9,6 +9,7 @@ import { DECISION_CONCURRENCY, orderProcessorMapping } from '../../core/eventSou
 import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy } from '../../core/store/retry';
 import { orderedByKey } from './orderedByKey';
 import { matchesAnyPattern } from '../../core/filterPattern';
+import { orderIdOfKey } from '../../core/table';
 import { itemToOrder } from '../../core/store/items';
 import type { StockReservations } from '../../core/orders/ports';
 import type { ProcessorEvent } from '../../core/streamHandler';
@@ -73,7 +74,7 @@ export function createHandler({
         work = workFor(record);
       } catch (err) {
         // An image that does not parse as an order: say which record, and hold back its order's later records.
-        const orderId = record.dynamodb?.Keys?.PK?.S?.replace(/^ORDER#/, '');
+        const orderId = orderIdOfKey(record.dynamodb?.Keys?.PK?.S);
         if (orderId) failedOrders.add(orderId);
         logger.error('record unreadable', {
           eventID: record.eventID,

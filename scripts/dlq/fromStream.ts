@@ -1,6 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { FilterPattern } from '../../core/filterPattern';
+import { orderIdOfKey } from '../../core/table';
 import type { ProcessorEvent } from '../../core/streamHandler';
 import type { FailedBatch, FailedBatchQueue } from './failedBatches';
 import { fetchStreamRange, type StreamRange } from './streamRange';
@@ -17,7 +18,8 @@ export interface RedriveOutcome {
 }
 
 /** The order each record is about, for people reading a list. */
-export const orderIdsOf = (records: readonly DynamoDBRecord[]) => records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? r.dynamodb?.Keys?.PK?.S ?? '?');
+export const orderIdsOf = (records: readonly DynamoDBRecord[]) =>
+  records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? orderIdOfKey(r.dynamodb?.Keys?.PK?.S) ?? '?');
 
 interface Deps {
   queue: FailedBatchQueue;

@@ -4,6 +4,7 @@ import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { localProcessor } from '../../local/processor';
 import { localSettings } from '../../local/settings';
 import { documentClient } from '../../core/store/client';
+import { orderIdsOf } from './fromStream';
 
 /** The local poller's dead-letter store, for the stack `npm start` runs (found through the same settings). */
 export async function localDeadLetters(command: 'list' | 'redrive', ids: readonly string[]): Promise<void> {
@@ -20,7 +21,7 @@ export async function localDeadLetters(command: 'list' | 'redrive', ids: readonl
       if (letters.length === 0) console.log('The dead-letter store is empty.');
       for (const letter of letters) {
         const info = letter.onFailure.DDBStreamBatchInfo;
-        const orders = letter.records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? r.dynamodb?.Keys?.PK?.S).join(', ');
+        const orders = orderIdsOf(letter.records).join(', ');
         console.log(
           `${letter.id}  ${letter.onFailure.timestamp}  ${letter.onFailure.requestContext.condition}  ` +
             `${info.batchSize} record(s), seq ${info.startSequenceNumber}…${info.endSequenceNumber}\n    orders: ${orders}\n    last error: ${letter.lastError}`,

@@ -7,6 +7,11 @@ import { parseOnFailure, type FailedBatch, type FailedBatchQueue, type Unreadabl
  */
 export function sqsFailedBatches(sqs: SQSClient, queueUrl: string, holdSeconds = 300): FailedBatchQueue {
   const receipts = new Map<string, string>();
+  const receiptOf = (id: string) => {
+    const receipt = receipts.get(id);
+    if (!receipt) throw new Error(`message ${id} was not received`);
+    return receipt;
+  };
   return {
     async receiveAll() {
       const batches: FailedBatch[] = [];
@@ -30,13 +35,10 @@ export function sqsFailedBatches(sqs: SQSClient, queueUrl: string, holdSeconds =
       return { batches, unreadable };
     },
     async hold(id) {
-      const receipt = receipts.get(id);
-      if (!receipt) throw new Error(`message ${id} was not received`);
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: holdSeconds }));
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptOf(id), VisibilityTimeout: holdSeconds }));
     },
     async settle(id, done) {
-      const receipt = receipts.get(id);
-      if (!receipt) throw new Error(`message ${id} was not received`);
+      const receipt = receiptOf(id);
       receipts.delete(id);
       if (done) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
       else await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: 0 }));

@@ -3,6 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { matchesAnyPattern, type FilterPattern } from '../../core/filterPattern';
 import type { StreamBatchInfo } from '../../core/onFailureRecord';
 import { compareSequence, sequenceOf, toLambdaRecord } from '../../local/poller/lambdaEvent';
+import { isShardGone, isTrimmed } from '../../local/poller/streamErrors';
 
 export type StreamRange =
   /**
@@ -16,15 +17,13 @@ export type StreamRange =
   /** The stream failed otherwise (a listing reports it and goes on). */
   | { kind: 'unreadable'; why: string };
 
-const errorName = (err: unknown) => (err as Error)?.name;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The answer when the stream says the range is gone; undefined for any other failure. */
 function expiry(err: unknown, info: StreamBatchInfo): StreamRange | undefined {
-  const name = errorName(err);
-  if (name === 'TrimmedDataAccessException')
+  if (isTrimmed(err))
     return { kind: 'expired', why: `the stream no longer holds sequence ${info.startSequenceNumber} (DynamoDB Streams keeps records 24 hours)` };
-  if (name === 'ResourceNotFoundException' || (name === 'ValidationException' && /shard/i.test((err as Error).message))) {
+  if (isShardGone(err)) {
     return { kind: 'expired', why: `shard ${info.shardId} of ${info.streamArn} no longer exists (trimmed after 24 hours, or the table's stream was replaced)` };
   }
   return undefined;

@@ -1,7 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { BatchBuffer, recordBytes } from '../../local/poller/batches';
 import { deliverBatch, STREAM_RETENTION_SECONDS, type DeliveryPolicy, type InvokeResult } from '../../local/poller/deliver';
-import { invokeFunction, readBatchResponse, type StreamHandler } from '../../local/poller/invoke';
+import type { StreamHandler } from '../../core/streamHandler';
+import { invokeFunction, readBatchResponse } from '../../local/poller/invoke';
 import { RecordClock } from '../../local/poller/recordClock';
 import { compareSequence, toLambdaRecord } from '../../local/poller/lambdaEvent';
 import { shardsReadyToRead } from '../../local/poller/shards';

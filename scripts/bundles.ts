@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync, type BuildOptions } from 'esbuild';
 
-/** The two deployables' esbuild settings, shared by `npm run build` and infra/ (which bundles the Lambda itself). */
+/** The two deployables' esbuild settings, shared by `npm run build`, the image stages and the release scripts. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
@@ -35,4 +37,25 @@ export const processorBundle: BuildOptions = {
 export function bundle(options: BuildOptions): string {
   buildSync({ ...options, logLevel: 'warning' });
   return path.dirname(options.outfile!);
+}
+
+/** Where `npm run build` leaves the Lambda's bundle, which infra/ deploys when its digest is the release's. */
+export const PROCESSOR_BUNDLE_DIR = path.dirname(processorBundle.outfile!);
+
+/**
+ * A bundle folder's content address: sha256 over every file's relative path and bytes, in name order. The same
+ * files give the same digest wherever they are unpacked (a zip's own hash would also cover timestamps).
+ */
+export function bundleDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path.join(dir, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }

@@ -1,14 +1,15 @@
 // `npm run promote -- --head <branch>`: opens (or keeps open) the pull request that promotes a branch whose
-// stack passed its gate: development → stage, stage → main, hotfix/* → main. Plain Node with no dependencies,
+// stack passed its gate: development → stage, stage → main, hotfix/* → stage (main deploys only a release stage's
+// gate passed, so a hotfix reaches main through stage's gate). Plain Node with no dependencies,
 // so the promote jobs need no `npm ci`. Needs the GitHub CLI (`gh`) and GH_TOKEN.
 import { spawnSync } from 'node:child_process';
 
 export const NEXT = { development: 'stage', stage: 'main' };
 
 export function baseFor(head) {
-  if (head.startsWith('hotfix/')) return 'main';
+  if (head.startsWith('hotfix/')) return 'stage';
   const base = NEXT[head];
-  if (!base) throw new Error(`nothing to promote ${head} to (development → stage → main, hotfix/* → main)`);
+  if (!base) throw new Error(`nothing to promote ${head} to (development → stage → main, hotfix/* → stage)`);
   return base;
 }
 

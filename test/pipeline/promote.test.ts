@@ -50,10 +50,10 @@ describe('npm run promote', () => {
     expect((await promote('stage', 'created')).gh!.slice(2, 6)).toEqual(['--base', 'main', '--head', 'stage']);
   }, 30_000);
 
-  it('sends hotfix branches to main', async () => {
+  it("sends hotfix branches to stage, whose gate main's release needs", async () => {
     const hotfix = await promote('hotfix/fix-prices', 'created');
-    expect(hotfix.gh!.slice(2, 6)).toEqual(['--base', 'main', '--head', 'hotfix/fix-prices']);
-    expect(hotfix.gh).toContain('Hotfix: hotfix/fix-prices → main');
+    expect(hotfix.gh!.slice(2, 6)).toEqual(['--base', 'stage', '--head', 'hotfix/fix-prices']);
+    expect(hotfix.gh).toContain('Hotfix: hotfix/fix-prices → stage');
   }, 30_000);
 
   it('treats an open PR as done, and any other gh failure as a failure', async () => {

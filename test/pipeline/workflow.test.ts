@@ -6,7 +6,7 @@ import { dump, load } from 'js-yaml';
 /**
  * The CI/CD definition, checked offline: against the GitHub workflow JSON schema (SchemaStore's, bundled in
  * action-validator's WASM build, which also resolves `needs`), and for the flow it promises:
- * test → deploy → k6 gate → promotion PR, previews on pull requests, hotfix PRs to main.
+ * test → release → plan → deploy → k6 gate → promotion PR, previews on pull requests, hotfix PRs to stage.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const FILE = path.join(ROOT, '.github/workflows/pipeline.yml');
@@ -32,6 +32,7 @@ interface Job {
   steps: Step[];
 }
 interface Workflow {
+  concurrency: { group: string; 'cancel-in-progress': string | boolean };
   on: { push: { branches: string[] }; pull_request: { branches: string[] }; workflow_dispatch: unknown };
   jobs: Record<string, Job>;
 }
@@ -110,11 +111,12 @@ describe('.github/workflows/pipeline.yml', () => {
   });
 
   describe('flow', () => {
-    it('chains test → plan → deploy → gate → promote, with preview and hotfix-pr after test', () => {
+    it('chains test → release → plan → deploy → gate → promote, with preview and hotfix-pr after test', () => {
       expect(needsOf('test')).toEqual([]);
       expect(needsOf('preview')).toEqual(['test']);
-      expect(needsOf('plan')).toEqual(['test']);
-      expect(needsOf('deploy')).toEqual(['plan']);
+      expect(needsOf('release')).toEqual(['test']);
+      expect(needsOf('plan')).toEqual(['release']);
+      expect(needsOf('deploy')).toEqual(['release', 'plan']);
       expect(needsOf('gate')).toEqual(['deploy']);
       expect(needsOf('promote')).toEqual(['gate']);
       expect(needsOf('hotfix-pr')).toEqual(['test']);
@@ -156,9 +158,10 @@ describe('.github/workflows/pipeline.yml', () => {
 
     it('plans pushes before any approval: preview with the policy pack, saved as an update plan', () => {
       const plan = job('plan');
-      expect(plan.if).toContain("github.event_name == 'push'");
-      for (const branch of ['development', 'stage', 'main']) expect(plan.if).toContain(`github.ref == 'refs/heads/${branch}'`);
-      expect(plan.if).not.toContain('hotfix');
+      const release = job('release');
+      expect(release.if).toContain("github.event_name == 'push'");
+      for (const branch of ['development', 'stage', 'main']) expect(release.if).toContain(`github.ref == 'refs/heads/${branch}'`);
+      expect(release.if).not.toContain('hotfix');
       expect(plan.environment).toBeUndefined();
       expect(roleOf('plan')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
       const [step] = pulumiSteps('plan', 'preview');
@@ -168,19 +171,76 @@ describe('.github/workflows/pipeline.yml', () => {
       expect(plan.steps.indexOf(step!)).toBeLessThan(plan.steps.indexOf(upload!));
     });
 
-    it('deploys exactly the approved plan in the branch environment, one at a time per branch, with the deploy role', () => {
+    it('deploys exactly the approved plan in the branch environment with the deploy role', () => {
       const deploy = job('deploy');
       expect(deploy.environment).toMatchObject({ name: '${{ github.ref_name }}' });
-      expect(deploy.concurrency).toEqual({ group: 'deploy-${{ github.ref_name }}', 'cancel-in-progress': false });
       expect(deploy.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
       expect(roleOf('deploy')).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
-      const download = deploy.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
-      expect(download?.with).toEqual({ name: job('plan').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with!.name });
+      const planName = job('plan').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with!.name;
+      // This run's plan: no run-id, so never another push's.
+      const download = deploy.steps.find((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === planName);
+      expect(download?.with).toEqual({ name: planName });
       const [up, ...more] = pulumiSteps('deploy', 'up');
       expect(more).toEqual([]);
       expect(up!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}', plan: pulumiSteps('plan', 'preview')[0]!.with!.plan });
       expect(deploy.steps.indexOf(download!)).toBeLessThan(deploy.steps.indexOf(up!));
       expect(pulumiSteps('deploy', 'preview')).toEqual([]);
+    });
+
+    it('never lets one push plan or deploy a stack while another push of that branch does', () => {
+      // GitHub runs at most one run per concurrency group; a job-level group would let another run's job in between
+      // this run's plan and deploy, which would then apply a plan made against a stack that has since moved.
+      expect(workflow.concurrency.group).toContain("format('stack-{0}', github.ref_name)");
+      expect(workflow.concurrency.group).toContain("github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number)");
+      // A running `pulumi up` is never cancelled (it would leave the stack locked): only pull requests cancel.
+      expect(workflow.concurrency['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+      for (const [name, j] of Object.entries(workflow.jobs)) expect({ name, concurrency: j.concurrency }).toEqual({ name, concurrency: undefined });
+    });
+
+    it('builds once: development builds and pushes the image by digest and the bundle; stage and main promote', () => {
+      const release = job('release');
+      expect(release['runs-on']).toMatch(/-arm$/);
+      expect(release.permissions).toEqual({ 'id-token': 'write', contents: 'read', actions: 'read' });
+      const promoted = stepRunning('release', /release:promoted/)!;
+      expect(promoted.run!.trim()).toBe('npm run --silent release:promoted -- --stack "$STACK" --out release.json');
+      expect(promoted.if).toBe("github.ref_name != 'development'");
+      const build = release.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+      expect(build.with).toMatchObject({ file: 'service/Dockerfile', platforms: 'linux/arm64', push: true });
+      const manifest = stepRunning('release', /release:manifest/)!;
+      expect(manifest.env!.IMAGE).toBe(`\${{ vars.RELEASE_REGISTRY }}/orders-api@\${{ steps.${build.id}.outputs.digest }}`);
+      // Every build step is skipped on main, and wherever the previous stack's release was found.
+      const buildSteps = release.steps.slice(release.steps.indexOf(promoted) + 1, release.steps.indexOf(manifest) + 1);
+      for (const step of buildSteps) expect(step.if).toBe("github.ref_name != 'main' && steps.promoted.outputs.found != 'true'");
+      expect(roleOf('release')).toBe('${{ vars.AWS_BUILD_ROLE_ARN }}');
+      expect(release.outputs).toEqual({
+        apiImage: '${{ steps.promoted.outputs.apiImage || steps.manifest.outputs.apiImage }}',
+        processorBundle: '${{ steps.promoted.outputs.processorBundle || steps.manifest.outputs.processorBundle }}',
+      });
+      const upload = release.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+      expect(upload.with).toMatchObject({ name: 'release', 'if-no-files-found': 'error' });
+      expect(String(upload.with!.path).trim().split('\n')).toEqual(['release.json', 'dist/processor']);
+    });
+
+    it('plans, deploys and judges the release: its digests as stack config, its bundle downloaded, nothing built', () => {
+      const configMap = (step: Step | undefined) => String(step?.with?.['config-map'] ?? '');
+      for (const [name, command] of [
+        ['plan', 'preview'],
+        ['deploy', 'up'],
+      ] as const) {
+        const [step] = pulumiSteps(name, command);
+        expect(configMap(step)).toContain('orders:apiImage: { value: "${{ needs.release.outputs.apiImage }}", secret: false }');
+        expect(configMap(step)).toContain('orders:processorBundle: { value: "${{ needs.release.outputs.processorBundle }}", secret: false }');
+        const download = job(name).steps.find((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === 'release');
+        expect(job(name).steps.indexOf(download!)).toBeLessThan(job(name).steps.indexOf(step!));
+      }
+      const [preview] = pulumiSteps('preview', 'preview');
+      expect(configMap(preview)).toContain('orders:apiImage: { value: "${{ steps.release.outputs.apiImage }}", secret: false }');
+      // Only the release job builds or pushes an image.
+      for (const name of Object.keys(workflow.jobs).filter((n) => n !== 'release')) {
+        expect({ name, docker: job(name).steps.filter((s) => s.uses?.startsWith('docker/')).length }).toEqual({ name, docker: 0 });
+      }
+      expect(stepRunning('gate', /gate:verdict/)!.run).toContain('--release release.json');
+      expect(job('gate').steps.some((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === 'release')).toBe(true);
     });
 
     it('after pulumi up: outputs as JSON, bootstrap, smoke, then what the gate needs, all npm scripts', () => {
@@ -227,7 +287,7 @@ describe('.github/workflows/pipeline.yml', () => {
       const baseline = stepRunning('gate', /gate:baseline/)!;
       const verdict = stepRunning('gate', /gate:verdict/)!;
       expect(baseline.run!.trim()).toBe('npm run gate:baseline -- --stack "$STACK" --scenario "$SCENARIO" --out loadtest/results/baseline.json');
-      expect(verdict.run!.trim()).toBe('npm run gate:verdict -- --stack "$STACK" --outputs stack-outputs.json');
+      expect(verdict.run!.trim()).toBe('npm run gate:verdict -- --stack "$STACK" --outputs stack-outputs.json --release release.json');
       expect(gate.steps.indexOf(baseline)).toBeLessThan(gate.steps.indexOf(k6));
       expect(gate.steps.indexOf(verdict)).toBeGreaterThan(gate.steps.indexOf(k6));
       expect(verdict.if).toBeUndefined(); // only after a green k6 run: a failed run never becomes the baseline
@@ -243,7 +303,7 @@ describe('.github/workflows/pipeline.yml', () => {
       expect(summary!.run).toContain('loadtest/results/junit.xml');
     });
 
-    it('promotes development → stage → main, and hotfix branches to main, through npm run promote', () => {
+    it('promotes development → stage → main, and hotfix branches to stage, through npm run promote', () => {
       const promote = job('promote');
       expect(promote.if).toContain("github.event_name == 'push'");
       expect(promote.if).toContain("github.ref == 'refs/heads/development'");
@@ -311,8 +371,8 @@ describe('.github/workflows/pipeline.yml', () => {
       }
     });
 
-    it('builds the image natively: every job that runs the Pulumi program is on arm64, and nothing emulates', () => {
-      for (const name of ['preview', 'plan', 'deploy']) expect(job(name)['runs-on']).toMatch(/-arm$/);
+    it('builds the image natively: the release job is on arm64, and nothing emulates', () => {
+      expect(job('release')['runs-on']).toMatch(/-arm$/);
       expect(allSteps.filter(({ step }) => step.uses?.startsWith('docker/setup-qemu-action'))).toEqual([]);
       expect((workflow as unknown as { env: Record<string, string> }).env.PULUMI_NODEJS_TRANSPILE_ONLY).toBe('true');
     });
@@ -331,6 +391,8 @@ describe('.github/workflows/pipeline.yml', () => {
         'actions/download-artifact': 8,
         'aws-actions/configure-aws-credentials': 6,
         'docker/setup-buildx-action': 4,
+        'docker/login-action': 4,
+        'docker/build-push-action': 7,
         'pulumi/actions': 7,
         'grafana/setup-k6-action': 1,
       };
@@ -351,6 +413,7 @@ describe('.github/workflows/pipeline.yml', () => {
           (
             {
               preview: ['id-token', 'pull-requests'],
+              release: ['id-token'],
               plan: ['id-token'],
               deploy: ['id-token'],
               gate: ['id-token'],

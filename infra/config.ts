@@ -63,7 +63,27 @@ const DomainConfig = z.union([
   z.strictObject({ hostname: Hostname, hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id') }),
 ]);
 
+/**
+ * What the stack deploys, built once per release outside Pulumi (README, "Build once, promote the digest"): the
+ * API image by its digest in the shared repository, and the Lambda bundle by its content digest. The pipeline sets
+ * both from the release manifest (`npm run release:*`); nothing is built inside the program, so a preview registers
+ * exactly what the update will.
+ */
+const ApiImage = z
+  .string({ error: 'is not set: the release manifest sets it (npm run release:manifest)' })
+  .regex(
+    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9._/-]+)@sha256:[0-9a-f]{64}$/,
+    'must be an ECR image pinned by digest: <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>',
+  );
+const ProcessorBundle = z
+  .string({ error: 'is not set: the release manifest sets it (npm run release:manifest)' })
+  .regex(/^[0-9a-f]{64}$/, 'must be the sha256 content digest of the processor bundle (npm run release:manifest)');
+
 export type ApiConfig = z.infer<typeof ApiConfig>;
+export interface ArtifactsConfig {
+  apiImage: z.infer<typeof ApiImage>;
+  processorBundle: z.infer<typeof ProcessorBundle>;
+}
 export type ProcessorConfig = z.infer<typeof ProcessorConfig>;
 export type AlarmConfig = z.infer<typeof AlarmConfig>;
 export type DomainConfig = z.infer<typeof DomainConfig>;
@@ -77,6 +97,10 @@ export interface StackConfig {
   /** Deletion protection on data, `protect` and retain-on-delete on stateful resources. */
   protect: boolean;
   pointInTimeRecovery: boolean;
+  /**
+   * NAT per AZ (stage, main), or None (development): then the API tasks run in the public subnets with a public IP,
+   * reachable only from the load balancer's security group (guard rule no-public-task-ip).
+   */
   natGateways: 'None' | 'Single' | 'OnePerAz';
   logRetentionDays: number;
   api: ApiConfig;
@@ -87,9 +111,24 @@ export interface StackConfig {
   identity: IdentityConfig;
   /** ALB access logs and VPC flow logs (`orders:auditLogs`; on for stage and main). */
   auditLogs: boolean;
+  /** The stack's CloudWatch dashboard (`orders:dashboard`; on unless set false, as development does). */
+  dashboard: boolean;
   /** A WAF web ACL on the ALB (`orders:firewall`; main). */
   firewall?: FirewallConfig;
   domain?: DomainConfig;
+  artifacts: ArtifactsConfig;
+}
+
+/**
+ * The stack files ship placeholders an operator must replace before the first deploy (README, "Before the first
+ * deploy"): names under the domains reserved for examples (RFC 2606: example.com/.net/.org, .example, .invalid,
+ * .test) and zone ids spelling REPLACE. Deployed, they mail alarms to nobody and ask for a certificate no one
+ * can validate, so they stop the program here, naming the setting.
+ */
+const PLACEHOLDER = /(^|[.@])example\.(com|net|org)$|\.(example|invalid|test)$|REPLACE/i;
+function refusePlaceholders(key: string, values: Array<[field: string, value: string | undefined]>): void {
+  const found = values.find(([, value]) => value !== undefined && PLACEHOLDER.test(value));
+  if (found) throw new Error(`config orders:${key}: ${found[0]} ${found[1]} is a placeholder: replace it before deploying (README, "Before the first deploy")`);
 }
 
 function parse<S extends z.ZodType>(key: string, schema: S, value: unknown): z.output<S> {
@@ -104,6 +143,23 @@ export function readConfig(): StackConfig {
   if (api.minCount > api.desiredCount || api.desiredCount > api.maxCount) throw new Error('config orders:api: need minCount ≤ desiredCount ≤ maxCount');
   const domain = config.getObject('domain');
   const firewall = config.getObject('firewall');
+  const notify = parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {});
+  refusePlaceholders('alarmNotifications', [
+    ...notify.emails.map((email, i): [string, string] => [`emails[${i}]`, email]),
+    ...notify.httpsEndpoints.map((url, i): [string, string] => [`httpsEndpoints[${i}]`, new URL(url).hostname]),
+  ]);
+  const domainConfig = domain ? parse('domain', DomainConfig, domain) : undefined;
+  if (domainConfig)
+    refusePlaceholders('domain', [
+      ['hostname', domainConfig.hostname],
+      ['hostedZoneId', 'hostedZoneId' in domainConfig ? domainConfig.hostedZoneId : undefined],
+    ]);
+  const processor = parse('processor', ProcessorConfig, config.requireObject('processor'));
+  // A reservation is a ceiling as well as a floor: below one shard's lanes it throttles even a one-shard stream.
+  if (processor.reservedConcurrency > 0 && processor.reservedConcurrency < processor.parallelizationFactor)
+    throw new Error(
+      `config orders:processor: reservedConcurrency ${processor.reservedConcurrency} is below parallelizationFactor ${processor.parallelizationFactor}: reserve at least shards × parallelizationFactor, or 0 for none (README, "Lambda concurrency")`,
+    );
   return {
     stack: pulumi.getStack(),
     region: new pulumi.Config('aws').require('region'),
@@ -127,12 +183,17 @@ export function readConfig(): StackConfig {
       config.requireNumber('logRetentionDays'),
     ),
     api,
-    processor: parse('processor', ProcessorConfig, config.requireObject('processor')),
+    processor,
     alarms: parse('alarms', AlarmConfig, config.requireObject('alarms')),
-    notify: parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {}),
+    notify,
     auditLogs: config.getBoolean('auditLogs') ?? false,
+    dashboard: config.getBoolean('dashboard') ?? true,
     identity: parse('identity', IdentityConfig, config.requireObject('identity')),
     ...(firewall ? { firewall: parse('firewall', FirewallConfig, firewall) } : {}),
-    ...(domain ? { domain: parse('domain', DomainConfig, domain) } : {}),
+    ...(domainConfig ? { domain: domainConfig } : {}),
+    artifacts: {
+      apiImage: parse('apiImage', ApiImage, config.get('apiImage')),
+      processorBundle: parse('processorBundle', ProcessorBundle, config.get('processorBundle')),
+    },
   };
 }

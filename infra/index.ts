@@ -13,6 +13,7 @@ import { Network } from './components/network';
 import { Observability } from './components/observability';
 import { TraceDelivery } from './components/traceDelivery';
 import { OrderProcessor } from './components/processor';
+import { releasedProcessorBundle } from './artifacts';
 import { readConfig } from './config';
 
 /**
@@ -47,12 +48,14 @@ const api = new ApiService(name, {
   stack: config.stack,
   region: config.region,
   config: config.api,
+  image: config.artifacts.apiImage,
   loadBalancer,
   https: config.domain !== undefined,
   protect: config.protect,
   logRetentionDays: config.logRetentionDays,
   vpcId: network.vpcId,
-  privateSubnetIds: network.privateSubnetIds,
+  subnetIds: network.taskSubnetIds,
+  assignPublicIp: network.taskPublicIp,
   tableName: data.table.name,
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
@@ -62,6 +65,7 @@ const api = new ApiService(name, {
 const processor = new OrderProcessor(name, {
   stack: config.stack,
   config: config.processor,
+  bundleDir: releasedProcessorBundle(config.artifacts),
   logRetentionDays: config.logRetentionDays,
   tableName: data.table.name,
   tableArn: data.table.arn,
@@ -87,6 +91,7 @@ const observability = new Observability(name, {
   tableName: data.table.name,
   clusterName: api.cluster.name,
   serviceName: api.service.name,
+  dashboard: config.dashboard,
 });
 
 export const apiUrl = loadBalancer.url;
@@ -99,9 +104,12 @@ export const tableName = data.table.name;
 export const streamArn = data.table.streamArn;
 export const dlqUrl = processor.deadLetterQueue.url;
 export const processorFunctionName = processor.function.name;
-export const dashboardName = observability.dashboard.dashboardName;
+export const dashboardName = observability.dashboard?.dashboardName; // none on development (orders:dashboard)
 export const alarmTopicArn = observability.alarmTopic.arn;
 export const region = config.region;
+// What this stack runs: the gate's verdict names these, and promotion compares them with the release manifest.
+export const apiImage = config.artifacts.apiImage;
+export const processorBundle = config.artifacts.processorBundle;
 // What the gate's cost reading (scripts/pipeline/cloudwatchUsage.ts) looks up in CloudWatch.
 export const usage = pulumi.output({
   tableName: data.table.name,
@@ -114,3 +122,4 @@ export const usage = pulumi.output({
   taskMemoryMb: config.api.memory,
   loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
 });
+export const alarmSubscribers = config.notify.emails.length + config.notify.httpsEndpoints.length; // 0: nobody hears alarms (development, by design)

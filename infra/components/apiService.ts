@@ -1,8 +1,6 @@
-import path from 'node:path';
 import * as aws from '@pulumi/aws';
-import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
-import { bundle, REPO_ROOT, serviceBundle } from '../../scripts/bundles';
+import { repositoryArnOf } from '../artifacts';
 import type { ApiConfig } from '../config';
 import { API_SERVICE_TYPE, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from './api';
 import type { ApiLoadBalancer } from './apiLoadBalancer';
@@ -12,6 +10,8 @@ export interface ApiServiceArgs {
   stack: string;
   region: string;
   config: ApiConfig;
+  /** The API image pinned by digest, built and pushed once per release to the shared repository (never here). */
+  image: string;
   /** The front door the tasks register with; only its security group reaches them. */
   loadBalancer: ApiLoadBalancer;
   /** Whether the stack serves HTTPS (HSTS is sent only then). */
@@ -19,7 +19,10 @@ export interface ApiServiceArgs {
   protect: boolean;
   logRetentionDays: number;
   vpcId: pulumi.Input<string>;
-  privateSubnetIds: pulumi.Input<string[]>;
+  /** Private subnets behind NAT; or, with `assignPublicIp` (development, no NAT), the public subnets. */
+  subnetIds: pulumi.Input<string[]>;
+  /** A public IP per task, its only way to AWS APIs without NAT; the tasks' group still admits only the ALB. */
+  assignPublicIp: boolean;
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   userPoolId: pulumi.Input<string>;
@@ -28,8 +31,9 @@ export interface ApiServiceArgs {
 }
 
 /**
- * The order API on ECS Fargate behind its load balancer: image, the tasks' security group, cluster, task
- * definition, service in private subnets, least-privilege roles, logs and target-tracking autoscaling.
+ * The order API on ECS Fargate behind its load balancer: the tasks' security group, cluster, task definition
+ * running the release's image, service in private subnets (public ones with a public IP where the stack has no NAT),
+ * least-privilege roles, logs and target-tracking autoscaling.
  */
 export class ApiService extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
@@ -40,46 +44,8 @@ export class ApiService extends pulumi.ComponentResource {
     super(API_SERVICE_TYPE, name, {}, opts);
     const parent = { parent: this };
 
-    // Image: service/Dockerfile (needs Docker at `pulumi up`, on an arm64 runner for the task's platform) copies
-    // the bundle made here from the one definition in scripts/bundles.ts.
-    const repository = new aws.ecr.Repository(
-      name,
-      {
-        imageScanningConfiguration: { scanOnPush: true },
-        // Tags never move to other bits, except awsx's own working tag (`<hash of paths and stack>-container`,
-        // the same on every build of a stack): the task definition pins the image by digest, not by that tag.
-        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filter: '*-container', filterType: 'WILDCARD' }],
-        encryptionConfigurations: [{ encryptionType: 'AES256' }],
-        forceDelete: !args.protect,
-      },
-      parent,
-    );
-    new aws.ecr.LifecyclePolicy(
-      name,
-      {
-        repository: repository.name,
-        policy: JSON.stringify({
-          rules: [
-            {
-              rulePriority: 1,
-              description: 'keep the last 20 images',
-              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 },
-              action: { type: 'expire' },
-            },
-          ],
-        }),
-      },
-      parent,
-    );
-    bundle(serviceBundle);
-    const image = new awsx.ecr.Image(
-      name,
-      { repositoryUrl: repository.repositoryUrl, context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, 'service/Dockerfile'), platform: 'linux/arm64' },
-      parent,
-    );
-
-    // Only the load balancer reaches the tasks; the tasks reach AWS APIs through NAT.
+    // Only the load balancer reaches the tasks, public IP or not; the tasks reach AWS APIs on 443 through NAT, or
+    // through the internet gateway from their public IP where the stack has no NAT.
     const alb = args.loadBalancer;
     const taskSecurityGroup = new aws.ec2.SecurityGroup(`${name}-task`, { vpcId: args.vpcId, description: 'Orders API tasks', tags: { role: 'task' } }, parent);
     new aws.vpc.SecurityGroupEgressRule(
@@ -114,7 +80,7 @@ export class ApiService extends pulumi.ComponentResource {
         fromPort: 443,
         toPort: 443,
         cidrIpv4: '0.0.0.0/0',
-        description: 'AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through NAT',
+        description: `AWS APIs (DynamoDB, ECR, CloudWatch, Cognito JWKS) through ${args.assignPublicIp ? 'the internet gateway' : 'NAT'}`,
       },
       parent,
     );
@@ -127,7 +93,11 @@ export class ApiService extends pulumi.ComponentResource {
       'ecs-tasks.amazonaws.com',
       [
         { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-        { sid: 'PullImage', actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], resources: [repository.arn] },
+        {
+          sid: 'PullImage',
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          resources: [repositoryArnOf(args.image)],
+        },
         { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${this.logGroup.arn}:*`] },
       ],
       this,
@@ -168,7 +138,7 @@ export class ApiService extends pulumi.ComponentResource {
         containerDefinitions: pulumi.jsonStringify([
           {
             name: 'api',
-            image: image.imageUri,
+            image: args.image,
             essential: true,
             portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
             stopTimeout: STOP_TIMEOUT_SECONDS,
@@ -211,7 +181,7 @@ export class ApiService extends pulumi.ComponentResource {
         taskDefinition: taskDefinition.arn,
         desiredCount: args.config.desiredCount,
         launchType: 'FARGATE',
-        networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [taskSecurityGroup.id], assignPublicIp: false },
+        networkConfiguration: { subnets: args.subnetIds, securityGroups: [taskSecurityGroup.id], assignPublicIp: args.assignPublicIp },
         loadBalancers: [{ targetGroupArn: alb.targetGroup.arn, containerName: 'api', containerPort: CONTAINER_PORT }],
         healthCheckGracePeriodSeconds: 60,
         deploymentCircuitBreaker: { enable: true, rollback: true },

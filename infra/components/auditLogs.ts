@@ -78,17 +78,34 @@ export class AuditLogs extends pulumi.ComponentResource {
       { name: `/vpc/orders-${args.stack}/flow-logs`, retentionInDays: args.retentionDays },
       parent,
     );
+    // The permissions and trust AWS lists for delivery to CloudWatch Logs, "IAM role for publishing flow logs to
+    // CloudWatch Logs": https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html. AWS grants them on
+    // "*"; here on this group and its streams, except DescribeLogGroups, which names no log group (AWS authorises it
+    // on `log-group::log-stream:`), so it gets the account's log groups in this region (the group's ARN gives the
+    // partition and region).
+    const arnPart = (i: number) => flowLogGroup.arn.apply((arn) => arn.split(':')[i] ?? '');
+    const [partition, region] = [arnPart(1), arnPart(3)];
     const { role, policy } = serviceRole(
       `${name}-flow-logs`,
       'vpc-flow-logs.amazonaws.com',
       [
         {
           sid: 'WriteFlowLogs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          resources: [pulumi.interpolate`${flowLogGroup.arn}:*`],
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          resources: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
+        },
+        {
+          sid: 'FindFlowLogGroup',
+          actions: ['logs:DescribeLogGroups'],
+          resources: [pulumi.interpolate`arn:${partition}:logs:${region}:${args.accountId}:log-group:*`],
         },
       ],
       this,
+      // Against the confused deputy, as the same page recommends: only flow logs of this account, in this region.
+      {
+        StringEquals: { 'aws:SourceAccount': args.accountId },
+        ArnLike: { 'aws:SourceArn': pulumi.interpolate`arn:${partition}:ec2:${region}:${args.accountId}:vpc-flow-log/*` },
+      },
     );
     new aws.ec2.FlowLog(
       `${name}-vpc`,

@@ -8,6 +8,9 @@ export interface Statement {
   resources: pulumi.Input<string>[];
 }
 
+/** Conditions on the service's AssumeRole (e.g. aws:SourceAccount / aws:SourceArn against the confused deputy). */
+export type TrustConditions = Record<string, Record<string, pulumi.Input<string>>>;
+
 /**
  * A role for one AWS service with one inline, least-privilege policy. Statements are explicit action lists
  * on explicit ARNs; the only "*" resources are the few actions AWS defines without resource-level permissions
@@ -18,14 +21,15 @@ export function serviceRole(
   service: 'ecs-tasks.amazonaws.com' | 'lambda.amazonaws.com' | 'vpc-flow-logs.amazonaws.com',
   statements: Statement[],
   parent: pulumi.Resource,
+  trustConditions?: TrustConditions,
 ) {
+  const trust = { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' };
   const role = new aws.iam.Role(
     name,
     {
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: trustConditions
+        ? pulumi.jsonStringify({ Version: '2012-10-17', Statement: [{ ...trust, Condition: trustConditions }] })
+        : JSON.stringify({ Version: '2012-10-17', Statement: [trust] }),
     },
     { parent },
   );

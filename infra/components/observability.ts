@@ -21,16 +21,18 @@ export interface ObservabilityArgs {
   tableName: pulumi.Input<string>;
   clusterName: pulumi.Input<string>;
   serviceName: pulumi.Input<string>;
+  /** Whether the stack has its dashboard ($3 a month at list price; development does without). */
+  dashboard: boolean;
 }
 
 /** A dashboard row for one of the processor's EMF metrics (namespace and service as it publishes them). */
 const processorMetric = (metricName: string, stat: string) => [METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME.processor, { stat }];
 
-/** The alarms every stack has (each a symptom a user would feel or a loss in the making), and one dashboard. */
+/** The alarms every stack has (each a symptom a user would feel or a loss in the making), and its dashboard. */
 export class Observability extends pulumi.ComponentResource {
   readonly alarmKey: aws.kms.Key;
   readonly alarmTopic: aws.sns.Topic;
-  readonly dashboard: aws.cloudwatch.Dashboard;
+  readonly dashboard?: aws.cloudwatch.Dashboard;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('orders:observability:Observability', name, {}, opts);
@@ -215,82 +217,83 @@ export class Observability extends pulumi.ComponentResource {
       parent,
     );
 
-    this.dashboard = new aws.cloudwatch.Dashboard(
-      name,
-      {
-        dashboardName: `orders-${args.stack}`,
-        dashboardBody: pulumi.jsonStringify({
-          widgets: [
-            widget(
-              0,
-              'API requests and 5xx',
-              [
-                ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-                ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-                ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
-              ],
-              args.region,
-            ),
-            widget(
-              1,
-              'API latency p50 / p99 (s)',
-              ['p50', 'p99'].map((stat) => [
-                'AWS/ApplicationELB',
-                'TargetResponseTime',
-                'LoadBalancer',
-                args.loadBalancerArnSuffix,
-                'TargetGroup',
-                args.targetGroupArnSuffix,
-                { stat },
-              ]),
-              args.region,
-            ),
-            widget(
-              2,
-              'Orders decided',
-              [processorMetric('OrdersConfirmed', 'Sum'), processorMetric('OrdersRejected', 'Sum'), processorMetric('StockReleased', 'Sum')],
-              args.region,
-            ),
-            widget(
-              3,
-              'Accepted → decided latency p50 / p95 / p99 (ms)',
-              [processorMetric('ProcessingLatency', 'p50'), processorMetric('ProcessingLatency', 'p95'), processorMetric('ProcessingLatency', 'p99')],
-              args.region,
-            ),
-            widget(
-              4,
-              'Processor errors and iterator age',
-              [
-                ['AWS/Lambda', 'Errors', 'FunctionName', args.functionName, { stat: 'Sum' }],
-                ['AWS/Lambda', 'IteratorAge', 'FunctionName', args.functionName, { stat: 'Maximum', yAxis: 'right' }],
-              ],
-              args.region,
-            ),
-            widget(
-              5,
-              'Dead letters, throttles, API tasks',
-              [
-                ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', args.deadLetterQueueName, { stat: 'Maximum' }],
-                ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
-                ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+    if (args.dashboard)
+      this.dashboard = new aws.cloudwatch.Dashboard(
+        name,
+        {
+          dashboardName: `orders-${args.stack}`,
+          dashboardBody: pulumi.jsonStringify({
+            widgets: [
+              widget(
+                0,
+                'API requests and 5xx',
                 [
-                  'ECS/ContainerInsights',
-                  'RunningTaskCount',
-                  'ClusterName',
-                  args.clusterName,
-                  'ServiceName',
-                  args.serviceName,
-                  { stat: 'Average', yAxis: 'right' },
+                  ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+                  ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
+                  ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'LoadBalancer', args.loadBalancerArnSuffix, { stat: 'Sum' }],
                 ],
-              ],
-              args.region,
-            ),
-          ],
-        }),
-      },
-      parent,
-    );
-    this.registerOutputs({ dashboard: this.dashboard.dashboardName });
+                args.region,
+              ),
+              widget(
+                1,
+                'API latency p50 / p99 (s)',
+                ['p50', 'p99'].map((stat) => [
+                  'AWS/ApplicationELB',
+                  'TargetResponseTime',
+                  'LoadBalancer',
+                  args.loadBalancerArnSuffix,
+                  'TargetGroup',
+                  args.targetGroupArnSuffix,
+                  { stat },
+                ]),
+                args.region,
+              ),
+              widget(
+                2,
+                'Orders decided',
+                [processorMetric('OrdersConfirmed', 'Sum'), processorMetric('OrdersRejected', 'Sum'), processorMetric('StockReleased', 'Sum')],
+                args.region,
+              ),
+              widget(
+                3,
+                'Accepted → decided latency p50 / p95 / p99 (ms)',
+                [processorMetric('ProcessingLatency', 'p50'), processorMetric('ProcessingLatency', 'p95'), processorMetric('ProcessingLatency', 'p99')],
+                args.region,
+              ),
+              widget(
+                4,
+                'Processor errors and iterator age',
+                [
+                  ['AWS/Lambda', 'Errors', 'FunctionName', args.functionName, { stat: 'Sum' }],
+                  ['AWS/Lambda', 'IteratorAge', 'FunctionName', args.functionName, { stat: 'Maximum', yAxis: 'right' }],
+                ],
+                args.region,
+              ),
+              widget(
+                5,
+                'Dead letters, throttles, API tasks',
+                [
+                  ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', args.deadLetterQueueName, { stat: 'Maximum' }],
+                  ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+                  ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', args.tableName, { stat: 'Sum' }],
+                  [
+                    'ECS/ContainerInsights',
+                    'RunningTaskCount',
+                    'ClusterName',
+                    args.clusterName,
+                    'ServiceName',
+                    args.serviceName,
+                    { stat: 'Average', yAxis: 'right' },
+                  ],
+                ],
+                args.region,
+              ),
+            ],
+          }),
+        },
+        parent,
+      );
+    this.registerOutputs({ dashboard: this.dashboard?.dashboardName });
   }
 }
 

@@ -2,13 +2,14 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../core/serviceNames';
 import { PROCESSOR_TIMEOUT_SECONDS, type EventSourceMappingSettings } from '../../core/eventSourceMapping';
-import { bundle, processorBundle } from '../../scripts/bundles';
 import type { ProcessorConfig } from '../config';
 import { serviceRole } from './iam';
 
 export interface OrderProcessorArgs {
   stack: string;
   config: ProcessorConfig;
+  /** The folder of the release's bundle (built once, checked against its content digest by the caller). */
+  bundleDir: string;
   logRetentionDays: number;
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
@@ -62,7 +63,7 @@ export class OrderProcessor extends pulumi.ComponentResource {
         runtime: 'nodejs22.x',
         architectures: ['arm64'],
         handler: 'index.handler',
-        code: new pulumi.asset.FileArchive(bundle(processorBundle)),
+        code: new pulumi.asset.FileArchive(args.bundleDir),
         role: role.arn,
         memorySize: args.config.memoryMb,
         timeout: PROCESSOR_TIMEOUT_SECONDS,

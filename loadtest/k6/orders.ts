@@ -1,8 +1,9 @@
 /**
  * The k6 promotion gate: `k6 run loadtest/k6/orders.ts` with STACK, SCENARIO, API_URL, USER_POOL_CLIENT_ID,
  * AWS_REGION (written by `npm run gate:env`) and LOADTEST_USERNAME / LOADTEST_PASSWORD in the environment (k6
- * copies it into __ENV; secrets never go on a command line). A failed threshold makes k6 exit 99, which fails
- * the CI job. Scenarios and thresholds come from loadtest/scenarios.json, the file the local runner reads.
+ * copies it into __ENV; secrets never go on a command line), and RUNNER_LOCATION where the runner's place is
+ * known (lib/baseline.ts). A failed threshold makes k6 exit 99, which fails the CI job. Scenarios and thresholds
+ * come from loadtest/scenarios.json, the file the local runner reads.
  */
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
@@ -206,6 +207,8 @@ function gateRun(data: Summary) {
     decisionThroughput: value('decision_throughput_ratio', 'value'),
     decisionsPerSecond: value('decisions_per_second', 'value'),
     ordersCreated: value('orders_created', 'count') ?? 0,
+    // Where this runner stands (unset: unknown). The verdict compares HTTP latency only between runs from one place.
+    runnerLocation: __ENV.RUNNER_LOCATION || undefined,
   };
 }
 

@@ -44,22 +44,34 @@ interface ComparisonCase {
   baseline?: number;
   current?: number;
   ok: boolean;
+  /** False: not compared, and the note says why (JUnit `skipped`). */
+  compared?: boolean;
   note: string;
 }
 
-/** JUnit XML, one test case per threshold and per baseline comparison, so CI shows which figure failed and by how much. */
+/**
+ * JUnit XML, one test case per threshold and per baseline comparison, so CI shows which figure failed and by how
+ * much; a comparison that was not made is `skipped`, with the reason.
+ */
 export function junitXml(suite: string, results: readonly ThresholdResult[], comparisons: readonly ComparisonCase[] = []): string {
   const cases = [
-    ...results.map((r) => ({ name: `${r.metric} ${r.threshold}`, ok: r.ok, message: `${r.metric} was ${r.value}` })),
-    ...comparisons.map((c) => ({ name: `baseline ${c.figure}`, ok: c.ok, message: `${c.figure} ${c.current} against ${c.baseline}: ${c.note}` })),
+    ...results.map((r) => ({ name: `${r.metric} ${r.threshold}`, ok: r.ok, skipped: false, message: `${r.metric} was ${r.value}` })),
+    ...comparisons.map((c) => ({
+      name: `baseline ${c.figure}`,
+      ok: c.ok,
+      skipped: c.compared === false,
+      message: c.compared === false ? c.note : `${c.figure} ${c.current} against ${c.baseline}: ${c.note}`,
+    })),
   ];
   const failures = cases.filter((c) => !c.ok).length;
-  const lines = cases.map((c) =>
-    c.ok
-      ? `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}"/>`
-      : `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}"><failure message="${escapeXml(c.message)}"/></testcase>`,
-  );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${escapeXml(suite)}" tests="${cases.length}" failures="${failures}">\n${lines.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  const skipped = cases.filter((c) => c.skipped).length;
+  const lines = cases.map((c) => {
+    const open = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(c.name)}"`;
+    if (!c.ok) return `${open}><failure message="${escapeXml(c.message)}"/></testcase>`;
+    if (c.skipped) return `${open}><skipped message="${escapeXml(c.message)}"/></testcase>`;
+    return `${open}/>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${escapeXml(suite)}" tests="${cases.length}" failures="${failures}"${skipped ? ` skipped="${skipped}"` : ''}>\n${lines.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
 
 interface K6Metric {

@@ -83,7 +83,7 @@ export function htmlReport(report: LoadReport, samples: readonly Sample[], outco
   const comparisons = report.comparisons
     .map(
       (c) =>
-        `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${verdict(c.ok)}</tr>`,
+        `<tr><td>${c.figure}</td><td>${round(c.baseline)}</td><td>${round(c.current)}</td><td>${c.change === undefined ? '' : `${(c.change * 100).toFixed(1)} %`}</td><td>${escape(c.note)}</td>${c.compared ? verdict(c.ok) : '<td>skipped</td>'}</tr>`,
     )
     .join('');
   const cost = report.cost

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pino from 'pino';
@@ -322,6 +323,8 @@ async function main() {
       decisionThroughput: steady.ratio,
       errorRate: samples.length ? failed / samples.length : 1,
       ...(cost && Number.isFinite(cost.perMillionOrdersUsd) ? { costPerMillionUsd: cost.perMillionOrdersUsd } : {}),
+      // HTTP latency is compared only between runs from one place (lib/baseline.ts): k6's variable, or this machine.
+      runnerLocation: process.env.RUNNER_LOCATION || `${os.hostname()} (local runner)`,
     };
     const baselineFile = args.baseline ?? baselinePath(args.out, args.stack, args.scenario);
     const baseline = readBaseline(baselineFile);
@@ -369,7 +372,7 @@ async function main() {
     for (const r of results)
       console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.metric} ${r.threshold} (was ${Number.isFinite(r.value) ? Math.round(r.value * 1000) / 1000 : 'no data'})`);
     console.log(`  ${report.baseline}`);
-    for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} baseline ${c.figure}: ${c.note}`);
+    for (const c of comparisons) console.log(`  ${!c.ok ? 'FAIL' : c.compared ? 'ok  ' : 'skip'} baseline ${c.figure}: ${c.note}`);
     if (report.undecided.length) console.log(`  undecided after the drain: ${report.undecided.join(', ')}`);
     console.log(`Report: ${base}.html\n${report.passed ? 'PASSED' : 'FAILED'}${passed ? ` (baseline updated: ${baselineFile})` : ''}`);
     process.exitCode = report.passed ? 0 : 1;

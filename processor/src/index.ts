@@ -3,7 +3,8 @@ import { documentClient } from '../../core/store/client';
 import { startTracing } from '../../core/tracing/provider';
 import type { ProcessorHandler } from './handler';
 import { buildProcessor } from './processor';
-import { XRayOtlpExporter } from './xrayExporter';
+import { exportingSpans } from './tracing';
+import { SPAN_EXPORT_TIMEOUT_MS, XRayOtlpExporter } from './xrayExporter';
 
 /** Lambda entry point (bundled by esbuild to dist/processor/index.js): wiring only, built once per container. */
 const tableName = process.env.TABLE_NAME;
@@ -11,15 +12,16 @@ if (!tableName) throw new Error('TABLE_NAME is not set');
 const region = process.env.AWS_REGION ?? 'us-east-1';
 
 // Tracing on unless TRACES=off: spans continue each order's trace from the API and go to X-Ray over OTLP.
-const tracing = process.env.TRACES === 'off' ? undefined : startTracing(SERVICE_NAME.processor, new XRayOtlpExporter({ region }));
+const tracing =
+  process.env.TRACES === 'off' ? undefined : startTracing(SERVICE_NAME.processor, new XRayOtlpExporter({ region, timeoutMs: SPAN_EXPORT_TIMEOUT_MS }));
 
 const decide = buildProcessor({ db: documentClient(), tableName });
 
-/** Spans are exported before the invocation returns: Lambda freezes the sandbox as soon as it does. */
-export const handler: ProcessorHandler = async (event, context) => {
-  try {
-    return await decide(event, context);
-  } finally {
-    await tracing?.flush().catch(() => undefined);
-  }
-};
+/**
+ * Spans are exported before the invocation returns (Lambda freezes the sandbox as soon as it does), waiting at most
+ * SPAN_EXPORT_TIMEOUT_MS: a slow tracing endpoint costs spans, never the invocation's time.
+ */
+export const handler: ProcessorHandler = exportingSpans(decide, tracing, {
+  flushTimeoutMs: SPAN_EXPORT_TIMEOUT_MS,
+  onUnexported: (why) => console.warn(JSON.stringify({ level: 'WARN', service: SERVICE_NAME.processor, message: 'spans not exported', why })),
+});

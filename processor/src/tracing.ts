@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { SCOPE, SpanKind, contextFromCarrier, inSpan, recordInterval, type TraceCarrier } from '../../core/tracing/context';
+import type { Tracing } from '../../core/tracing/provider';
 
 /** Where a record's change came from: the trace context the API stored with it, and when it was written. */
 export interface ChangeOrigin {
@@ -28,4 +29,51 @@ export function decideInSpan<T>(name: string, orderId: string, origin: ChangeOri
 /** A key/value on the current decision span (the outcome). */
 export function annotate(key: string, value: string | number | boolean): void {
   trace.getActiveSpan()?.setAttribute(`order.${key}`, value);
+}
+
+/** The provider's forceFlush rejects with the list of its processors' errors. */
+function messageOf(error: unknown): string {
+  const first: unknown = Array.isArray(error) ? error[0] : error;
+  return first instanceof Error ? first.message : String(first);
+}
+
+/**
+ * Waits for `tracing` to export what it holds, at most `timeoutMs`. Resolves either way: undefined when the spans
+ * left, else why not (the export failed, or it was still running when the time was up and its spans are given up).
+ */
+export async function flushWithin(tracing: Tracing, timeoutMs: number): Promise<string | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`span export still running after ${timeoutMs} ms`), timeoutMs)));
+  try {
+    return await Promise.race([
+      tracing.flush().then(
+        () => undefined,
+        (error: unknown) => `span export failed: ${messageOf(error)}`,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The handler with each invocation's spans exported before it returns (Lambda freezes the sandbox as soon as it
+ * does), the wait bounded: a slow or unreachable tracing endpoint adds at most `flushTimeoutMs` to an invocation
+ * and costs that invocation's spans, never its decisions. `onUnexported` hears why spans were given up.
+ */
+export function exportingSpans<Args extends unknown[], Result>(
+  handler: (...args: Args) => Promise<Result>,
+  tracing: Tracing | undefined,
+  options: { flushTimeoutMs: number; onUnexported?: (why: string) => void },
+): (...args: Args) => Promise<Result> {
+  if (!tracing) return handler;
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } finally {
+      const why = await flushWithin(tracing, options.flushTimeoutMs);
+      if (why) options.onUnexported?.(why);
+    }
+  };
 }

@@ -11,7 +11,12 @@ export interface XRayOtlpOptions {
   /** X-Ray's OTLP traces endpoint unless given (a test points it at a local receiver). */
   endpoint?: string;
   credentials?: AwsCredentialIdentityProvider;
+  /** How long one export may take, signing included, before it is abandoned and reported failed. */
+  timeoutMs?: number;
 }
+
+/** X-Ray's endpoint answers in-region in tens of milliseconds: past this an export is given up, not waited for. */
+export const SPAN_EXPORT_TIMEOUT_MS = 2_000;
 
 /**
  * Spans straight to X-Ray's OTLP endpoint (OTLP/HTTP protobuf, SigV4-signed for service `xray`, permission
@@ -21,10 +26,12 @@ export interface XRayOtlpOptions {
 export class XRayOtlpExporter implements SpanExporter {
   private readonly url: URL;
   private readonly signer: SignatureV4;
+  private readonly timeoutMs: number;
   private pending = new Set<Promise<void>>();
 
   constructor(options: XRayOtlpOptions) {
     this.url = new URL(options.endpoint ?? `https://xray.${options.region}.amazonaws.com/v1/traces`);
+    this.timeoutMs = options.timeoutMs ?? SPAN_EXPORT_TIMEOUT_MS;
     this.signer = new SignatureV4({
       service: 'xray',
       region: options.region,
@@ -33,8 +40,12 @@ export class XRayOtlpExporter implements SpanExporter {
     });
   }
 
+  /**
+   * Sends one batch. An endpoint that does not answer within `timeoutMs` has the request aborted and the batch
+   * reported failed: a pending export never outlives its timeout, so neither does a flush that waits for it.
+   */
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const sent = this.send(spans).then(
+    const sent = this.sendWithin(spans).then(
       () => done({ code: ExportResultCode.SUCCESS }),
       (error: Error) => done({ code: ExportResultCode.FAILED, error }),
     );
@@ -42,7 +53,24 @@ export class XRayOtlpExporter implements SpanExporter {
     void sent.finally(() => this.pending.delete(sent));
   }
 
-  private async send(spans: ReadableSpan[]): Promise<void> {
+  private async sendWithin(spans: ReadableSpan[]): Promise<void> {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`X-Ray OTLP export gave up after ${this.timeoutMs} ms`);
+        abort.abort(error);
+        reject(error);
+      }, this.timeoutMs);
+    });
+    try {
+      await Promise.race([this.send(spans, abort.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(spans: ReadableSpan[], signal: AbortSignal): Promise<void> {
     const body = ProtobufTraceSerializer.serializeRequest(spans);
     if (!body) throw new Error('spans could not be serialised');
     const signed = await this.signer.sign({
@@ -55,7 +83,7 @@ export class XRayOtlpExporter implements SpanExporter {
       headers: { host: this.url.host, 'content-type': 'application/x-protobuf' },
       body,
     });
-    const response = await fetch(this.url, { method: 'POST', headers: signed.headers, body });
+    const response = await fetch(this.url, { method: 'POST', headers: signed.headers, body, signal });
     if (!response.ok) throw new Error(`X-Ray OTLP endpoint answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   }
 

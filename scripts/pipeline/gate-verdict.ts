@@ -8,6 +8,8 @@ import { baselinePath, readBaseline, writeBaseline } from '../../loadtest/local/
 import { readLoadConfig } from '../../loadtest/local/loadConfig';
 import { unitPrices } from '../../loadtest/local/prices';
 import { flag, readJson, requireFlag, run, stackFlag } from './cli';
+import { readRelease } from '../release/manifest';
+import { VERDICT_FILE } from '../release/promoted';
 import { readConsumption } from './cloudwatchUsage';
 import { readStackOutputs } from './stackOutputs';
 
@@ -25,10 +27,13 @@ interface GateRun {
   errorRate: number;
   decisionThroughput: number;
   ordersCreated: number;
+  /** RUNNER_LOCATION as k6 saw it; absent when the workflow does not know where its runner stands. */
+  runnerLocation?: string;
 }
 
 /**
- * `npm run gate:verdict -- --stack <s> --outputs <file> [--results loadtest/results]`, after a green k6 run: the
+ * `npm run gate:verdict -- --stack <s> --outputs <file> --release <manifest> [--results loadtest/results]`, after a
+ * green k6 run, for the release the stack runs (its outputs must name the manifest's artifacts): the
  * cost per order from CloudWatch over the run's window, the comparison with the last green baseline
  * (`<results>/baseline.json`, fetched by `npm run gate:baseline`), JUnit with one case per threshold and per
  * comparison, and, when nothing regressed, this run's figures as the next baseline. Exits 1 on a regression.
@@ -37,6 +42,12 @@ run(async () => {
   const argv = process.argv.slice(2);
   const stack = stackFlag(argv);
   const outputs = readStackOutputs(requireFlag(argv, 'outputs'));
+  const release = readRelease(requireFlag(argv, 'release'));
+  if (outputs.apiImage !== release.apiImage || outputs.processorBundle !== release.processorBundle) {
+    throw new Error(
+      `${stack} runs ${outputs.apiImage ?? 'no recorded image'} (bundle ${outputs.processorBundle ?? 'unknown'}), not the release under judgement: ${release.apiImage} (bundle ${release.processorBundle})`,
+    );
+  }
   const dir = flag(argv, 'results') ?? 'loadtest/results';
   const gate = readJson(path.join(dir, 'run.json')) as GateRun;
   const thresholds = k6ThresholdResults(readJson(path.join(dir, 'summary.json')) as Parameters<typeof k6ThresholdResults>[0]);
@@ -68,24 +79,25 @@ run(async () => {
     decisionThroughput: gate.decisionThroughput,
     errorRate: gate.errorRate,
     ...(cost && Number.isFinite(cost.perMillionOrdersUsd) ? { costPerMillionUsd: cost.perMillionOrdersUsd } : {}),
+    ...(gate.runnerLocation ? { runnerLocation: gate.runnerLocation } : {}),
   };
   const baseline = readBaseline(path.join(dir, 'baseline.json'));
   const comparisons = baseline ? compareWithBaseline(current, baseline, readLoadConfig().regression) : [];
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(`k6 ${gate.scenario} on ${stack}`, thresholds, comparisons));
-  writeFileSync(
-    path.join(dir, 'verdict.json'),
-    `${JSON.stringify({ current, baseline: baseline ?? null, comparisons, cost: cost ?? null, thresholds }, null, 2)}\n`,
-  );
-
   if (cost)
     console.log(
       `cost: ${cost.perMillionOrdersUsd.toFixed(2)} USD per million orders (${gate.ordersCreated} orders)${cost.missing.length ? `; not included: ${cost.missing.join('; ')}` : ''}`,
     );
   else console.log('cost: not measured (the stack exports no `usage`)');
   if (!baseline) console.log(`no baseline: this first run of ${gate.scenario} on ${stack} is judged on the absolute thresholds alone`);
-  for (const c of comparisons) console.log(`${c.ok ? 'ok  ' : 'FAIL'} baseline ${c.figure}: ${c.note}`);
+  for (const c of comparisons) console.log(`${!c.ok ? 'FAIL' : c.compared ? 'ok  ' : 'skip'} baseline ${c.figure}: ${c.note}`);
   const passed = thresholds.every((t) => t.ok) && comparisons.every((c) => c.ok);
+  // The verdict names what it judged: promotion to the next stack takes exactly this release, or nothing.
+  writeFileSync(
+    path.join(dir, VERDICT_FILE),
+    `${JSON.stringify({ stack, passed, release, current, baseline: baseline ?? null, comparisons, cost: cost ?? null, thresholds }, null, 2)}\n`,
+  );
   if (!passed) throw new Error(`${stack}: the ${gate.scenario} gate regressed against its baseline (${path.join(dir, 'junit.xml')})`);
   const next = baselinePath(dir, stack, gate.scenario);
   writeBaseline(next, current);

@@ -29,6 +29,9 @@ export const StackOutputs = z.looseObject({
     .optional(),
   tableName: z.string().min(1),
   region: z.string().min(1),
+  /** The release the stack runs (infra/index.ts exports the config it was deployed with). */
+  apiImage: z.string().min(1).optional(),
+  processorBundle: z.string().min(1).optional(),
 });
 export type StackOutputs = z.infer<typeof StackOutputs>;
 

@@ -14,12 +14,14 @@ import {
   type Rule,
 } from '../../infra/policy/rules';
 import { ruleContext } from '../../infra/policy/stackConfig';
+import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { filledIn } from './filledIn';
 import { runStack } from './harness';
 
 /** Each guard rule, shown to catch the violation it exists for on an otherwise clean graph (stack main). */
 let clean: ResourceRecord[];
 beforeAll(async () => {
-  clean = (await runStack('main')).resources;
+  clean = (await runStack('main', filledIn('main'))).resources;
 }, 60_000);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,14 +51,51 @@ describe('guard rules', () => {
     expect(evaluate(clean, { stack: 'main' })).toEqual([]);
   });
 
-  it('no-public-task-ip catches a task with a public IP', () => {
-    expect(
-      caught(
-        noPublicTaskIps,
-        withChange('aws:ecs/service:Service', (i) => (i.networkConfiguration.assignPublicIp = true)),
-      ),
-    ).toEqual(['assignPublicIp must be false']);
+  it('no-public-task-ip catches a public task IP on stage and main, and on development unless only the ALB gets in', () => {
+    const publicIp = withChange('aws:ecs/service:Service', (i) => (i.networkConfiguration.assignPublicIp = true));
+    expect(caught(noPublicTaskIps, publicIp)).toEqual(['assignPublicIp must be false on main']);
+    expect(caught(noPublicTaskIps, publicIp, 'stage')).toEqual(['assignPublicIp must be false on stage']);
+    // development has no NAT: a public IP is allowed while the tasks' group admits the load balancer's group alone…
+    expect(caught(noPublicTaskIps, publicIp, 'development')).toEqual([]);
+    // …and caught once it admits anything else: an address range, another group, or no group of its own at all.
+    const taskRule = (change: (inputs: Json) => void) =>
+      publicIp.map((r) => {
+        if (r.type !== 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule' || !r.name.includes('task-from-alb')) return r;
+        const inputs: Json = { ...r.inputs };
+        delete inputs.referencedSecurityGroupId;
+        change(inputs);
+        return { ...r, inputs };
+      });
+    const openToAll = taskRule((i) => (i.cidrIpv4 = '0.0.0.0/0'));
+    expect(caught(noPublicTaskIps, openToAll, 'development')).toEqual([
+      'a task with a public IP must admit only the load balancer’s security group: orders-main-task-from-alb admits 0.0.0.0/0',
+    ]);
+    const taskGroup = publicIp.find((r) => r.type === 'aws:ec2/securityGroup:SecurityGroup' && r.name.endsWith('-task'))!;
+    const openToItself = taskRule((i) => (i.referencedSecurityGroupId = taskGroup.id));
+    expect(caught(noPublicTaskIps, openToItself, 'development')).toEqual([
+      `a task with a public IP must admit only the load balancer’s security group: orders-main-task-from-alb admits ${taskGroup.id}`,
+    ]);
+    const noGroup = withChange('aws:ecs/service:Service', (i) => {
+      i.networkConfiguration.assignPublicIp = true;
+      delete i.networkConfiguration.securityGroups;
+    });
+    expect(caught(noPublicTaskIps, noGroup, 'development')).toEqual([expect.stringMatching(/needs its own security group/)]);
   });
+
+  it('no-public-task-ip finds development’s groups at the preview of a first deploy (ids unknown), and still sees one opened', async () => {
+    const preview = (await runStackInProcess('development', { mode: 'preview' })).resources;
+    const service = preview.find((r) => r.type === 'aws:ecs/service:Service')!;
+    expect((service.inputs.networkConfiguration as Json).assignPublicIp).toBe(true);
+    expect(caught(noPublicTaskIps, preview, 'development')).toEqual([]);
+    const opened = preview.map((r) =>
+      r.type === 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule' && r.name.includes('task-from-alb')
+        ? { ...r, inputs: { ...r.inputs, referencedSecurityGroupId: undefined, cidrIpv4: '0.0.0.0/0' } }
+        : r,
+    );
+    expect(caught(noPublicTaskIps, opened, 'development')).toEqual([
+      'a task with a public IP must admit only the load balancer’s security group: orders-development-task-from-alb admits 0.0.0.0/0',
+    ]);
+  }, 60_000);
 
   it('no-open-security-group catches the tasks opened to the internet, and a non-web port on the ALB', () => {
     const taskOpen = withChange(
@@ -154,15 +193,18 @@ describe('guard rules', () => {
     expect(caught(httpsOnStageAndMain, noTls, 'development')).toEqual([]);
   });
 
-  it('production-sign-in catches a password client or unenforced threat protection on main', () => {
+  it('production-sign-in catches a password client or threat protection switched off on main; audit and enforced both pass', () => {
     const password = withChange('aws:cognito/userPoolClient:UserPoolClient', (i) => i.explicitAuthFlows.push('ALLOW_USER_PASSWORD_AUTH'), 'smoke');
     expect(caught(productionSignIn, password)).toEqual(['a public client must not accept passwords on main (SRP and refresh only)']);
-    expect(
+    const threatProtection = (mode: string | undefined) =>
       caught(
         productionSignIn,
-        withChange('aws:cognito/userPool:UserPool', (i) => (i.userPoolAddOns = { advancedSecurityMode: 'AUDIT' })),
-      ),
-    ).toEqual(['threat protection must be ENFORCED on main']);
+        withChange('aws:cognito/userPool:UserPool', (i) => (i.userPoolAddOns = mode === undefined ? undefined : { advancedSecurityMode: mode })),
+      );
+    for (const off of ['OFF', undefined]) expect(threatProtection(off)).toEqual(['threat protection must be on (AUDIT or ENFORCED) on main']);
+    // main ships in AUDIT (the clean graph) and an operator switches it to ENFORCED: neither is a violation.
+    expect(clean.find((r) => r.type === 'aws:cognito/userPool:UserPool')!.inputs.userPoolAddOns).toEqual({ advancedSecurityMode: 'AUDIT' });
+    expect([threatProtection('AUDIT'), threatProtection('ENFORCED')]).toEqual([[], []]);
     expect(caught(productionSignIn, password, 'stage')).toEqual([]);
   });
 

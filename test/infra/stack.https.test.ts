@@ -1,5 +1,6 @@
 import type { ResourceRecord } from '../../infra/policy/rules';
 import { evaluate } from '../../infra/policy/rules';
+import { filledIn } from './filledIn';
 import { runStack, type StackRun } from './harness';
 
 /** main with a domain and certificate configured: HTTPS on 443, HTTP redirected. */
@@ -7,7 +8,8 @@ let run: StackRun;
 const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 beforeAll(async () => {
   run = await runStack('main', {
-    'orders:domain': { hostname: 'orders.example.com', certificateArn },
+    ...filledIn('main'),
+    'orders:domain': { hostname: 'orders.northwind-shop.com', certificateArn },
     'orders:processor': { memoryMb: 1024, reservedConcurrency: 20, parallelizationFactor: 4 },
   });
 }, 60_000);
@@ -22,7 +24,7 @@ describe('stack main with a certificate and reserved processor concurrency', () 
   it('serves HTTPS with a modern TLS policy and redirects HTTP', () => {
     expect(listener(443)).toMatchObject({ protocol: 'HTTPS', certificateArn, sslPolicy: expect.stringMatching(/TLS13/) });
     expect(listener(80).defaultActions).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]);
-    expect(run.outputs.apiUrl).toBe('https://orders.example.com');
+    expect(run.outputs.apiUrl).toBe('https://orders.northwind-shop.com');
   });
 
   it('opens 443 on the load balancer only, and still passes every rule', () => {

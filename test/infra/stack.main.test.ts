@@ -5,6 +5,7 @@ describeStack('main', {
   protect: true,
   pointInTimeRecovery: true,
   natGateways: 'OnePerAz',
+  taskSubnets: 'private',
   logRetentionDays: 90,
   api: { cpu: 1024, memory: 2048, minCount: 3, maxCount: 12 },
   processor: { memoryMb: 1024, reservedConcurrency: 0, parallelizationFactor: 4 },

@@ -12,7 +12,8 @@ import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../service/src/app';
 import { documentClient } from '../../core/store/client';
-import { ACCOUNT, runStack, type StackRun } from './harness';
+import { filledIn } from './filledIn';
+import { ACCOUNT, REGION, runStack, type StackRun } from './harness';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,6 +21,8 @@ export interface StackExpectations {
   protect: boolean;
   pointInTimeRecovery: boolean;
   natGateways: string;
+  /** Where the API tasks run: private subnets behind NAT, or (no NAT, development) public ones with public IPs. */
+  taskSubnets: 'private' | 'public';
   logRetentionDays: number;
   api: { cpu: number; memory: number; minCount: number; maxCount: number };
   processor: { memoryMb: number; reservedConcurrency: number; parallelizationFactor: number };
@@ -32,6 +35,16 @@ const policyOf = (run: StackRun, roleName: string) =>
     Resource: string[];
   }>;
 
+/**
+ * What AWS lists for a flow-log role delivering to CloudWatch Logs: at least these actions, and a trust policy for
+ * the flow logs service with aws:SourceAccount / aws:SourceArn recommended against the confused deputy.
+ */
+const FLOW_LOG_ROLE_AWS = {
+  source: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html',
+  actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
+  service: 'vpc-flow-logs.amazonaws.com',
+};
+
 /** The checks every stack must pass, with the per-stack numbers it must show. */
 /** The task definition's containers, and the API container's environment as a map. */
 const containersOf = (run: StackRun) => JSON.parse(run.one('aws:ecs/taskDefinition:TaskDefinition').inputs.containerDefinitions as string) as Json[];
@@ -41,7 +54,7 @@ const apiEnvironment = (run: StackRun): Record<string, string> =>
 export function describeStack(stack: string, expected: StackExpectations) {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, filledIn(stack));
   }, 60_000);
 
   describe(`stack ${stack}`, () => {
@@ -117,7 +130,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
       if (identity.threatProtection === 'OFF') expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['ESSENTIALS', undefined]);
       else expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['PLUS', { advancedSecurityMode: identity.threatProtection }]);
       expect(pool.emailConfiguration.emailSendingAccount).toBe(identity.ses ? 'DEVELOPER' : 'COGNITO_DEFAULT');
-      if (stack === 'main') expect([identity.threatProtection, identity.mfa, identity.loadTestClient]).toEqual(['ENFORCED', 'OPTIONAL', false]);
+      // main starts in audit mode, and an operator switches it to ENFORCED (README): never OFF.
+      if (stack === 'main') expect([identity.threatProtection, identity.mfa, identity.loadTestClient]).toEqual(['AUDIT', 'OPTIONAL', false]);
     });
 
     it('maps the stream to the processor with exactly the shared settings', () => {
@@ -193,17 +207,23 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(wildcards.every((a) => WILDCARD_RESOURCE_ACTIONS.has(a))).toBe(true);
     });
 
-    it('runs the API in private subnets, reachable only from the load balancer', () => {
+    it(`runs the API in ${expected.taskSubnets} subnets, reachable only from the load balancer, out on 443 only`, () => {
       const service = run.one('aws:ecs/service:Service').inputs as Json;
       expect(service.launchType).toBe('FARGATE');
-      expect(service.networkConfiguration.assignPublicIp).toBe(false);
-      expect(service.networkConfiguration.subnets).toEqual(['subnet-private-a', 'subnet-private-b']);
+      // Public IPs only where there is no NAT to reach AWS APIs through (development); the group below still
+      // admits nothing but the load balancer, public IP or not.
+      const publicTasks = expected.taskSubnets === 'public';
+      expect(publicTasks).toBe(expected.natGateways === 'None');
+      expect(service.networkConfiguration.assignPublicIp).toBe(publicTasks);
+      expect(service.networkConfiguration.subnets).toEqual(publicTasks ? ['subnet-public-a', 'subnet-public-b'] : ['subnet-private-a', 'subnet-private-b']);
       expect(service.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
       const taskGroup = run.one('aws:ec2/securityGroup:SecurityGroup', '-task');
       const albGroup = run.one('aws:ec2/securityGroup:SecurityGroup', '-alb');
       expect(service.networkConfiguration.securityGroups).toEqual([taskGroup.id]);
       const taskIngress = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((r) => r.inputs.securityGroupId === taskGroup.id);
       expect(taskIngress.map((r) => r.inputs)).toEqual([expect.objectContaining({ referencedSecurityGroupId: albGroup.id, fromPort: 5000, toPort: 5000 })]);
+      const taskEgress = run.ofType('aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule').filter((r) => r.inputs.securityGroupId === taskGroup.id);
+      expect(taskEgress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual([['tcp', 443, 443]]);
       const lb = run.one('aws:lb/loadBalancer:LoadBalancer').inputs as Json;
       expect(lb.subnets).toEqual(['subnet-public-a', 'subnet-public-b']);
       expect(lb.dropInvalidHeaderFields).toBe(true);
@@ -227,12 +247,14 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(tags).toEqual({ stack, service: 'orders', costCentre: expect.stringMatching(/\S/) });
     });
 
-    it('hardens the image and its sidecar: immutable tags with a lifecycle, read-only roots', () => {
-      const repository = run.one('aws:ecr/repository:Repository').inputs as Json;
-      expect(repository.imageTagMutability).toBe('IMMUTABLE_WITH_EXCLUSION');
-      expect(repository.imageTagMutabilityExclusionFilters).toEqual([{ filter: '*-container', filterType: 'WILDCARD' }]);
-      expect(containersOf(run).find((c) => c.name === 'api')!.image).toMatch(/@sha256:/); // pinned by digest, not by the moving tag
-      expect(JSON.parse(run.one('aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs.policy as string).rules[0].action.type).toBe('expire');
+    it('runs the release image by digest, pulls only from its repository, and builds nothing itself', () => {
+      const image = String(run.config['orders:apiImage']);
+      expect(containersOf(run).find((c) => c.name === 'api')!.image).toBe(image);
+      expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+      const pull = policyOf(run, `orders-${stack}-execution`).find((s) => s.Sid === 'PullImage')!;
+      expect(pull.Resource).toEqual([`arn:aws:ecr:${REGION}:${ACCOUNT}:repository/orders-api`]);
+      // No repository, image build or bundling inside the program: those happen once per release, before it.
+      expect(run.resources.filter((r) => /^(awsx:ecr:|aws:ecr\/|docker)/.test(r.type)).map((r) => r.type)).toEqual([]);
       expect(containersOf(run).map((c) => [c.name, c.readonlyRootFilesystem])).toEqual([
         ['api', true],
         ['otel-collector', true],
@@ -276,6 +298,38 @@ export function describeStack(stack: string, expected: StackExpectations) {
       });
       expect(policy.Statement[1]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
       expect(flow.map((f) => f.inputs)).toEqual([expect.objectContaining({ vpcId: 'vpc-123', trafficType: 'ALL', logDestinationType: 'cloud-watch-logs' })]);
+    });
+
+    it(`gives the flow-log role what AWS lists for delivery to CloudWatch Logs (${FLOW_LOG_ROLE_AWS.source}), on its own log group`, () => {
+      const flow = run.ofType('aws:ec2/flowLog:FlowLog');
+      if (run.config['orders:auditLogs'] !== true) {
+        expect(run.ofType('aws:iam/role:Role').filter((r) => r.name.endsWith('-flow-logs'))).toEqual([]);
+        return;
+      }
+      const groupArn = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/vpc/orders-${stack}/flow-logs`;
+      const role = run.one('aws:iam/role:Role', `orders-${stack}-flow-logs`);
+      expect(flow.map((f) => [f.inputs.logDestination, f.inputs.iamRoleArn])).toEqual([[groupArn, `arn:aws:iam::${ACCOUNT}:role/${role.name}`]]);
+      const statements = policyOf(run, `orders-${stack}-flow-logs`);
+      expect(statements.flatMap((s) => s.Action).sort()).toEqual([...FLOW_LOG_ROLE_AWS.actions].sort());
+      // Every action on this group and its streams, except DescribeLogGroups: it names no group (AWS authorises it
+      // on `log-group::log-stream:`), so it is granted on this region's log groups of the account and nothing wider.
+      for (const s of statements) {
+        if (s.Action.includes('logs:DescribeLogGroups'))
+          expect([s.Action, s.Resource]).toEqual([['logs:DescribeLogGroups'], [`arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:*`]]);
+        else expect(s.Resource).toEqual([groupArn, `${groupArn}:*`]);
+      }
+      const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement as Json[];
+      expect(trust).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: FLOW_LOG_ROLE_AWS.service },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*` },
+          },
+        },
+      ]);
     });
 
     it('puts a rate-limiting WAF on main’s load balancer only, with the configured limit', () => {
@@ -371,7 +425,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(groups.every((g) => g.inputs.retentionInDays === expected.logRetentionDays)).toBe(true);
     });
 
-    it('has the alarms and dashboard, notifying the alarm topic', () => {
+    it('has the alarms and (except on development) the dashboard, notifying the alarm topic', () => {
       const alarms = run.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
       expect(alarms.map((a) => a.name.replace(`orders-${stack}-`, '')).sort()).toEqual([
         'api-5xx-rate',
@@ -384,6 +438,12 @@ export function describeStack(stack: string, expected: StackExpectations) {
       ]);
       const thresholds = run.config['orders:alarms'] as Json;
       expect(alarms.find((a) => a.name.endsWith('api-p99-latency'))!.inputs.threshold).toBe(thresholds.p99LatencyMs / 1000);
+      // development does without a dashboard (orders:dashboard false: README, "Fixed monthly cost").
+      expect(run.config['orders:dashboard'] === false).toBe(stack === 'development');
+      if (stack === 'development') {
+        expect([run.ofType('aws:cloudwatch/dashboard:Dashboard'), run.outputs.dashboardName]).toEqual([[], undefined]);
+        return;
+      }
       const dashboard = JSON.parse(run.one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody as string);
       expect(dashboard.widgets.length).toBeGreaterThanOrEqual(6);
       expect(JSON.stringify(dashboard)).not.toContain('ThrottledRequests');
@@ -409,6 +469,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
         [...notify.emails.map((e: string) => ['email', e]), ...notify.httpsEndpoints.map((u: string) => ['https', u])].sort(),
       );
       if (stack !== 'development') expect(subscriptions.length).toBeGreaterThan(0);
+      // The outputs say how many hear the alarms: 0 on development, by design.
+      expect(run.outputs.alarmSubscribers).toBe(stack === 'development' ? 0 : subscriptions.length);
     });
 
     it('sees a total outage: 5xx from the load balancer itself count, and too few healthy tasks alarm', () => {

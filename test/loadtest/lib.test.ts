@@ -198,7 +198,7 @@ describe('threshold evaluation and reports', () => {
       { orderId: 'c', createdAtMs: 1500 },
     ];
     const comparisons = [
-      { figure: 'httpP95Ms' as const, baseline: 20, current: 40, change: 1, tolerance: { worseBy: 0.25 }, ok: false, note: 'worse by 100.0 %' },
+      { figure: 'httpP95Ms' as const, baseline: 20, current: 40, change: 1, tolerance: { worseBy: 0.25 }, ok: false, compared: true, note: 'worse by 100.0 %' },
     ];
     const html = htmlReport(
       {
@@ -240,5 +240,16 @@ describe('threshold evaluation and reports', () => {
     ]);
     expect(xml).toContain('tests="7" failures="1"');
     expect(xml).toContain('name="baseline e2eP95Ms"><failure message="e2eP95Ms 900 against 300: worse by 200.0 % (allowed 25.0 %)"/>');
+  });
+
+  it('JUnit reports a comparison that was not made as skipped, with the reason', () => {
+    const note = "HTTP latency not compared: this run's runner (self-hosted us-east-1) is not where the baseline's was (self-hosted eu-west-1)";
+    const xml = junitXml('gate', evaluateThresholds(good, thresholds), [
+      { figure: 'httpP95Ms', baseline: 100, current: 400, ok: true, compared: false, note },
+      { figure: 'e2eP95Ms', baseline: 300, current: 310, ok: true, compared: true, note: 'worse by 3.3 % (allowed 25.0 %)' },
+    ]);
+    expect(xml).toContain('tests="7" failures="0" skipped="1"');
+    expect(xml).toContain(`name="baseline httpP95Ms"><skipped message="${note}"/></testcase>`);
+    expect(xml).toContain('name="baseline e2eP95Ms"/>');
   });
 });

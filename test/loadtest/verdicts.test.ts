@@ -76,6 +76,7 @@ describe('the baseline comparison', () => {
     decisionThroughput: 1,
     errorRate: 0,
     costPerMillionUsd: 5,
+    runnerLocation: 'self-hosted eu-west-1',
   };
 
   it('passes the same figures, and noise below the absolute floor', () => {
@@ -105,7 +106,43 @@ describe('the baseline comparison', () => {
   it('does not compare what one of the runs could not measure, and says so', () => {
     const { costPerMillionUsd: _ignored, ...withoutCost } = base;
     const cost = compareWithBaseline({ ...withoutCost }, base, config.regression).find((c) => c.figure === 'costPerMillionUsd')!;
-    expect(cost).toMatchObject({ ok: true, note: 'not measured in both runs: not compared' });
+    expect(cost).toMatchObject({ ok: true, compared: false, note: 'not measured in both runs: not compared' });
+  });
+
+  describe('from a runner somewhere else', () => {
+    // Every figure twice as bad: what a runner an ocean away does to HTTP latency, plus a real regression of the stack.
+    const worse = { ...base, httpP95Ms: 200, httpP99Ms: 400, e2eP95Ms: 2000, e2eP99Ms: 4000, decisionThroughput: 0.5, errorRate: 0.02, costPerMillionUsd: 10 };
+    const verdicts = (current: Baseline, baseline: Baseline) =>
+      Object.fromEntries(compareWithBaseline(current, baseline, config.regression).map((c) => [c.figure, c]));
+
+    it('leaves HTTP latency out, saying why, and still fails what the stack measures itself', () => {
+      const byFigure = verdicts({ ...worse, runnerLocation: 'self-hosted us-east-1' }, base);
+      for (const figure of ['httpP95Ms', 'httpP99Ms']) {
+        expect(byFigure[figure]).toMatchObject({
+          ok: true,
+          compared: false,
+          note: "HTTP latency not compared: this run's runner (self-hosted us-east-1) is not where the baseline's was (self-hosted eu-west-1)",
+        });
+      }
+      const failed = Object.values(byFigure).filter((c) => !c.ok);
+      expect(failed.map((c) => c.figure).sort()).toEqual(['costPerMillionUsd', 'decisionThroughput', 'e2eP95Ms', 'e2eP99Ms', 'errorRate']);
+      expect(failed.every((c) => c.compared)).toBe(true);
+    });
+
+    it('treats an unknown location as another place: a baseline or run without one compares no HTTP latency', () => {
+      const { runnerLocation: _where, ...unplaced } = base;
+      expect(verdicts({ ...worse, runnerLocation: base.runnerLocation! }, unplaced).httpP95Ms).toMatchObject({
+        compared: false,
+        note: "HTTP latency not compared: the runner's location is unknown for the baseline",
+      });
+      expect(verdicts(unplaced, unplaced).httpP99Ms!.note).toBe("HTTP latency not compared: the runner's location is unknown for both runs");
+      expect(verdicts({ ...unplaced, httpP95Ms: 200 }, base).httpP95Ms!.ok).toBe(true);
+    });
+
+    it('compares HTTP latency again once both runs stood in the same place', () => {
+      const byFigure = verdicts(worse, base);
+      expect([byFigure.httpP95Ms!.compared, byFigure.httpP95Ms!.ok, byFigure.httpP99Ms!.ok]).toEqual([true, false, false]);
+    });
   });
 });
 

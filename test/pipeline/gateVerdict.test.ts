@@ -10,7 +10,15 @@ import { npmRun } from '../support/processes';
  * The CloudWatch reading has its own test (cloudwatchUsage.test.ts): these outputs export no `usage`.
  */
 let dir: string;
+const release = {
+  source: { commit: 'c'.repeat(40), tree: 'a'.repeat(40) },
+  apiImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api@sha256:${'5e'.repeat(32)}`,
+  processorBundle: 'b'.repeat(64),
+  builtByRun: '40',
+};
 const outputs = {
+  apiImage: release.apiImage,
+  processorBundle: release.processorBundle,
   apiUrl: 'https://orders-stage.example.com',
   userPoolId: 'eu-west-1_abc',
   userPoolClientId: 'app',
@@ -31,6 +39,7 @@ const runJson = {
   errorRate: 0.001,
   decisionThroughput: 1,
   ordersCreated: 1200,
+  runnerLocation: 'self-hosted eu-west-1',
 };
 const summary = (ok: boolean) => ({
   metrics: {
@@ -39,12 +48,23 @@ const summary = (ok: boolean) => ({
   },
 });
 
-const verdict = () => npmRun('gate:verdict', ['--stack', 'stage', '--outputs', path.join(dir, 'outputs.json'), '--results', path.join(dir, 'results')]);
+const verdict = () =>
+  npmRun('gate:verdict', [
+    '--stack',
+    'stage',
+    '--outputs',
+    path.join(dir, 'outputs.json'),
+    '--release',
+    path.join(dir, 'release.json'),
+    '--results',
+    path.join(dir, 'results'),
+  ]);
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'verdict-'));
   mkdirSync(path.join(dir, 'results'));
   writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
+  writeFileSync(path.join(dir, 'release.json'), JSON.stringify(release));
   writeFileSync(path.join(dir, 'results/run.json'), JSON.stringify(runJson));
   writeFileSync(path.join(dir, 'results/summary.json'), JSON.stringify(summary(true)));
 });
@@ -67,8 +87,19 @@ describe('npm run gate:verdict', () => {
       e2eP99Ms: 1500,
       decisionThroughput: 1,
       errorRate: 0.001,
+      runnerLocation: 'self-hosted eu-west-1',
     });
     expect(readFileSync(path.join(dir, 'results/junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
+    // The verdict names the release it judged: what promotion to the next stack hands on.
+    expect(JSON.parse(readFileSync(path.join(dir, 'results/verdict.json'), 'utf8'))).toMatchObject({ stack: 'stage', passed: true, release });
+  }, 30_000);
+
+  it('refuses to judge a stack that does not run the release it is given', async () => {
+    writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify({ ...outputs, apiImage: release.apiImage.replace('5e5e', '0000') }));
+    const result = await verdict();
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('not the release under judgement');
+    expect(existsSync(path.join(dir, 'results/verdict.json'))).toBe(false);
   }, 30_000);
 
   it('fails against a baseline twice as good, with a JUnit case per regressed figure, and keeps the old baseline', async () => {
@@ -78,11 +109,35 @@ describe('npm run gate:verdict', () => {
     const result = await verdict();
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAIL baseline decisionThroughput: worse by 50\.0 %/);
+    // A failed verdict is kept, and says so: promotion passes it over.
+    expect(JSON.parse(readFileSync(path.join(dir, 'results/verdict.json'), 'utf8'))).toMatchObject({ passed: false, release });
     const junit = readFileSync(path.join(dir, 'results/junit.xml'), 'utf8');
     for (const figure of ['httpP95Ms', 'httpP99Ms', 'e2eP95Ms', 'e2eP99Ms', 'decisionThroughput'])
       expect(junit).toContain(`name="baseline ${figure}"><failure`);
     expect(existsSync(path.join(dir, 'results/baseline-stage-gate.json'))).toBe(false);
   }, 30_000);
+
+  it('from a runner elsewhere, skips HTTP latency against a baseline twice as good and says why; the rest still counts', async () => {
+    const { ordersCreated: _o, endedAtMs: _e, durationMs: _d, ...figures } = runJson;
+    // Recorded from another place, with HTTP figures this run's round trip could never reach.
+    writeFileSync(
+      path.join(dir, 'results/baseline.json'),
+      JSON.stringify({ ...figures, runnerLocation: 'self-hosted us-east-1', httpP95Ms: 30, httpP99Ms: 60 }),
+    );
+    const passed = await verdict();
+    expect(passed.code).toBe(0);
+    const why = "HTTP latency not compared: this run's runner (self-hosted eu-west-1) is not where the baseline's was (self-hosted us-east-1)";
+    expect(passed.output).toContain(`skip baseline httpP95Ms: ${why}`);
+    const junit = readFileSync(path.join(dir, 'results/junit.xml'), 'utf8');
+    for (const figure of ['httpP95Ms', 'httpP99Ms']) expect(junit).toContain(`name="baseline ${figure}"><skipped message="${why}"/>`);
+    const written = JSON.parse(readFileSync(path.join(dir, 'results/verdict.json'), 'utf8')) as { current: Baseline; baseline: Baseline };
+    expect([written.current.runnerLocation, written.baseline.runnerLocation]).toEqual(['self-hosted eu-west-1', 'self-hosted us-east-1']);
+    // The figures the stack measures itself are compared wherever the runner ran: a worse decision rate still fails.
+    writeFileSync(path.join(dir, 'results/baseline.json'), JSON.stringify({ ...figures, runnerLocation: 'self-hosted us-east-1', decisionThroughput: 2 }));
+    const failed = await verdict();
+    expect(failed.code).toBe(1);
+    expect(failed.output).toMatch(/FAIL baseline decisionThroughput: worse by 50\.0 %/);
+  }, 60_000);
 
   it('never records a run whose k6 thresholds failed as a baseline', async () => {
     writeFileSync(path.join(dir, 'results/summary.json'), JSON.stringify(summary(false)));

@@ -279,6 +279,7 @@ describe('.github/workflows/pipeline.yml', () => {
         AWS_REGION: '${{ needs.deploy.outputs.region }}',
         LOADTEST_USERNAME: '${{ secrets.LOADTEST_USERNAME }}',
         LOADTEST_PASSWORD: '${{ secrets.LOADTEST_PASSWORD }}',
+        RUNNER_LOCATION: '${{ vars.GATE_RUNNER_LOCATION }}',
         K6_WEB_DASHBOARD: 'true',
         K6_WEB_DASHBOARD_EXPORT: 'loadtest/results/k6-dashboard.html',
       });
@@ -331,8 +332,13 @@ describe('.github/workflows/pipeline.yml', () => {
     });
 
     it('runs the policy pack with the config npm run policy:config wrote for the same stack', () => {
-      for (const name of ['preview', 'plan']) {
-        const [pulumiStep] = pulumiSteps(name, 'preview');
+      for (const [name, command] of [
+        ['preview', 'preview'],
+        ['plan', 'preview'],
+        ['deploy', 'up'],
+      ] as const) {
+        const [pulumiStep] = pulumiSteps(name, command);
+        expect(pulumiStep!.with!.policyPacks).toBe('infra/policy');
         const config = stepRunning(name, /policy:config/)!;
         expect(pulumiStep!.with!.policyPackConfigs).toBe('${{ runner.temp }}/policy-config.json');
         expect(config.run!.trim()).toBe('npm run --silent policy:config -- --stack "$STACK" --out "$RUNNER_TEMP/policy-config.json"');

@@ -8,6 +8,9 @@ import { SCOPE, contextFromCarrier, currentTraceCarrier, inSpan } from '../../co
 import { startTracing } from '../../core/tracing/provider';
 import { OtlpFileExporter } from '../../local/traces/file';
 import { readSpans, renderWaterfall, spansOfOrder } from '../../local/traces/waterfall';
+import type { Context } from 'aws-lambda';
+import type { ProcessorHandler } from '../../processor/src/handler';
+import { exportingSpans } from '../../processor/src/tracing';
 import { XRayOtlpExporter } from '../../processor/src/xrayExporter';
 
 describe('trace context carriers', () => {
@@ -117,5 +120,68 @@ describe('X-Ray OTLP exporter', () => {
     server.close();
     expect(result.code).toBe(1);
     expect(result.error?.message).toMatch(/403/);
+  });
+});
+
+describe('the processor’s span export, bounded', () => {
+  const invocation = { Records: [] };
+  const lambdaContext = {} as Context;
+
+  it('gives up on an endpoint that never answers: the invocation returns within the bound, the request is aborted', async () => {
+    // X-Ray's endpoint as a stalled network makes it: the request arrives, no answer ever leaves.
+    let arrived!: () => void;
+    let abandoned!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const requestAbandoned = new Promise<void>((resolve) => (abandoned = resolve));
+    const server = createServer((req, res) => {
+      req.resume();
+      arrived();
+      res.on('close', abandoned); // the client hung up: nothing of this export is left running
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const exporter = new XRayOtlpExporter({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      credentials: async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }),
+      timeoutMs: 300,
+    });
+    const tracing = startTracing('orders-processor', exporter); // batching, as in Lambda
+    const unexported: string[] = [];
+    const decide: ProcessorHandler = async () => {
+      await inSpan(SCOPE.processor, 'reserve O1', {}, async () => undefined);
+      return { batchItemFailures: [] };
+    };
+    const handler = exportingSpans(decide, tracing, { flushTimeoutMs: 1_000, onUnexported: (why) => unexported.push(why) });
+    try {
+      const started = Date.now();
+      await expect(handler(invocation, lambdaContext)).resolves.toEqual({ batchItemFailures: [] });
+      const tookMs = Date.now() - started;
+      await requestArrived;
+      await requestAbandoned;
+      // The exporter's own timeout ended it (not the flush bound, which is longer), and the invocation heard why.
+      expect(unexported).toEqual(['span export failed: X-Ray OTLP export gave up after 300 ms']);
+      // Unbounded, the batch processor would have waited 30 s for the export: the bound is what ended the wait.
+      expect(tookMs).toBeLessThan(1_000);
+    } finally {
+      await tracing.shutdown();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('returns at the flush bound even when the export never settles at all', async () => {
+    const unexported: string[] = [];
+    const stuck = { flush: () => new Promise<void>(() => undefined), shutdown: async () => undefined };
+    const decide: ProcessorHandler = async () => ({ batchItemFailures: [{ itemIdentifier: '7' }] });
+    const handler = exportingSpans(decide, stuck, { flushTimeoutMs: 200, onUnexported: (why) => unexported.push(why) });
+    // The decisions' answer comes back unchanged; only the spans are given up.
+    await expect(handler(invocation, lambdaContext)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
+    expect(unexported).toEqual(['span export still running after 200 ms']);
+  });
+
+  it('passes a handler through untouched when tracing is off', () => {
+    const handler = async () => ({ batchItemFailures: [] });
+    expect(exportingSpans(handler, undefined, { flushTimeoutMs: 1 })).toBe(handler);
   });
 });

@@ -2,12 +2,13 @@
  * `tsx test/support/iam/policies.ts <stack>`: the identity policies the Pulumi program gives the API task role
  * and the processor role of one stack, from its mocked graph (one program run per process), as JSON on stdout.
  */
+import { filledIn } from '../../infra/filledIn';
 import { ACCOUNT, REGION, runStack } from '../../infra/harness';
 import type { StackPolicies } from './contract';
 
 async function main() {
   const stack = process.argv[2]!;
-  const run = await runStack(stack);
+  const run = await runStack(stack, filledIn(stack));
   const policyOf = (roleName: string) => {
     const found = run.ofType('aws:iam/rolePolicy:RolePolicy').find((p) => p.name === roleName);
     if (!found) throw new Error(`no role policy ${roleName} in ${stack}`);

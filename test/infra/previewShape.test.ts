@@ -17,11 +17,9 @@ describe.each(STACKS)('%s: preview and update register the same resources', (sta
   let update: Run;
   beforeAll(async () => {
     // One process per run: the program registers at import, and Pulumi's runtime state is process-wide.
-    [preview, update] = await Promise.all([
-      runStackInProcess(stack, { mode: 'preview', overrides: filledIn(stack) }),
-      runStackInProcess(stack, { mode: 'update', overrides: filledIn(stack) }),
-    ]);
-  }, 60_000);
+    preview = await runStackInProcess(stack, { mode: 'preview', overrides: filledIn(stack) });
+    update = await runStackInProcess(stack, { mode: 'update', overrides: filledIn(stack) });
+  }, 120_000);
 
   it('is a preview of a first deploy: ids and computed outputs are unknown', () => {
     const table = preview.resources.find((r) => r.type === 'aws:dynamodb/table:Table');

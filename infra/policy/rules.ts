@@ -58,6 +58,7 @@ export const WILDCARD_RESOURCE_ACTIONS = new Set([
   'xray:GetSamplingTargets',
 ]);
 
+const SECURITY_GROUP = 'aws:ec2/securityGroup:SecurityGroup';
 const ofType = (resources: readonly ResourceRecord[], type: string) => resources.filter((r) => r.type === type);
 const violation = (rule: string, resource: ResourceRecord | string, message: string): Violation => ({
   rule,
@@ -103,7 +104,6 @@ export const noPublicTaskIps: Rule = {
     'ECS services run without public IPs, except on development, where a task with one must sit in security groups of the stack that admit ' +
     'nothing but the load balancer’s group (groups are found by id, or at preview by the groups their ids come from; one it cannot find fails)',
   check: (resources, { stack }) => {
-    const SECURITY_GROUP = 'aws:ec2/securityGroup:SecurityGroup';
     const groups = ofType(resources, SECURITY_GROUP);
     // The groups a list of ids names: by id, or at preview (ids unknown) the groups the list was computed from.
     const groupsIn = (record: ResourceRecord, property: string, ids: unknown): { found: ResourceRecord[]; missing: string[] } => {
@@ -160,7 +160,6 @@ export const noOpenIngress: Rule = {
     'Only a load balancer security group accepts traffic from anywhere, and only on 80/443 (a rule’s group is found by its id, or at preview by ' +
     'the group its id comes from; a group it cannot find is not a load balancer group)',
   check: (resources) => {
-    const SECURITY_GROUP = 'aws:ec2/securityGroup:SecurityGroup';
     const groups = ofType(resources, SECURITY_GROUP);
     // The rule's group: by its id, or at a preview (ids unknown) through the property dependencies of securityGroupId.
     // One it cannot find (outside the stack, or computed from something else) counts as not a load balancer group.

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
@@ -66,6 +66,18 @@ describe('local trace file and waterfall', () => {
   });
 });
 
+/** An X-Ray OTLP exporter sending to `server`, a local stand-in for X-Ray's endpoint, once it listens. */
+async function exporterTo(server: Server, options: { timeoutMs?: number } = {}): Promise<XRayOtlpExporter> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return new XRayOtlpExporter({
+    region: 'eu-west-1',
+    endpoint: `http://127.0.0.1:${port}/v1/traces`,
+    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+    ...options,
+  });
+}
+
 describe('X-Ray OTLP exporter', () => {
   it('posts OTLP protobuf signed with SigV4 for the xray service', async () => {
     const received: Array<{ headers: Record<string, string | string[] | undefined>; bytes: number; path?: string }> = [];
@@ -77,13 +89,7 @@ describe('X-Ray OTLP exporter', () => {
         res.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const exporter = new XRayOtlpExporter({
-      region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${port}/v1/traces`,
-      credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
-    });
+    const exporter = await exporterTo(server);
     const tracing = startTracing('orders-processor', exporter);
     try {
       await inSpan(SCOPE.processor, 'reserve O1', {}, async () => undefined);
@@ -105,13 +111,7 @@ describe('X-Ray OTLP exporter', () => {
 
   it('reports a rejected export as failed', async () => {
     const server = createServer((_req, res) => res.writeHead(403).end('{"message":"not authorized"}'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const exporter = new XRayOtlpExporter({
-      region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${port}/v1/traces`,
-      credentials: async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }),
-    });
+    const exporter = await exporterTo(server);
     const memory = new InMemorySpanExporter();
     const tracing = startTracing('t', memory, { immediate: true });
     await inSpan(SCOPE.processor, 'x', {}, async () => undefined);
@@ -138,14 +138,7 @@ describe('the processor’s span export, bounded', () => {
       arrived();
       res.on('close', abandoned); // the client hung up: nothing of this export is left running
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const exporter = new XRayOtlpExporter({
-      region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${port}/v1/traces`,
-      credentials: async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }),
-      timeoutMs: 300,
-    });
+    const exporter = await exporterTo(server, { timeoutMs: 300 });
     const tracing = startTracing('orders-processor', exporter); // batching, as in Lambda
     const unexported: string[] = [];
     const decide: ProcessorHandler = async () => {

@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { bundle, bundleDigest, PROCESSOR_BUNDLE_DIR, processorBundle } from '../bundles';
 import type { ResourceRecord } from '../../infra/policy/rules';
+import { UNKNOWN } from '../../infra/policy/unknowns';
 import { REMOTE_CHILDREN } from './remoteComponents';
+
+/** How the engine writes an unknown value on the wire; the policy rules read the same sentinel. */
+export { UNKNOWN };
 
 /**
  * Runs the Pulumi program for one stack under Pulumi's mocks (no CLI, no cloud) and records every resource as the
@@ -21,8 +25,6 @@ import { REMOTE_CHILDREN } from './remoteComponents';
  */
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
-/** How the engine writes an unknown value on the wire (sdk/nodejs/runtime/rpc.ts `unknownValue`). */
-export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 const ROOT = path.resolve(__dirname, '../..');
 
 export type RunMode = 'update' | 'preview';
@@ -299,15 +301,36 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   };
 }
 
-/** The same run in a process of its own (scripts/graph/cli.ts), for callers that need more than one run. */
+/**
+ * The same run in a process of its own (scripts/graph/cli.ts), for callers that need more than one run. With
+ * `GRAPH_CACHE_DIR` set (the test run sets a fresh one and fills it before any test starts), a graph already made
+ * with the same stack, mode and overrides is read back instead of run again: one program run costs seconds of CPU,
+ * which latency-sensitive tests on the other worker would otherwise pay.
+ */
 export async function runStackInProcess(stack: string, options: RunOptions = {}): Promise<Omit<StackRun, 'ofType' | 'one'>> {
+  const mode = options.mode ?? 'update';
+  const overrides = options.overrides ?? {};
+  const cacheDir = process.env.GRAPH_CACHE_DIR;
+  const cached =
+    cacheDir &&
+    path.join(
+      cacheDir,
+      `${createHash('sha256')
+        .update(JSON.stringify([stack, mode, overrides]))
+        .digest('hex')}.json`,
+    );
+  if (cached && existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as Omit<StackRun, 'ofType' | 'one'>;
   const { execFile } = await import('node:child_process');
-  const args = ['--import', 'tsx', path.join(__dirname, 'cli.ts'), '--stack', stack, '--mode', options.mode ?? 'update'];
-  if (options.overrides) args.push('--overrides', JSON.stringify(options.overrides));
+  const args = ['--import', 'tsx', path.join(__dirname, 'cli.ts'), '--stack', stack, '--mode', mode, '--overrides', JSON.stringify(overrides)];
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, out, errOut) =>
-      err ? reject(new Error(`graph of ${stack} (${options.mode ?? 'update'}): ${errOut || err.message}`)) : resolve(out),
+      err ? reject(new Error(`graph of ${stack} (${mode}): ${errOut || err.message}`)) : resolve(out),
     ),
   );
+  if (cached) {
+    // Written aside and renamed: a reader in another worker never sees half a graph.
+    writeFileSync(`${cached}.${process.pid}`, stdout);
+    renameSync(`${cached}.${process.pid}`, cached);
+  }
   return JSON.parse(stdout) as Omit<StackRun, 'ofType' | 'one'>;
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ensureUserPool, startCognitoLocal } from '../../local/cognito';
 import { startDynamoDbLocal } from '../../local/dynamodb';
 import { bundle, processorBundle } from '../../scripts/bundles';
+import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { filledIn } from '../infra/filledIn';
 
 /** Starts the real stand-ins once; test files find them through these environment variables. */
 export default async function globalSetup(): Promise<void> {
@@ -12,6 +14,13 @@ export default async function globalSetup(): Promise<void> {
   // The Lambda bundle the mocked stacks deploy by its content digest: built once here, so no two workers race
   // to write dist/processor while another hashes it.
   bundle(processorBundle);
+  // Every stack's graph at preview and at update, made once and one at a time before any test starts; the tests
+  // that need them (preview shape, policy pack, cost) read them back instead of running the program again while
+  // latency-sensitive tests run on the other worker.
+  process.env.GRAPH_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'graphs-'));
+  for (const stack of ['development', 'stage', 'main']) {
+    for (const mode of ['preview', 'update'] as const) await runStackInProcess(stack, { mode, overrides: filledIn(stack) });
+  }
   const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
   const pool = await ensureUserPool(cognito);
   process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;

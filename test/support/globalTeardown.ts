@@ -6,6 +6,7 @@ import type { RecordedCall } from './iam/record';
 export default async function globalTeardown(): Promise<void> {
   const standIns = (globalThis as { __standIns?: Array<{ stop(): Promise<void> }> }).__standIns ?? [];
   await Promise.all(standIns.map((s) => s.stop()));
+  if (process.env.GRAPH_CACHE_DIR) rmSync(process.env.GRAPH_CACHE_DIR, { recursive: true, force: true });
   await checkIamContract();
 }
 

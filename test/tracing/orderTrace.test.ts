@@ -22,8 +22,14 @@ let api: TestApi;
 let pipeline: TestPoller;
 const apiLog: Array<Record<string, unknown>> = [];
 const processorLog: Array<Record<string, unknown>> = [];
-/** Orders whose records fail while set: their batch goes to the dead-letter store. */
+/**
+ * Records of orders holding one of these SKUs fail while it is set: their batch goes to the dead-letter store.
+ * Keyed by SKU, not order id, so the failure is in place before the order is written (the poller may decide an
+ * order before the API's answer reaches the test).
+ */
 const failing = new Set<string>();
+const skusOf = (image: Record<string, { L?: Array<{ M?: Record<string, { S?: string }> }> }> | undefined) =>
+  (image?.items?.L ?? []).map((item) => item.M?.sku?.S ?? '');
 const initialStock = new Map<string, number>();
 
 beforeAll(async () => {
@@ -36,8 +42,8 @@ beforeAll(async () => {
   pipeline = await startTestPoller(
     api.table,
     async (event, context) => {
-      const ids = event.Records.map((r) => r.dynamodb?.NewImage?.orderId?.S ?? '');
-      if (ids.some((id) => failing.has(id))) throw new Error('downstream unavailable');
+      const skus = event.Records.flatMap((r) => skusOf(r.dynamodb?.NewImage as Parameters<typeof skusOf>[0]));
+      if (skus.some((sku) => failing.has(sku))) throw new Error('downstream unavailable');
       return handler(event, context);
     },
     { settings: { maximumRetryAttempts: 0 } },
@@ -149,14 +155,20 @@ describe('one trace per order', () => {
   });
 
   it('a dead-letter redrive continues the original trace and says it is a redrive', async () => {
-    const order = await place([{ sku: 'KB-001', quantity: 1 }]);
-    failing.add(order.orderId);
+    const product = await api.http
+      .put('/v1/products/REDRIVE-1')
+      .set('Authorization', await api.auth('admin'))
+      .send({ name: 'Redriven', price: 100, currency: 'EUR', stock: 5 });
+    expect(product.status).toBeLessThan(300);
+    initialStock.set('REDRIVE-1', 5);
+    failing.add('REDRIVE-1');
+    const order = await place([{ sku: 'REDRIVE-1', quantity: 1 }]);
     await eventually(
       async () => (await pipeline.state.deadLetters()).some((l) => l.records.some((r) => r.dynamodb?.NewImage?.orderId?.S === order.orderId)),
       20_000,
       'the dead letter',
     );
-    failing.delete(order.orderId);
+    failing.delete('REDRIVE-1');
     const handler = localProcessor({ db: api.table.db, tableName: api.table.tableName, logLevel: 'SILENT' });
     const results = await redriveDeadLetters(pipeline.state, (event: DynamoDBStreamEvent, context) => handler(event, context));
     expect(results.every((r) => r.ok)).toBe(true);

@@ -57,9 +57,16 @@ export interface StackRun {
   one(type: string, nameIncludes?: string): GraphResource;
 }
 
+/** The Pulumi programs of this repository: the order stacks, and the pipeline's identities (infra/ci). */
+export const PROGRAMS = {
+  orders: { project: 'orders', dir: '.', entry: '../../infra/index', release: true },
+  'orders-ci': { project: 'orders-ci', dir: 'infra/ci', entry: '../../infra/ci/index', release: false },
+} as const;
+export type ProgramName = keyof typeof PROGRAMS;
+
 /** The stack file's `config:` block, as Pulumi would hand it to the program. */
-export function stackConfig(stack: string): Record<string, unknown> {
-  const file = load(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+export function stackConfig(stack: string, program: ProgramName = 'orders'): Record<string, unknown> {
+  const file = load(readFileSync(path.join(ROOT, PROGRAMS[program].dir, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
   return file.config;
 }
 
@@ -99,11 +106,19 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
     case 'aws:sqs/queue:Queue':
       return { ...base, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${resourceName}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${resourceName}` };
     case 'aws:ecr/repository:Repository':
-      return { ...base, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${resourceName}` };
-    case 'aws:s3/bucket:Bucket':
-      return { ...base, bucket: `${name}-bucket`, arn: `arn:aws:s3:::${name}-bucket` };
+      return {
+        ...base,
+        arn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${resourceName}`,
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${resourceName}`,
+      };
+    case 'aws:s3/bucket:Bucket': {
+      const bucket = (inputs.bucket as string | undefined) ?? `${name}-bucket`;
+      return { ...base, bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
+    case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
+      return { ...base, arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, '')}` };
     case 'aws:kms/key:Key':
-      return { ...base, arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${name}` };
+      return { ...base, arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${name}`, keyId: name };
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { ...base, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${resourceName}` };
     case 'aws:lambda/function:Function':
@@ -187,11 +202,14 @@ export interface RunOptions {
   /** Config entries that replace the stack file's (`orders:…` keys). */
   overrides?: Record<string, unknown>;
   mode?: RunMode;
+  /** Which program (default: the order stacks). */
+  program?: ProgramName;
 }
 
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
   const mode = options.mode ?? 'update';
   const preview = mode === 'preview';
+  const program = PROGRAMS[options.program ?? 'orders'];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -219,7 +237,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             ? { arn: 'arn:aws:iam::156460612806:root', id: '156460612806' }
             : args.inputs,
     },
-    'orders',
+    program.project,
     stack,
     preview,
   );
@@ -267,13 +285,13 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     }
   }
 
-  const config = { ...stackConfig(stack), ...releaseConfig(), ...options.overrides };
+  const config = { ...stackConfig(stack, options.program), ...(program.release ? releaseConfig() : {}), ...options.overrides };
   pulumi.runtime.setAllConfig(asConfigStrings(config));
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require('../../infra/index') as Record<string, unknown>;
+  const exported = require(program.entry) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(program)) {
+  for (const [key, value] of Object.entries(exported)) {
     if (!pulumi.Output.isInstance(value)) outputs[key] = value;
     else {
       const output = value as unknown as { isKnown: Promise<boolean>; promise(withUnknowns: boolean): Promise<unknown> };
@@ -316,12 +334,24 @@ export async function runStackInProcess(stack: string, options: RunOptions = {})
     path.join(
       cacheDir,
       `${createHash('sha256')
-        .update(JSON.stringify([stack, mode, overrides]))
+        .update(JSON.stringify([stack, mode, overrides, options.program ?? 'orders']))
         .digest('hex')}.json`,
     );
   if (cached && existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as Omit<StackRun, 'ofType' | 'one'>;
   const { execFile } = await import('node:child_process');
-  const args = ['--import', 'tsx', path.join(__dirname, 'cli.ts'), '--stack', stack, '--mode', mode, '--overrides', JSON.stringify(overrides)];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(__dirname, 'cli.ts'),
+    '--stack',
+    stack,
+    '--mode',
+    mode,
+    '--overrides',
+    JSON.stringify(overrides),
+    '--program',
+    options.program ?? 'orders',
+  ];
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, out, errOut) =>
       err ? reject(new Error(`graph of ${stack} (${mode}): ${errOut || err.message}`)) : resolve(out),

@@ -1,0 +1,35 @@
+/**
+ * The names the pipeline and the identities agree on. The workflow builds role ARNs from them
+ * (`arn:aws:iam::<AWS_ACCOUNT_ID>:role/<name>`), so they are fixed names, not Pulumi's autonames.
+ */
+export const STACKS = ['development', 'stage', 'main'] as const;
+export type StackName = (typeof STACKS)[number];
+
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** The audience aws-actions/configure-aws-credentials asks GitHub for. */
+export const STS_AUDIENCE = 'sts.amazonaws.com';
+export const WORKFLOW_FILE = '.github/workflows/pipeline.yml';
+
+export const previewRoleName = (stack: string) => `orders-ci-${stack}-preview`;
+export const deployRoleName = (stack: string) => `orders-ci-${stack}-deploy`;
+export const RELEASE_ROLE_NAME = 'orders-ci-release';
+export const RELEASE_REPOSITORY = 'orders-api';
+
+/** Every resource of an order stack is named `orders-<stack>-…` (infra/index.ts), roles and buckets included. */
+export const stackResourcePrefix = (stack: string) => `orders-${stack}-`;
+
+/** The self-managed backend (`pulumi login s3://<bucket>`): one bucket per account and region. */
+export const stateBucketName = (account: string, region: string) => `orders-pulumi-state-${account}-${region}`;
+/** The KMS key that encrypts one stack's secrets (`--secrets-provider awskms://alias/orders-pulumi-<stack>`). */
+export const stateKeyAlias = (stack: string) => `alias/orders-pulumi-${stack}`;
+/** Where Pulumi's DIY backend keeps one project's stack (pkg/backend/diy: stacks, history, backups, locks). */
+export const stateObjects = (stack: string, project = 'orders') => ({
+  checkpoint: `.pulumi/stacks/${project}/${stack}.json`,
+  all: [
+    `.pulumi/stacks/${project}/${stack}.json*`,
+    `.pulumi/history/${project}/${stack}/*`,
+    `.pulumi/backups/${project}/${stack}/*`,
+    `.pulumi/locks/${project}/${stack}/*`,
+  ],
+  meta: '.pulumi/meta.yaml',
+});

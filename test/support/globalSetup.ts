@@ -6,6 +6,7 @@ import { startDynamoDbLocal } from '../../local/dynamodb';
 import { bundle, processorBundle } from '../../scripts/bundles';
 import { runStackInProcess } from '../../scripts/graph/mockedStack';
 import { filledIn } from '../infra/filledIn';
+import { CI_FILLED_IN } from './iam/ciRoles';
 
 /** Starts the real stand-ins once; test files find them through these environment variables. */
 export default async function globalSetup(): Promise<void> {
@@ -21,6 +22,9 @@ export default async function globalSetup(): Promise<void> {
   for (const stack of ['development', 'stage', 'main']) {
     for (const mode of ['preview', 'update'] as const) await runStackInProcess(stack, { mode, overrides: filledIn(stack) });
   }
+  // The pipeline's identities (infra/ci), on each state backend.
+  for (const backend of ['s3', 'pulumi-cloud'])
+    await runStackInProcess('ci', { program: 'orders-ci', overrides: { ...CI_FILLED_IN, 'orders-ci:stateBackend': backend } });
   const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
   const pool = await ensureUserPool(cognito);
   process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;

@@ -1,0 +1,241 @@
+import { githubTrust } from '../../infra/ci/policies/github';
+import type { PolicyDocument } from '../../infra/ci/policies/document';
+import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { filledIn } from './filledIn';
+import { deployExtras, needsOf, previewExtras, type Need, type Where } from '../support/iam/ciNeeds';
+import { deployMustDeny, previewMustDeny, releaseMustAllow, releaseMustDeny } from '../support/iam/ciMustDeny';
+import { CI_FILLED_IN, CI_REPOSITORY, ciIdentities, decideFor, type CiIdentities } from '../support/iam/ciRoles';
+import { scenarios } from '../support/iam/githubTokens';
+import { assumeRoleWithWebIdentity } from '../support/iam/webIdentity';
+
+/**
+ * The pipeline's identities (infra/ci), proven by the IAM evaluator like the runtime roles: who may assume each
+ * role (a matrix of GitHub tokens, the intended jobs and the ones that must not get in), what each role must be
+ * allowed (derived from every resource type of every stack's graph, plus the pipeline's own calls), and what it
+ * must never be, with a check that each of those denials would be caught if a policy granted it.
+ */
+const STACKS = ['development', 'stage', 'main'] as const;
+let ci: CiIdentities;
+const typesOf: Record<string, string[]> = {};
+beforeAll(async () => {
+  ci = await ciIdentities();
+  for (const stack of STACKS) {
+    const graph = await runStackInProcess(stack, { overrides: filledIn(stack) });
+    typesOf[stack] = [...new Set(graph.resources.filter((r) => r.custom || r.type.startsWith('awsx:')).map((r) => r.type))];
+  }
+}, 120_000);
+
+const where = (stack: string): Where => ({ account: ci.account, region: ci.region, stack });
+const state = () => ({ bucketArn: ci.stateBucketArn, keyArns: ci.stateKeyArns });
+const roleOf = (name: string) => {
+  const role = ci.roles[name];
+  if (!role) throw new Error(`infra/ci declares no role ${name}`);
+  return role;
+};
+
+/** The requests `policy` decides otherwise than `expected`, described. */
+async function mismatches(policy: PolicyDocument, principal: string, needs: Need[], expected: 'Allowed' | 'Denied'): Promise<string[]> {
+  const found: string[] = [];
+  for (const need of needs) {
+    const decision = await decideFor(policy, principal, need.action, need.resource, need.context);
+    const ok = expected === 'Allowed' ? decision === 'Allowed' : decision === 'ExplicitlyDenied' || decision === 'ImplicitlyDenied';
+    if (!ok) found.push(`${need.action} on ${need.resource} (${need.why}): ${decision}`);
+  }
+  return found;
+}
+
+/** Who each role is for: the matrix's expected column. */
+function intendedFor(roleName: string): (scenario: string) => boolean {
+  const preview = /^orders-ci-(\w+)-preview$/.exec(roleName)?.[1];
+  const deploy = /^orders-ci-(\w+)-deploy$/.exec(roleName)?.[1];
+  if (deploy) return (s) => s === `deploy job of ${deploy}`;
+  if (preview) return (s) => s === `push to ${preview} (plan, gate, release jobs)` || (s === 'a pull request' && preview !== 'main');
+  if (roleName === 'orders-ci-release')
+    return (s) => s === 'push to development (plan, gate, release jobs)' || s === 'push to stage (plan, gate, release jobs)';
+  throw new Error(`no intended callers for ${roleName}`);
+}
+
+describe('who may assume each pipeline role', () => {
+  it('declares a preview and a deploy role per stack, and the release role', () => {
+    expect(Object.keys(ci.roles).sort()).toEqual([...STACKS.flatMap((s) => [`orders-ci-${s}-deploy`, `orders-ci-${s}-preview`]), 'orders-ci-release'].sort());
+  });
+
+  it('lets exactly the intended jobs in: the trust matrix', () => {
+    const tokens = scenarios(CI_REPOSITORY, STACKS);
+    const wrong: string[] = [];
+    let allowed = 0;
+    for (const role of Object.values(ci.roles)) {
+      const intended = intendedFor(role.name);
+      for (const { name, claims } of tokens) {
+        const decision = assumeRoleWithWebIdentity(role.trust, role.arn, ci.providerArn, claims);
+        if (decision === 'Allowed') allowed++;
+        if ((decision === 'Allowed') !== intended(name)) wrong.push(`${role.name} ← ${name}: ${decision}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // 3 deploy jobs, 3 pushes to preview roles, a pull request to 2 of them, 2 pushes to the release role.
+    expect(allowed).toBe(10);
+  });
+
+  it('would catch a deploy role bound to its environment name only (the old README trust policy)', () => {
+    const role = roleOf('orders-ci-main-deploy');
+    const nameOnly: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: ci.providerArn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': 'repo:northwind/orders:environment:main',
+            },
+          },
+        },
+      ],
+    };
+    const intruders = scenarios(CI_REPOSITORY, STACKS).filter(
+      ({ claims }) => assumeRoleWithWebIdentity(nameOnly, role.arn, ci.providerArn, claims) === 'Allowed',
+    );
+    expect(intruders.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        "a feature branch's job claiming environment main",
+        'another workflow file on main in environment main',
+        "a look-alike repository's deploy job of main",
+      ]),
+    );
+  });
+
+  it('would catch a preview role for main that trusts pull requests', () => {
+    const opened = githubTrust(ci.providerArn, { ...CI_REPOSITORY, workflow: '.github/workflows/pipeline.yml' }, [
+      { kind: 'push', branch: 'main' },
+      { kind: 'pull_request' },
+    ]);
+    const pr = scenarios(CI_REPOSITORY, STACKS).find((s) => s.name === 'a pull request')!;
+    expect(assumeRoleWithWebIdentity(opened, roleOf('orders-ci-main-preview').arn, ci.providerArn, pr.claims)).toBe('Allowed');
+    expect(assumeRoleWithWebIdentity(roleOf('orders-ci-main-preview').trust, roleOf('orders-ci-main-preview').arn, ci.providerArn, pr.claims)).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
+
+describe.each(STACKS)('the %s preview role', (stack) => {
+  const role = () => roleOf(`orders-ci-${stack}-preview`);
+
+  it('reads the configuration of every resource type the stack has', async () => {
+    const unmapped = typesOf[stack]!.filter((type) => !needsOf(type, where(stack)) && !type.startsWith('awsx:'));
+    expect(unmapped).toEqual([]);
+    const reads = typesOf[stack]!.flatMap((type) => {
+      const need = needsOf(type, where(stack));
+      return need ? [{ ...need.read, why: `reads ${type}` }] : [];
+    });
+    expect(await mismatches(role().policy, role().arn, reads, 'Allowed')).toEqual([]);
+  });
+
+  it('reads its own state and what the gate prices', async () => {
+    expect(
+      await mismatches(role().policy, role().arn, previewExtras(where(stack), { bucketArn: ci.stateBucketArn, keyArn: ci.stateKeyArns[stack]! }), 'Allowed'),
+    ).toEqual([]);
+  });
+
+  it('is denied data, writes, IAM changes, other stacks’ state and secrets', async () => {
+    expect(await mismatches(role().policy, role().arn, previewMustDeny(where(stack), state()), 'Denied')).toEqual([]);
+  });
+});
+
+describe.each(STACKS)('the %s deploy role', (stack) => {
+  const role = () => roleOf(`orders-ci-${stack}-deploy`);
+
+  it('creates every resource type the stack has, named as the program names it', async () => {
+    const unmapped = typesOf[stack]!.filter((type) => !needsOf(type, where(stack)));
+    expect(unmapped).toEqual([]);
+    const writes = typesOf[stack]!.map((type) => ({ ...needsOf(type, where(stack))!.write, why: `creates ${type}` }));
+    expect(await mismatches(role().policy, role().arn, writes, 'Allowed')).toEqual([]);
+  });
+
+  it('writes its own state, hands its roles to their services, bootstraps and smokes the stack', async () => {
+    expect(
+      await mismatches(role().policy, role().arn, deployExtras(where(stack), { bucketArn: ci.stateBucketArn, keyArn: ci.stateKeyArns[stack]! }), 'Allowed'),
+    ).toEqual([]);
+  });
+
+  it('cannot touch other stacks, the CI identities, state history or backups', async () => {
+    expect(await mismatches(role().policy, role().arn, deployMustDeny(where(stack), state()), 'Denied')).toEqual([]);
+  });
+});
+
+describe('the release role', () => {
+  it('pushes images to the shared repository and does nothing else', async () => {
+    const role = roleOf('orders-ci-release');
+    expect(await mismatches(role.policy, role.arn, releaseMustAllow(ci.releaseRepositoryArn), 'Allowed')).toEqual([]);
+    expect(await mismatches(role.policy, role.arn, releaseMustDeny(where('development'), ci.releaseRepositoryArn), 'Denied')).toEqual([]);
+  });
+});
+
+describe('the must-deny lists are not vacuous', () => {
+  it('each denial is reported when a policy grants it', async () => {
+    const all = [
+      ...STACKS.flatMap((stack) => [...previewMustDeny(where(stack), state()), ...deployMustDeny(where(stack), state())]),
+      ...releaseMustDeny(where('development'), ci.releaseRepositoryArn),
+    ];
+    const unnoticed: string[] = [];
+    for (const need of all) {
+      const granting: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: need.action, Resource: '*' }] };
+      const found = await mismatches(granting, roleOf('orders-ci-development-deploy').arn, [need], 'Denied');
+      if (found.length !== 1) unnoticed.push(`${need.action} on ${need.resource}`);
+    }
+    expect(unnoticed).toEqual([]);
+  });
+});
+
+describe('the identities’ configuration', () => {
+  it('refuses pull-request previews of main, naming the setting', async () => {
+    await expect(
+      runStackInProcess('ci', { program: 'orders-ci', overrides: { ...CI_FILLED_IN, 'orders-ci:pullRequestPreviews': ['stage', 'main'] } }),
+    ).rejects.toThrow(/orders-ci:pullRequestPreviews: main/);
+  });
+
+  it('refuses the committed placeholders until the repository is named', async () => {
+    await expect(runStackInProcess('ci', { program: 'orders-ci' })).rejects.toThrow(
+      /orders-ci:repository: OWNER\/REPO is a placeholder[\s\S]*orders-ci:repositoryId: 0 is a placeholder/,
+    );
+  });
+
+  it('keeps state in a versioned, private, TLS-only bucket with a secrets key per stack', async () => {
+    const graph = await runStackInProcess('ci', { program: 'orders-ci', overrides: CI_FILLED_IN });
+    const one = (type: string) => graph.resources.filter((r) => r.type === type);
+    expect(one('aws:s3/bucketVersioning:BucketVersioning').map((r) => r.inputs.versioningConfiguration)).toEqual([{ status: 'Enabled' }]);
+    expect(one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')[0]!.inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(String(one('aws:s3/bucketPolicy:BucketPolicy')[0]!.inputs.policy)).toContain('aws:SecureTransport');
+    expect(
+      one('aws:kms/alias:Alias')
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual(STACKS.map((s) => `alias/orders-pulumi-${s}`).sort());
+    expect(one('aws:kms/key:Key').every((k) => k.inputs.enableKeyRotation === true)).toBe(true);
+    expect(one('aws:ecr/repository:Repository')[0]!.inputs).toMatchObject({ name: 'orders-api', imageTagMutability: 'IMMUTABLE' });
+  });
+
+  it('on Pulumi Cloud, declares no bucket and gives the roles no state access', async () => {
+    const cloud = await ciIdentities({ 'orders-ci:stateBackend': 'pulumi-cloud' });
+    expect(cloud.stateBucketArn).toBe('');
+    const preview = cloud.roles['orders-ci-development-preview']!;
+    expect(
+      await decideFor(
+        preview.policy,
+        preview.arn,
+        's3:GetObject',
+        'arn:aws:s3:::orders-pulumi-state-123456789012-eu-west-1/.pulumi/stacks/orders/development.json',
+      ),
+    ).not.toBe('Allowed');
+    expect(
+      await decideFor(preview.policy, preview.arn, 'dynamodb:DescribeTable', 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders-development-orders'),
+    ).toBe('Allowed');
+  });
+});

@@ -15,6 +15,13 @@ export const deployRoleName = (stack: string) => `orders-ci-${stack}-deploy`;
 export const RELEASE_ROLE_NAME = 'orders-ci-release';
 export const RELEASE_REPOSITORY = 'orders-api';
 
+/**
+ * The permissions boundary every role of an order stack carries: the most any of them may ever do, whatever a
+ * deploy writes into their policies. A deploy role may only create and change roles that carry it.
+ */
+export const boundaryPolicyName = (stack: string) => `orders-ci-${stack}-boundary`;
+export const boundaryPolicyArn = (account: string, stack: string) => `arn:aws:iam::${account}:policy/${boundaryPolicyName(stack)}`;
+
 /** Every resource of an order stack is named `orders-<stack>-…` (infra/index.ts), roles and buckets included. */
 export const stackResourcePrefix = (stack: string) => `orders-${stack}-`;
 

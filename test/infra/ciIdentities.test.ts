@@ -239,3 +239,41 @@ describe('the identities’ configuration', () => {
     ).toBe('Allowed');
   });
 });
+
+describe.each(STACKS)('the %s stack roles’ boundary', (stack) => {
+  it('caps a stack role that was given everything', async () => {
+    const everything: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    const task = `arn:aws:iam::${ci.account}:role/orders-${stack}-task-abc1234`;
+    const boundary = ci.boundaries[stack]!;
+    const other = stack === 'main' ? 'development' : 'main';
+    const denied: Need[] = [
+      { action: 'iam:CreateRole', resource: `arn:aws:iam::${ci.account}:role/escape`, why: 'makes a role' },
+      { action: 'iam:PutRolePolicy', resource: task, why: 'grants itself more' },
+      { action: 'sts:AssumeRole', resource: `arn:aws:iam::${ci.account}:role/orders-ci-${stack}-deploy`, why: 'becomes the deploy role' },
+      {
+        action: 'dynamodb:Scan',
+        resource: `arn:aws:dynamodb:${ci.region}:${ci.account}:table/orders-${other}-orders`,
+        context: { 'aws:ResourceTag/stack': other },
+        why: "reads another stack's orders",
+      },
+      { action: 's3:GetObject', resource: `${ci.stateBucketArn}/.pulumi/stacks/orders/${stack}.json`, why: 'reads the pipeline’s state' },
+    ];
+    const found: string[] = [];
+    for (const need of denied) {
+      const decision = await decideFor(everything, task, need.action, need.resource, need.context, boundary);
+      if (decision === 'Allowed') found.push(`${need.action} on ${need.resource} (${need.why})`);
+    }
+    expect(found).toEqual([]);
+    // …and leaves what the stack's roles do to their own resources.
+    expect(
+      await decideFor(
+        everything,
+        task,
+        'dynamodb:PutItem',
+        `arn:aws:dynamodb:${ci.region}:${ci.account}:table/orders-${stack}-orders`,
+        { 'aws:ResourceTag/stack': stack },
+        boundary,
+      ),
+    ).toBe('Allowed');
+  });
+});

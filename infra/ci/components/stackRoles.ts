@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { deployRoleName, previewRoleName } from '../names';
+import { boundaryPolicyName, deployRoleName, previewRoleName } from '../names';
+import { stackRoleBoundary } from '../policies/boundary';
 import { deployPolicy } from '../policies/deploy';
 import { githubTrust, type Caller, type GithubRepository } from '../policies/github';
 import { previewPolicy } from '../policies/preview';
@@ -26,6 +27,8 @@ export interface StackRolesArgs {
 export class StackRoles extends pulumi.ComponentResource {
   readonly preview: aws.iam.Role;
   readonly deploy: aws.iam.Role;
+  /** The permissions boundary the stack's own roles must carry. */
+  readonly boundary: aws.iam.Policy;
 
   constructor(name: string, args: StackRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('orders:ci:StackRoles', name, {}, opts);
@@ -74,6 +77,15 @@ export class StackRoles extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ preview: this.preview.arn, deploy: this.deploy.arn });
+    this.boundary = new aws.iam.Policy(
+      `${name}-boundary`,
+      {
+        name: boundaryPolicyName(stack),
+        description: `The most any role of the orders stack ${stack} may do`,
+        policy: state.apply((s) => JSON.stringify(stackRoleBoundary({ stack, ...(s ? { stateBucketArn: s.bucketArn } : {}) }))),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ preview: this.preview.arn, deploy: this.deploy.arn, boundary: this.boundary.arn });
   }
 }

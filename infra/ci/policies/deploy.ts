@@ -1,4 +1,4 @@
-import { deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackResourcePrefix } from '../names';
+import { boundaryPolicyArn, deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackResourcePrefix } from '../names';
 import { policy, type PolicyDocument } from './document';
 import { stateWriteStatements, type StateLocation } from './state';
 
@@ -43,6 +43,7 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
   const { account, region, stack } = scope;
   const prefix = stackResourcePrefix(stack);
   const arn = (service: string, resource: string, where = region) => `arn:aws:${service}:${where}:${account}:${resource}`;
+  const boundary = boundaryPolicyArn(account, stack);
   return policy(
     { Sid: 'ManageTaggedServices', Effect: 'Allow', Action: TAGGED_SERVICES.map((s) => `${s}:*`), Resource: '*' },
     {
@@ -91,30 +92,29 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
       Resource: arn('kms', `alias/${prefix}*`),
     },
+    // Roles of the stack only, and only with the stack's boundary on: the effective permissions of anything the
+    // deploy writes into a role stay within infra/ci/policies/boundary.ts.
+    {
+      Sid: 'ManageOwnBoundedRoles',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      Resource: `arn:aws:iam::${account}:role/${prefix}*`,
+      Condition: { StringEquals: { 'iam:PermissionsBoundary': boundary } },
+    },
     {
       Sid: 'ManageOwnRoles',
       Effect: 'Allow',
-      Action: [
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:DetachRolePolicy',
-      ],
+      Action: ['iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy'],
       Resource: `arn:aws:iam::${account}:role/${prefix}*`,
     },
     {
-      Sid: 'AttachManagedPoliciesOnly',
+      Sid: 'AttachManagedServicePoliciesOnly',
       Effect: 'Allow',
       Action: 'iam:AttachRolePolicy',
       Resource: `arn:aws:iam::${account}:role/${prefix}*`,
-      Condition: { ArnLike: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/*' } },
+      Condition: { ArnLike: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/*' }, StringEquals: { 'iam:PermissionsBoundary': boundary } },
     },
+    { Sid: 'KeepTheBoundary', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' },
     {
       Sid: 'PassOwnRolesToTheirServices',
       Effect: 'Allow',
@@ -149,6 +149,7 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
         `arn:aws:iam::${account}:role/orders-ci-*`,
         `arn:aws:iam::${account}:role/${RELEASE_ROLE_NAME}`,
         `arn:aws:iam::${account}:oidc-provider/*`,
+        `arn:aws:iam::${account}:policy/orders-ci-*`,
         `arn:aws:iam::${account}:user/*`,
       ],
     },

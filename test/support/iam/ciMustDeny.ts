@@ -59,6 +59,7 @@ export function deployMustDeny({ account, region, stack }: Where, state: State):
   const theirs = { 'aws:ResourceTag/stack': other };
   const vault = `arn:aws:backup:${region}:${account}:backup-vault:orders-${stack}-vault`;
   const keeps = stack !== 'development';
+  const boundary = `arn:aws:iam::${account}:policy/orders-ci-${stack}-boundary`;
   return [
     { action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${account}:role/orders-ci-${stack}-deploy`, why: 'grants itself more' },
     { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/orders-ci-${stack}-preview`, why: 'opens a CI role to others' },
@@ -67,9 +68,23 @@ export function deployMustDeny({ account, region, stack }: Where, state: State):
     {
       action: 'iam:AttachRolePolicy',
       resource: `arn:aws:iam::${account}:role/orders-${stack}-task-abc1234`,
-      context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess', 'iam:PermissionsBoundary': boundary },
       why: 'makes its own task an administrator',
     },
+    {
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${account}:role/orders-${stack}-unbounded`,
+      why: 'creates a role without the boundary, then becomes it',
+    },
+    { action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${account}:role/orders-${stack}-task-abc1234`, why: 'writes into a role that lost its boundary' },
+    {
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${account}:role/orders-${stack}-other-boundary`,
+      context: { 'iam:PermissionsBoundary': `arn:aws:iam::${account}:policy/orders-ci-${other}-boundary` },
+      why: "puts another stack's boundary on its role",
+    },
+    { action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/orders-${stack}-task-abc1234`, why: 'lifts the boundary' },
+    { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${account}:policy/orders-ci-${stack}-boundary`, why: 'raises its own ceiling' },
     {
       action: 'iam:PassRole',
       resource: `arn:aws:iam::${account}:role/orders-ci-${stack}-deploy`,

@@ -28,6 +28,7 @@ export function needsOf(type: string, { account, region, stack }: Where): Pair |
   const tagged = { 'aws:ResourceTag/stack': stack };
   const a = (service: string, resource: string) => ({ resource: `arn:aws:${service}:${region}:${account}:${resource}`, context: tagged });
   const iamRole = `arn:aws:iam::${account}:role/${p}task-abc1234`;
+  const bounded = { resource: iamRole, context: { 'iam:PermissionsBoundary': `arn:aws:iam::${account}:policy/orders-ci-${stack}-boundary` } };
   const bucket = `arn:aws:s3:::${p}access-logs-abc1234`;
   const pair = (read: string, write: string, at: { resource: string; context?: Record<string, string | string[]> }, writeAt = at): Pair => ({
     read: { action: read, ...at },
@@ -37,15 +38,15 @@ export function needsOf(type: string, { account, region, stack }: Where): Pair |
     'aws:dynamodb/table:Table': pair('dynamodb:DescribeTable', 'dynamodb:CreateTable', a('dynamodb', `table/${p}orders-abc1234`)),
     'aws:lambda/function:Function': pair('lambda:GetFunction', 'lambda:CreateFunction', a('lambda', `function:${p}processor-abc1234`)),
     'aws:lambda/eventSourceMapping:EventSourceMapping': pair('lambda:GetEventSourceMapping', 'lambda:CreateEventSourceMapping', { resource: '*' }),
-    'aws:iam/role:Role': pair('iam:GetRole', 'iam:CreateRole', { resource: iamRole }),
-    'aws:iam/rolePolicy:RolePolicy': pair('iam:GetRolePolicy', 'iam:PutRolePolicy', { resource: iamRole }),
+    'aws:iam/role:Role': pair('iam:GetRole', 'iam:CreateRole', { resource: iamRole }, bounded),
+    'aws:iam/rolePolicy:RolePolicy': pair('iam:GetRolePolicy', 'iam:PutRolePolicy', { resource: iamRole }, bounded),
     'aws:iam/rolePolicyAttachment:RolePolicyAttachment': pair(
       'iam:ListAttachedRolePolicies',
       'iam:AttachRolePolicy',
       { resource: iamRole },
       {
         resource: iamRole,
-        context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup' },
+        context: { ...bounded.context, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup' },
       },
     ),
     'aws:s3/bucket:Bucket': pair('s3:GetBucketTagging', 's3:CreateBucket', { resource: bucket }),

@@ -29,6 +29,8 @@ export interface CiIdentities {
   stateBucketArn: string;
   stateKeyArns: Record<string, string>;
   releaseRepositoryArn: string;
+  /** Per stack, the permissions boundary its own roles carry. */
+  boundaries: Record<string, PolicyDocument>;
 }
 
 export async function ciIdentities(overrides: Record<string, unknown> = {}): Promise<CiIdentities> {
@@ -52,7 +54,14 @@ export async function ciIdentities(overrides: Record<string, unknown> = {}): Pro
     of('aws:kms/key:Key').map((k) => [k.name.replace('orders-state-', ''), `arn:aws:kms:${outputs.awsRegion}:${outputs.accountId}:key/${k.name}`]),
   );
   const repository = of('aws:ecr/repository:Repository')[0];
+  const boundaries = Object.fromEntries(
+    of('aws:iam/policy:Policy').map((p) => [
+      String(p.inputs.name).replace(/^orders-ci-(\w+)-boundary$/, '$1'),
+      JSON.parse(p.inputs.policy as string) as PolicyDocument,
+    ]),
+  );
   return {
+    boundaries,
     account: outputs.accountId,
     region: outputs.awsRegion,
     providerArn: outputs.oidcProviderArn,
@@ -79,10 +88,13 @@ export async function decideFor(
   action: string,
   resource: string,
   context: Record<string, string | string[]> = {},
+  /** The permissions boundary the principal carries, if any. */
+  boundary?: PolicyDocument,
 ): Promise<Decision> {
   const account = principal.split(':')[4]!;
   const response = await runSimulation(
     {
+      ...(boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: boundary as never }] } : {}),
       ...(resource.startsWith('arn:aws:kms:') && resource.includes(':key/') ? { resourcePolicy: defaultKeyPolicy(account) } : {}),
       identityPolicies: [{ name: 'inline', policy: policy as never }],
       serviceControlPolicies: [],

@@ -277,3 +277,18 @@ describe.each(STACKS)('the %s stack roles’ boundary', (stack) => {
     ).toBe('Allowed');
   });
 });
+
+describe('IAM’s size quotas', () => {
+  // "IAM and AWS STS quotas", IAM user guide: a role's inline policies together 10,240 characters, a managed policy
+  // 6,144, a role trust policy 2,048 by default (whitespace not counted).
+  it('keeps every document within them', () => {
+    const over = [
+      ...Object.values(ci.roles).flatMap((r) => [
+        ...(JSON.stringify(r.policy).length > 10_240 ? [`${r.name} inline policy`] : []),
+        ...(JSON.stringify(r.trust).length > 2_048 ? [`${r.name} trust policy`] : []),
+      ]),
+      ...Object.entries(ci.boundaries).flatMap(([stack, b]) => (JSON.stringify(b).length > 6_144 ? [`${stack} boundary`] : [])),
+    ];
+    expect(over).toEqual([]);
+  });
+});

@@ -22,8 +22,18 @@ export const RELEASE_REPOSITORY = 'orders-api';
 export const boundaryPolicyName = (stack: string) => `orders-ci-${stack}-boundary`;
 export const boundaryPolicyArn = (account: string, stack: string) => `arn:aws:iam::${account}:policy/${boundaryPolicyName(stack)}`;
 
-/** Every resource of an order stack is named `orders-<stack>-…` (infra/index.ts), roles and buckets included. */
+/**
+ * Roles, buckets, queues and topics of an order stack are named `orders-<stack>-…` (infra/index.ts). A few names
+ * predate that and are kept (renaming a table or a function replaces it): the table `orders-<stack>`, the
+ * function `orders-processor-<stack>`, and log groups named after them. The deploy role's name-scoped statements
+ * use these patterns; test/infra/ciIdentities.test.ts checks them against every name each stack's graph holds.
+ */
 export const stackResourcePrefix = (stack: string) => `orders-${stack}-`;
+export const stackNamePatterns = (stack: string) => ({
+  tables: [`orders-${stack}`, `orders-${stack}/*`, `orders-${stack}-*`],
+  functions: [`orders-${stack}-*`, `orders-*-${stack}`],
+  logGroups: [`*orders-${stack}-*`, `*orders-${stack}/*`, `/aws/lambda/orders-*-${stack}`, `/ecs/orders-*-${stack}`],
+});
 
 /** The self-managed backend (`pulumi login s3://<bucket>`): one bucket per account and region. */
 export const stateBucketName = (account: string, region: string) => `orders-pulumi-state-${account}-${region}`;

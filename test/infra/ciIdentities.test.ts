@@ -17,11 +17,14 @@ import { assumeRoleWithWebIdentity } from '../support/iam/webIdentity';
 const STACKS = ['development', 'stage', 'main'] as const;
 let ci: CiIdentities;
 const typesOf: Record<string, string[]> = {};
+const namesOf: Record<string, Array<{ type: string; name: string }>> = {};
 beforeAll(async () => {
   ci = await ciIdentities();
   for (const stack of STACKS) {
     const graph = await runStackInProcess(stack, { overrides: filledIn(stack) });
     typesOf[stack] = [...new Set(graph.resources.filter((r) => r.custom || r.type.startsWith('awsx:')).map((r) => r.type))];
+    // The physical name AWS gets: the one the program sets, or Pulumi's autoname (the logical name and a suffix).
+    namesOf[stack] = graph.resources.map((r) => ({ type: r.type, name: String(r.inputs.name ?? r.inputs.bucket ?? r.name) }));
   }
 }, 120_000);
 
@@ -146,6 +149,40 @@ describe.each(STACKS)('the %s preview role', (stack) => {
 
 describe.each(STACKS)('the %s deploy role', (stack) => {
   const role = () => roleOf(`orders-ci-${stack}-deploy`);
+
+  it('manages every named resource under the name the program gives it', async () => {
+    // A change to each, on its real ARN: the statements scoped by name must cover the names the program uses.
+    const change: Record<string, (name: string) => Need> = {
+      'aws:iam/role:Role': (n) => ({ action: 'iam:UpdateRole', resource: `arn:aws:iam::${ci.account}:role/${n}`, why: 'updates a role' }),
+      'aws:dynamodb/table:Table': (n) => ({
+        action: 'dynamodb:UpdateTable',
+        resource: `arn:aws:dynamodb:${ci.region}:${ci.account}:table/${n}`,
+        why: 'updates the table',
+      }),
+      'aws:lambda/function:Function': (n) => ({
+        action: 'lambda:UpdateFunctionCode',
+        resource: `arn:aws:lambda:${ci.region}:${ci.account}:function:${n}`,
+        why: 'deploys the function',
+      }),
+      'aws:sqs/queue:Queue': (n) => ({ action: 'sqs:SetQueueAttributes', resource: `arn:aws:sqs:${ci.region}:${ci.account}:${n}`, why: 'updates a queue' }),
+      'aws:sns/topic:Topic': (n) => ({ action: 'sns:SetTopicAttributes', resource: `arn:aws:sns:${ci.region}:${ci.account}:${n}`, why: 'updates a topic' }),
+      'aws:s3/bucket:Bucket': (n) => ({ action: 's3:PutBucketTagging', resource: `arn:aws:s3:::${n}`, why: 'updates a bucket' }),
+      'aws:cloudwatch/logGroup:LogGroup': (n) => ({
+        action: 'logs:PutRetentionPolicy',
+        resource: `arn:aws:logs:${ci.region}:${ci.account}:log-group:${n}`,
+        why: 'sets retention',
+      }),
+    };
+    const named = namesOf[stack]!.filter((r) => change[r.type]).map((r) =>
+      change[r.type]!(r.type === 'aws:s3/bucket:Bucket' || r.type === 'aws:iam/role:Role' ? `${r.name}-abc1234` : r.name),
+    );
+    expect(named.length).toBeGreaterThan(5);
+    expect(await mismatches(role().policy, role().arn, named, 'Allowed')).toEqual([]);
+    // …and none of another stack's.
+    const other = stack === 'main' ? 'development' : 'main';
+    const theirs = namesOf[other]!.filter((r) => change[r.type]).map((r) => change[r.type]!(r.name));
+    expect(await mismatches(role().policy, role().arn, theirs, 'Denied')).toEqual([]);
+  });
 
   it('creates every resource type the stack has, named as the program names it', async () => {
     const unmapped = typesOf[stack]!.filter((type) => !needsOf(type, where(stack)));

@@ -1,4 +1,4 @@
-import { boundaryPolicyArn, deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackResourcePrefix } from '../names';
+import { boundaryPolicyArn, deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackNamePatterns, stackResourcePrefix } from '../names';
 import { policy, type PolicyDocument } from './document';
 import { stateWriteStatements, type StateLocation } from './state';
 
@@ -44,6 +44,7 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
   const prefix = stackResourcePrefix(stack);
   const arn = (service: string, resource: string, where = region) => `arn:aws:${service}:${where}:${account}:${resource}`;
   const boundary = boundaryPolicyArn(account, stack);
+  const names = stackNamePatterns(stack);
   return policy(
     { Sid: 'ManageTaggedServices', Effect: 'Allow', Action: TAGGED_SERVICES.map((s) => `${s}:*`), Resource: '*' },
     {
@@ -51,12 +52,12 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       Effect: 'Allow',
       Action: ['dynamodb:*', 'lambda:*', 'sqs:*', 'sns:*', 'logs:*', 's3:*'],
       Resource: [
-        arn('dynamodb', `table/${prefix}*`),
-        arn('lambda', `function:${prefix}*`),
+        ...names.tables.map((t) => arn('dynamodb', `table/${t}`)),
+        ...names.functions.map((f) => arn('lambda', `function:${f}`)),
         arn('lambda', 'event-source-mapping:*'),
         arn('sqs', `${prefix}*`),
         arn('sns', `${prefix}*`),
-        arn('logs', `log-group:*${prefix}*`),
+        ...names.logGroups.map((g) => arn('logs', `log-group:${g}`)),
         `arn:aws:s3:::${prefix}*`,
       ],
     },

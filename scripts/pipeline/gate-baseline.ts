@@ -6,8 +6,9 @@ import { downloadArtifact, greenRuns } from './gh';
 
 /**
  * `npm run gate:baseline -- --stack <s> --scenario <name> --out <file>`: the baseline of the branch's last green
- * pipeline run, taken from its `k6-gate-<branch>` artifact (GitHub CLI, GH_TOKEN with actions: read). No green
- * run with a baseline yet is not an error: the gate then judges on absolute thresholds alone.
+ * pipeline run, taken from its `k6-gate-<branch>` artifact (GitHub CLI, GH_TOKEN with actions: read). Only a push
+ * to the branch in this repository counts (./gh.ts): a pull request's or a fork's run cannot plant a baseline. No
+ * green run with a baseline yet is not an error: the gate then judges on absolute thresholds alone.
  */
 run(async () => {
   const argv = process.argv.slice(2);

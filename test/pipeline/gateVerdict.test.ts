@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import type { Baseline } from '../../loadtest/lib/baseline';
+import { forkRun, listAnswer, pullRequestRun, REPOSITORY, workflowRun, type RecordedRun } from '../support/ghRuns';
 import { npmRun } from '../support/processes';
 
 /**
@@ -147,30 +148,56 @@ describe('npm run gate:verdict', () => {
 });
 
 describe('npm run gate:baseline', () => {
-  function fakeGh(script: string) {
+  /** `gh api …/runs` lists `runs`; `gh run download <id>` serves runs/<id>/ when the run has a k6-gate artifact. */
+  function fakeGh(runs: RecordedRun[]) {
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
-    writeFileSync(path.join(bin, 'gh'), `#!/bin/sh\n${script}\n`);
+    writeFileSync(
+      path.join(bin, 'gh'),
+      `#!/bin/sh
+case "$1 $2" in
+  "api --method") echo '${listAnswer(runs)}' ;;
+  "run download") [ -d "${dir}/runs/$3" ] || exit 1; cp -R "${dir}/runs/$3/." "$7/" ;;
+  *) exit 2 ;;
+esac
+`,
+    );
     chmodSync(path.join(bin, 'gh'), 0o755);
-    return { PATH: `${bin}:${process.env.PATH}` };
+    return { PATH: `${bin}:${process.env.PATH}`, GITHUB_REPOSITORY: REPOSITORY };
   }
+  /** The `k6-gate-stage` artifact of a run, holding a baseline that names the run. */
+  const withBaseline = (runId: string) => {
+    mkdirSync(path.join(dir, 'runs', runId), { recursive: true });
+    writeFileSync(path.join(dir, 'runs', runId, 'baseline-stage-gate.json'), JSON.stringify({ ...runJson, from: `run ${runId}` }));
+  };
+  const baseline = (env: NodeJS.ProcessEnv) =>
+    npmRun('gate:baseline', ['--stack', 'stage', '--scenario', 'gate', '--out', path.join(dir, 'results/baseline.json')], env);
 
   it('takes the baseline from the newest green run whose artifact has one', async () => {
-    writeFileSync(path.join(dir, 'baseline-stage-gate.json'), JSON.stringify({ ...runJson, from: 'run 41' }));
-    const env = fakeGh(`case "$1 $2" in
-  "run list") echo '[{"databaseId":42},{"databaseId":41}]' ;;
-  "run download") [ "$3" = 41 ] || exit 1; cp "${dir}/baseline-stage-gate.json" "$7/" ;;
-esac`);
-    const out = path.join(dir, 'results/baseline.json');
-    const result = await npmRun('gate:baseline', ['--stack', 'stage', '--scenario', 'gate', '--out', out], env);
+    withBaseline('41');
+    const result = await baseline(fakeGh([workflowRun(42, 'stage'), workflowRun(41, 'stage')]));
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain('baseline: baseline-stage-gate.json from run 41');
-    expect(JSON.parse(readFileSync(out, 'utf8')).from).toBe('run 41');
+    expect(JSON.parse(readFileSync(path.join(dir, 'results/baseline.json'), 'utf8')).from).toBe('run 41');
   }, 30_000);
 
+  it("passes over a pull request's run and a fork's run of a branch named stage, green gate and baseline notwithstanding", async () => {
+    for (const id of ['44', '43', '41']) withBaseline(id);
+    const result = await baseline(fakeGh([pullRequestRun(44, 'stage'), forkRun(43, 'stage'), workflowRun(41, 'stage')]));
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.output).toContain('baseline: baseline-stage-gate.json from run 41');
+    expect(JSON.parse(readFileSync(path.join(dir, 'results/baseline.json'), 'utf8')).from).toBe('run 41');
+    // Alone, they plant nothing: the gate judges on its absolute thresholds.
+    rmSync(path.join(dir, 'bin'), { recursive: true });
+    rmSync(path.join(dir, 'results/baseline.json'));
+    const alone = await baseline(fakeGh([pullRequestRun(44, 'stage'), forkRun(43, 'stage')]));
+    expect(alone).toMatchObject({ code: 0 });
+    expect(alone.output).toContain('baseline: none among the last 0 green runs of stage');
+    expect(existsSync(path.join(dir, 'results/baseline.json'))).toBe(false);
+  }, 60_000);
+
   it('is content with no green run yet: the gate then judges on absolute thresholds', async () => {
-    const env = fakeGh(`[ "$1 $2" = "run list" ] && echo '[]'`);
-    const result = await npmRun('gate:baseline', ['--stack', 'stage', '--scenario', 'gate', '--out', path.join(dir, 'results/baseline.json')], env);
+    const result = await baseline(fakeGh([]));
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain('baseline: none among the last 0 green runs of stage');
   }, 30_000);

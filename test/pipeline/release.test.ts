@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleDigest, PROCESSOR_BUNDLE_DIR } from '../../scripts/bundles';
 import type { Release } from '../../scripts/release/manifest';
+import { forkRun, listAnswer, pullRequestRun, REPOSITORY, workflowRun, type RecordedRun } from '../support/ghRuns';
 import { npmRun, ROOT } from '../support/processes';
 
 /**
@@ -20,22 +21,28 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Artifacts of earlier runs, as folders `runs/<id>/<artifact>/…`; `gh run list` lists `green` newest first. */
-function standInGh(green: string[]) {
+/**
+ * Artifacts of earlier runs, as folders `runs/<id>/<artifact>/…`. `gh api …/runs` answers with `runs` as GitHub's
+ * REST API lists them, newest first (an id alone is a green push run of `branch` in this repository); every call is
+ * recorded in gh-calls.txt.
+ */
+function standInGh(runs: Array<string | RecordedRun>, branch = 'stage') {
   const bin = path.join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
+  const listed = runs.map((run) => (typeof run === 'string' ? workflowRun(run, branch) : run));
   writeFileSync(
     path.join(bin, 'gh'),
     `#!/bin/sh
+echo "$*" >> "${dir}/gh-calls.txt"
 case "$1 $2" in
-  "run list") echo '${JSON.stringify(green.map((id) => ({ databaseId: Number(id) })))}' ;;
+  "api --method") echo '${listAnswer(listed)}' ;;
   "run download") [ -d "${dir}/runs/$3/$5" ] || exit 1; cp -R "${dir}/runs/$3/$5/." "$7/" ;;
   *) exit 2 ;;
 esac
 `,
   );
   chmodSync(path.join(bin, 'gh'), 0o755);
-  return { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: path.join(dir, 'outputs.txt') };
+  return { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: path.join(dir, 'outputs.txt'), GITHUB_REPOSITORY: REPOSITORY };
 }
 
 /** A run of the release job: its `release` artifact holds the manifest and the bundle under dist/processor. */
@@ -106,6 +113,26 @@ describe('npm run release:promoted', () => {
     expect(result.output).toContain(`main deploys only a release stage's gate passed, and no green stage run passed tree ${tree}`);
     expect(existsSync(path.join(dir, 'release.json'))).toBe(false);
   }, 30_000);
+
+  it("counts only pushes to stage in this repository: a pull request's and a fork's green gate promote nothing", async () => {
+    const release = buildRun('40');
+    // Both verdicts passed this very tree; neither run deployed the stage stack.
+    gateRun('44', 'stage', true, release);
+    gateRun('43', 'stage', true, release);
+    const refused = await promoted('main', standInGh([pullRequestRun('44', 'stage'), forkRun('43', 'stage')]));
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`no green stage run passed tree ${tree}`);
+    expect(existsSync(path.join(dir, 'release.json'))).toBe(false);
+    // The same list with a push of this repository behind them: that run, and only that run, is taken.
+    gateRun('41', 'stage', true, release);
+    const taken = await promoted('main', standInGh([pullRequestRun('44', 'stage'), forkRun('43', 'stage'), workflowRun('41', 'stage')]));
+    expect(taken).toMatchObject({ code: 0 });
+    expect(taken.output).toContain("passed by stage's gate in run 41");
+    // The question asked GitHub already narrows to this repository's green pushes of the branch.
+    const calls = readFileSync(path.join(dir, 'gh-calls.txt'), 'utf8');
+    expect(calls).toContain(`api --method GET repos/${REPOSITORY}/actions/workflows/pipeline.yml/runs?branch=stage&event=push&status=success`);
+    expect(calls).not.toMatch(/run download (44|43) /);
+  }, 60_000);
 
   it('refuses a bundle whose content is not the one the release names', async () => {
     const bundle = path.join(dir, 'bundle');

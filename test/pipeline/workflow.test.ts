@@ -66,7 +66,20 @@ const needsOf = (name: string) => [job(name).needs ?? []].flat();
 const stepRunning = (name: string, pattern: RegExp) => job(name).steps.find((step) => step.run && pattern.test(step.run));
 const pulumiSteps = (name: string, command: string) =>
   job(name).steps.filter((step) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === command);
-const roleOf = (name: string) => job(name).steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
+const rolesOf = (name: string) =>
+  job(name)
+    .steps.filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))
+    .map((s) => s.with?.['role-to-assume']);
+/** The stack a job works on: a pull request's base branch, the pushed branch otherwise. */
+const BASE = '${{ github.base_ref }}';
+const PUSHED = '${{ github.ref_name }}';
+/** The CI identities' role names (infra/ci/names.ts), in the account the repository variable names. */
+const role = (name: string) => `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${name}`;
+const previewRole = (stack: string) => role(`orders-ci-${stack}-preview`);
+const deployRole = (stack: string) => role(`orders-ci-${stack}-deploy`);
+const RELEASE_ROLE = role('orders-ci-release');
+/** Steps that use `action` (owner/repo), whatever it is pinned to. */
+const using = (name: string, action: string) => job(name).steps.filter((s) => s.uses?.startsWith(`${action}@`));
 /** A copy of the workflow with one deliberate mistake, as YAML. */
 const broken = (mutate: (copy: Workflow) => void) => {
   const copy = parse(source);
@@ -138,22 +151,21 @@ describe('.github/workflows/pipeline.yml', () => {
       });
     });
 
-    it('previews pull requests on the target stack with that stack’s policy config, read-only, commented on the PR', () => {
+    it('previews pull requests into development and stage on the base stack, read-only, the diff in the job summary', () => {
       const preview = job('preview');
-      expect(preview.if).toContain("github.event_name == 'pull_request'");
+      // Both conditions, joined by `&&`: a pull request into main never gets here, so its code never runs with
+      // main's preview role (main's state and secrets). Main's diff is the plan job's, before its approval.
+      expect(preview.if!.split('&&').map((c) => c.trim())).toEqual(["github.event_name == 'pull_request'", "github.base_ref != 'main'"]);
+      expect(workflow.on.pull_request.branches).toContain('main'); // pull requests into main are still tested
       expect(preview.environment).toBeUndefined();
-      expect(preview.permissions).toEqual({ 'id-token': 'write', contents: 'read', 'pull-requests': 'write' });
+      // Nothing written to the pull request: no pull-requests scope, and the diff goes to the job summary.
+      expect(preview.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
       const [step, ...others] = pulumiSteps('preview', 'preview');
       expect(others).toEqual([]);
-      expect(step!.with).toMatchObject({
-        'stack-name': '${{ github.base_ref }}',
-        upsert: true,
-        diff: true,
-        policyPacks: 'infra/policy',
-        'comment-on-pr': true,
-      });
-      expect(step!.env).toEqual({ PULUMI_ACCESS_TOKEN: '${{ secrets.PULUMI_ACCESS_TOKEN }}' });
-      expect(roleOf('preview')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
+      expect(step!.with).toMatchObject({ 'stack-name': BASE, diff: true, policyPacks: 'infra/policy', 'comment-on-summary': true });
+      expect(step!.with).not.toHaveProperty('comment-on-pr');
+      expect(step!.env).toBeUndefined();
+      expect(rolesOf('preview')).toEqual([previewRole(BASE)]);
     });
 
     it('plans pushes before any approval: preview with the policy pack, saved as an update plan', () => {
@@ -163,9 +175,9 @@ describe('.github/workflows/pipeline.yml', () => {
       for (const branch of ['development', 'stage', 'main']) expect(release.if).toContain(`github.ref == 'refs/heads/${branch}'`);
       expect(release.if).not.toContain('hotfix');
       expect(plan.environment).toBeUndefined();
-      expect(roleOf('plan')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
+      expect(rolesOf('plan')).toEqual([previewRole(PUSHED)]);
       const [step] = pulumiSteps('plan', 'preview');
-      expect(step!.with).toMatchObject({ 'stack-name': '${{ github.ref_name }}', upsert: true, diff: true, policyPacks: 'infra/policy', plan: 'plan.json' });
+      expect(step!.with).toMatchObject({ 'stack-name': PUSHED, diff: true, policyPacks: 'infra/policy', plan: 'plan.json' });
       const upload = plan.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
       expect(upload?.with).toMatchObject({ name: 'plan-${{ github.ref_name }}', path: 'plan.json', 'if-no-files-found': 'error' });
       expect(plan.steps.indexOf(step!)).toBeLessThan(plan.steps.indexOf(upload!));
@@ -175,7 +187,7 @@ describe('.github/workflows/pipeline.yml', () => {
       const deploy = job('deploy');
       expect(deploy.environment).toMatchObject({ name: '${{ github.ref_name }}' });
       expect(deploy.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
-      expect(roleOf('deploy')).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+      expect(rolesOf('deploy')).toEqual([deployRole(PUSHED)]);
       const planName = job('plan').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with!.name;
       // This run's plan: no run-id, so never another push's.
       const download = deploy.steps.find((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === planName);
@@ -211,7 +223,7 @@ describe('.github/workflows/pipeline.yml', () => {
       // Every build step is skipped on main, and wherever the previous stack's release was found.
       const buildSteps = release.steps.slice(release.steps.indexOf(promoted) + 1, release.steps.indexOf(manifest) + 1);
       for (const step of buildSteps) expect(step.if).toBe("github.ref_name != 'main' && steps.promoted.outputs.found != 'true'");
-      expect(roleOf('release')).toBe('${{ vars.AWS_BUILD_ROLE_ARN }}');
+      expect(rolesOf('release')).toEqual([RELEASE_ROLE]);
       expect(release.outputs).toEqual({
         apiImage: '${{ steps.promoted.outputs.apiImage || steps.manifest.outputs.apiImage }}',
         processorBundle: '${{ steps.promoted.outputs.processorBundle || steps.manifest.outputs.processorBundle }}',
@@ -294,7 +306,7 @@ describe('.github/workflows/pipeline.yml', () => {
       expect(verdict.if).toBeUndefined(); // only after a green k6 run: a failed run never becomes the baseline
       const outputsUpload = job('deploy').steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
       expect(gate.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with).toEqual({ name: outputsUpload.with!.name });
-      expect(roleOf('gate')).toBe('${{ vars.AWS_PREVIEW_ROLE_ARN }}');
+      expect(rolesOf('gate')).toEqual([previewRole(PUSHED)]);
       // handleSummary writes into loadtest/results/, which a fresh checkout lacks (it is git-ignored).
       expect(gate.steps.indexOf(stepRunning('gate', /mkdir -p loadtest\/results/)!)).toBeLessThan(gate.steps.indexOf(k6));
       const after = gate.steps.slice(gate.steps.indexOf(k6) + 1);
@@ -310,14 +322,45 @@ describe('.github/workflows/pipeline.yml', () => {
       expect(promote.if).toContain("github.ref == 'refs/heads/development'");
       expect(promote.if).toContain("github.ref == 'refs/heads/stage'");
       expect(promote.if).not.toContain("'refs/heads/main'");
-      expect(promote.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
       const hotfix = job('hotfix-pr');
       expect(hotfix.if).toContain("startsWith(github.ref, 'refs/heads/hotfix/')");
-      expect(hotfix.permissions).toEqual({ 'pull-requests': 'write', contents: 'read' });
       for (const name of ['promote', 'hotfix-pr']) {
         const step = stepRunning(name, /npm run promote/)!;
         expect(step.run!.trim()).toBe('npm run promote -- --head "$HEAD"');
-        expect(step.env).toMatchObject({ HEAD: '${{ github.ref_name }}', GH_TOKEN: '${{ secrets.PROMOTION_TOKEN || github.token }}' });
+        expect(step.env).toMatchObject({ HEAD: '${{ github.ref_name }}' });
+      }
+    });
+
+    it('opens promotion PRs with the promotion GitHub App token, scoped to this repository, never the job token', () => {
+      for (const name of ['promote', 'hotfix-pr']) {
+        // The job's own token reads the repository and nothing else: it can neither open nor approve a PR.
+        expect({ name, permissions: job(name).permissions }).toEqual({ name, permissions: { contents: 'read' } });
+        const [app, ...more] = using(name, 'actions/create-github-app-token');
+        expect(more).toEqual([]);
+        expect(app!.with).toEqual({
+          'client-id': '${{ vars.PROMOTION_APP_ID }}',
+          'private-key': '${{ secrets.PROMOTION_APP_PRIVATE_KEY }}',
+          owner: '${{ github.repository_owner }}',
+          repositories: '${{ github.event.repository.name }}',
+          'permission-contents': 'read',
+          'permission-pull-requests': 'write',
+        });
+        const step = stepRunning(name, /npm run promote/)!;
+        expect(job(name).steps.indexOf(app!)).toBeLessThan(job(name).steps.indexOf(step));
+        expect(step.env).toEqual({ GH_TOKEN: `\${{ steps.${app!.id}.outputs.token }}`, HEAD: '${{ github.ref_name }}' });
+      }
+      expect(source).not.toContain('PROMOTION_TOKEN');
+      expect(source).not.toMatch(/GH_TOKEN: .*(github\.token|GITHUB_TOKEN).*\n\s*HEAD:/);
+      // No hint anywhere that Actions should be allowed to approve pull requests: code owners approve them.
+      expect(source).not.toMatch(/approve pull requests/i);
+      const owners = readFileSync(path.join(ROOT, '.github/CODEOWNERS'), 'utf8');
+      const rules = owners
+        .split('\n')
+        .filter((line) => line.trim() && !line.trim().startsWith('#'))
+        .map((line) => line.trim().split(/\s+/));
+      for (const pattern of ['*', '/.github/', '/infra/']) {
+        const rule = rules.find(([p]) => p === pattern);
+        expect({ pattern, owners: rule?.slice(1) ?? [] }).toEqual({ pattern, owners: [expect.stringMatching(/^@[\w.-]+\/[\w.-]+$/)] });
       }
     });
   });
@@ -325,10 +368,15 @@ describe('.github/workflows/pipeline.yml', () => {
   describe('the seams a first run crosses', () => {
     const allSteps = Object.entries(workflow.jobs).flatMap(([name, j]) => j.steps.map((step) => ({ job: name, step })));
 
-    it('creates missing stacks: every preview upserts, and up applies the plan of a stack the plan job created', () => {
-      const previews = allSteps.filter(({ step }) => step.uses?.startsWith('pulumi/actions@') && step.with?.command === 'preview');
-      expect(previews.length).toBe(2);
-      for (const { step } of previews) expect(step.with?.upsert).toBe(true);
+    it('never creates a stack: each is created once at setup with its secrets provider, and a preview role cannot write state', () => {
+      const pulumi = allSteps.filter(({ step }) => step.uses?.startsWith('pulumi/actions@'));
+      expect(pulumi.map(({ job: name, step }) => [name, step.with?.command])).toEqual([
+        ['preview', 'preview'],
+        ['plan', 'preview'],
+        ['deploy', 'up'],
+      ]);
+      for (const { job: name, step } of pulumi) expect({ name, upsert: step.with?.upsert }).toEqual({ name, upsert: undefined });
+      expect(source).not.toMatch(/\bupsert\b/);
     });
 
     it('runs the policy pack with the config npm run policy:config wrote for the same stack', () => {
@@ -348,12 +396,62 @@ describe('.github/workflows/pipeline.yml', () => {
       }
     });
 
-    it('uses the environment-level deploy role only in jobs that have an environment', () => {
-      for (const [name, j] of Object.entries(workflow.jobs)) {
-        const uses = JSON.stringify(j.steps).includes('vars.AWS_DEPLOY_ROLE_ARN');
-        if (uses) expect({ name, environment: j.environment !== undefined }).toEqual({ name, environment: true });
+    it('assumes exactly the role named for each job and its stack, a deploy role only inside that stack’s environment', () => {
+      const expected: Record<string, string[]> = {
+        test: [],
+        preview: [previewRole(BASE)],
+        release: [RELEASE_ROLE],
+        plan: [previewRole(PUSHED)],
+        deploy: [deployRole(PUSHED)],
+        gate: [previewRole(PUSHED)],
+        promote: [],
+        'hotfix-pr': [],
+      };
+      expect(Object.keys(workflow.jobs).sort()).toEqual(Object.keys(expected).sort());
+      for (const name of Object.keys(workflow.jobs)) expect({ name, roles: rolesOf(name) }).toEqual({ name, roles: expected[name] });
+      // The deploy role's stack is the environment's: the role trusts only jobs of that environment.
+      for (const [name, j] of Object.entries(workflow.jobs).filter(([, j]) => JSON.stringify(j.steps).includes('-deploy'))) {
+        expect({ name, environment: typeof j.environment === 'object' ? j.environment.name : j.environment }).toEqual({ name, environment: PUSHED });
       }
-      expect(roleOf('deploy')).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+      // Every role ARN is built from AWS_ACCOUNT_ID; no role ARN variable is left over from before.
+      expect(source).not.toMatch(/AWS_(PREVIEW|DEPLOY|BUILD)_ROLE_ARN/);
+      expect(source.match(/role-to-assume: .*/g)!.every((line) => line.includes('arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/orders-ci-'))).toBe(true);
+    });
+
+    it('reaches Pulumi state with the job’s own identity: PULUMI_BACKEND_URL when set, else a short-lived Pulumi Cloud team token', () => {
+      expect(source).not.toContain('secrets.PULUMI_ACCESS_TOKEN');
+      for (const { job: name, step } of allSteps) expect({ name, env: step.env?.PULUMI_ACCESS_TOKEN }).toEqual({ name, env: undefined });
+      const kind: Record<string, [string, 'preview' | 'deploy']> = { preview: [BASE, 'preview'], plan: [PUSHED, 'preview'], deploy: [PUSHED, 'deploy'] };
+      const withPulumi = Object.keys(workflow.jobs).filter((name) =>
+        job(name).steps.some((s) => s.uses?.startsWith('pulumi/actions@') || /^pulumi /.test(s.run?.trim() ?? '')),
+      );
+      expect(withPulumi.sort()).toEqual(Object.keys(kind).sort());
+      for (const name of withPulumi) {
+        const { steps } = job(name);
+        const [stack, access] = kind[name]!;
+        // Self-managed backend: every pulumi step logs in to the variable's URL, with the job's AWS role.
+        for (const step of steps.filter((s) => s.uses?.startsWith('pulumi/actions@'))) {
+          expect({ name, cloudUrl: step.with?.['cloud-url'] }).toEqual({ name, cloudUrl: '${{ vars.PULUMI_BACKEND_URL }}' });
+        }
+        for (const step of steps.filter((s) => /^pulumi /.test(s.run?.trim() ?? ''))) {
+          expect({ name, backend: step.env?.PULUMI_BACKEND_URL }).toEqual({ name, backend: '${{ vars.PULUMI_BACKEND_URL }}' });
+        }
+        // Pulumi Cloud (the variable empty): a team token from the OIDC token exchange, before any pulumi step.
+        const [auth, ...more] = using(name, 'pulumi/auth-actions');
+        expect({ name, more }).toEqual({ name, more: [] });
+        expect(auth).toMatchObject({
+          if: "vars.PULUMI_BACKEND_URL == ''",
+          with: {
+            organization: '${{ vars.PULUMI_ORGANIZATION }}',
+            'requested-token-type': 'urn:pulumi:token-type:access_token:team',
+            scope: `team:orders-${stack}-${access}`,
+          },
+        });
+        const firstPulumi = steps.findIndex((s) => s.uses?.startsWith('pulumi/actions@') || /^pulumi /.test(s.run?.trim() ?? ''));
+        expect(steps.indexOf(auth!)).toBeLessThan(firstPulumi);
+        // The token's team matches the AWS role the job holds: preview with preview, deploy with deploy.
+        expect(rolesOf(name)).toEqual([access === 'deploy' ? deployRole(stack) : previewRole(stack)]);
+      }
     });
 
     it('never puts a secret on a command line', () => {
@@ -385,28 +483,46 @@ describe('.github/workflows/pipeline.yml', () => {
   });
 
   describe('hygiene', () => {
-    it('pins every action by major version tag, none older than its current major (checked 2026-11)', () => {
+    it('pins every action to a full commit SHA with its version in a comment, none older than its current major', () => {
       const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((step) => step.uses).filter((u): u is string => !!u));
       expect(uses.length).toBeGreaterThan(10);
-      expect(uses.filter((u) => !/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@v\d+$/.test(u))).toEqual([]);
+      // The comment is only in the text: read every `uses:` line as written (Dependabot keeps SHA and comment together).
+      const lines = source.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+      expect(lines.length).toBe(uses.length);
+      const PIN = /^\s*(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v(\d+)\.\d+\.\d+)$/;
+      expect(lines.filter((line) => !PIN.test(line))).toEqual([]);
       const current: Record<string, number> = {
         'actions/checkout': 7,
         'actions/setup-node': 7,
         'actions/setup-java': 5,
         'actions/upload-artifact': 7,
         'actions/download-artifact': 8,
+        'actions/create-github-app-token': 3,
         'aws-actions/configure-aws-credentials': 6,
         'docker/setup-buildx-action': 4,
         'docker/login-action': 4,
         'docker/build-push-action': 7,
         'pulumi/actions': 7,
+        'pulumi/auth-actions': 2,
         'grafana/setup-k6-action': 1,
       };
-      for (const u of uses) {
-        const [action, version] = u.split('@v') as [string, string];
-        expect({ action, known: action in current, major: Number(version) }).toEqual({ action, known: true, major: expect.any(Number) });
-        expect({ action, major: Number(version) >= current[action]! }).toEqual({ action, major: true });
+      const pins = new Map<string, Set<string>>();
+      for (const line of lines) {
+        const [, action, sha, version, major] = PIN.exec(line)!;
+        expect({ action, known: action! in current }).toEqual({ action, known: true });
+        expect({ action, major: Number(major) >= current[action!]! }).toEqual({ action, major: true });
+        pins.set(action!, (pins.get(action!) ?? new Set()).add(`${sha} # ${version}`));
       }
+      // One pin per action across the file: the same commit and version wherever it is used.
+      for (const [action, pinned] of pins) expect({ action, pins: pinned.size }).toEqual({ action, pins: 1 });
+    });
+
+    it('keeps no credential in the checkout: persist-credentials is false on every actions/checkout', () => {
+      const checkouts = Object.entries(workflow.jobs).flatMap(([name, j]) =>
+        j.steps.filter((step) => step.uses?.startsWith('actions/checkout@')).map((step) => ({ name, persist: step.with?.['persist-credentials'] })),
+      );
+      expect(checkouts.length).toBe(Object.keys(workflow.jobs).length);
+      for (const checkout of checkouts) expect(checkout).toEqual({ name: checkout.name, persist: false });
     });
 
     it('reads no more than contents by default and gives write access only where a job needs it', () => {
@@ -418,17 +534,47 @@ describe('.github/workflows/pipeline.yml', () => {
         const allowed =
           (
             {
-              preview: ['id-token', 'pull-requests'],
+              preview: ['id-token'],
               release: ['id-token'],
               plan: ['id-token'],
               deploy: ['id-token'],
               gate: ['id-token'],
-              promote: ['pull-requests'],
-              'hotfix-pr': ['pull-requests'],
             } as Record<string, string[]>
           )[name] ?? [];
         expect({ name, writes: writes.filter((scope) => !allowed.includes(scope)) }).toEqual({ name, writes: [] });
       }
+      // No job's token may write pull requests: previews go to the job summary, promotions use the App's token.
+      for (const [name, j] of Object.entries(workflow.jobs)) expect({ name, pr: j.permissions?.['pull-requests'] }).toEqual({ name, pr: undefined });
+    });
+
+    it('has Dependabot keep the pins current: github-actions, npm and the Dockerfile’s base image, weekly', () => {
+      interface Update {
+        'package-ecosystem': string;
+        directory: string;
+        schedule: { interval: string };
+        'target-branch'?: string;
+        groups?: Record<string, unknown>;
+      }
+      const config = load(readFileSync(path.join(ROOT, '.github/dependabot.yml'), 'utf8')) as { version: number; updates: Update[] };
+      expect(config.version).toBe(2);
+      const covered = config.updates.map((u) => [u['package-ecosystem'], u.directory, u.schedule.interval]);
+      expect(covered).toEqual(
+        expect.arrayContaining([
+          ['github-actions', '/', 'weekly'],
+          ['npm', '/', 'weekly'],
+          ['docker', '/service', 'weekly'],
+        ]),
+      );
+      // Into development, so an update takes the pipeline's road (tests, development's gate, promotion PRs).
+      for (const update of config.updates) expect(update).toMatchObject({ 'target-branch': 'development', groups: expect.any(Object) });
+    });
+
+    it('installs without telemetry: swagger-ui-dist’s scarf postinstall is opted out in package.json', () => {
+      const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scarfSettings?: unknown };
+      expect(pkg.scarfSettings).toEqual({ enabled: false });
+      // The key scarf's own installer reads (node_modules/@scarf/scarf/report.js, userHasOptedOut).
+      const report = readFileSync(path.join(ROOT, 'node_modules/@scarf/scarf/report.js'), 'utf8');
+      expect(report).toContain('rootPackage.scarfSettings.enabled === false');
     });
 
     it('explains each job with a comment', () => {

@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseDockerfile } from '../../scripts/image/dockerfile';
+
+const ROOT = path.resolve(__dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+/** `name:tag@sha256:<64 hex>`: the tag says what it is, the digest what is pulled (a tag can move). */
+const PINNED = /^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$/;
 
 /** The rehearsal's Dockerfile reader: what it understands, and that it refuses what it does not. */
 describe('parseDockerfile', () => {
@@ -37,5 +44,24 @@ describe('parseDockerfile', () => {
     expect(() => parseDockerfile('FROM x\nCOPY --chown=node a b')).toThrow(/unsupported COPY flag/);
     expect(() => parseDockerfile('RUN true')).toThrow(/before FROM/);
     expect(() => parseDockerfile('FROM x\nENV A')).toThrow(/KEY=value/);
+  });
+});
+
+describe('images are pinned by digest', () => {
+  it('service/Dockerfile: every stage starts from node:22-bookworm-slim by digest, the same one', () => {
+    const stages = parseDockerfile(read('service/Dockerfile'));
+    expect(stages.map((stage) => stage.name)).toEqual(['deps', 'runtime']);
+    for (const { name, image } of stages) {
+      expect({ name, image, pinned: PINNED.test(image) }).toEqual({ name, image, pinned: true });
+      expect(image.startsWith('node:22-bookworm-slim@sha256:')).toBe(true);
+    }
+    expect(new Set(stages.map((stage) => stage.image)).size).toBe(1);
+  });
+
+  it('infra/components/apiService.ts names one image itself, the ADOT collector, and by digest', () => {
+    // The API image comes from the release manifest (always by digest, test/infra); the collector is named here.
+    const images = [...read('infra/components/apiService.ts').matchAll(/image:\s*'([^']+)'/g)].map((m) => m[1]!);
+    expect(images).toEqual([expect.stringMatching(/^public\.ecr\.aws\/aws-observability\/aws-otel-collector:/)]);
+    expect(images.filter((image) => !PINNED.test(image))).toEqual([]);
   });
 });

@@ -56,6 +56,38 @@ const IdentityConfig = z.strictObject({
 
 const FirewallConfig = z.strictObject({ requestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000) });
 
+/**
+ * AWS Backup of the table (`orders:backup`; stage and main): a daily rule into a vault encrypted with a
+ * customer-managed key and locked (docs/data-safety.md). `compliance` needs `changeableForDays`, the grace time in
+ * which the lock can still be removed; AWS Backup requires at least 3 days (72 hours) and, once it has passed, nobody
+ * can remove the lock or delete a recovery point before its retention ends
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html). `governance` has no grace time: a
+ * principal allowed backup:DeleteBackupVaultLockConfiguration can remove the lock at any time.
+ */
+const BackupConfig = z
+  .strictObject({
+    /** When the daily backup starts, in UTC: cron(<minute> <hour> * * ? *). */
+    schedule: z
+      .string()
+      .regex(/^cron\((\d|[1-5]\d) (\d|1\d|2[0-3]) \* \* \? \*\)$/, 'must be a daily AWS Backup schedule: cron(<minute> <hour> * * ? *), in UTC'),
+    /** Days each recovery point is kept; also the lock's minimum retention. */
+    retentionDays: z.number().int().min(1).max(36500),
+    lock: z.enum(['compliance', 'governance']),
+    changeableForDays: z.number().int().min(3).max(36500).optional(),
+    /** A vault in another account or Region to copy every recovery point to (docs/data-safety.md, "Copies"). */
+    copyToVaultArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/,
+        'must be a backup vault ARN: arn:aws:backup:<region>:<account>:backup-vault:<name>',
+      )
+      .optional(),
+  })
+  .refine((b) => (b.lock === 'compliance') === (b.changeableForDays !== undefined), {
+    message: 'lock compliance needs changeableForDays (3 or more), and governance takes none',
+    path: ['changeableForDays'],
+  });
+
 const Hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name such as orders.example.com');
 /** HTTPS: an existing ACM certificate, or a Route 53 zone in which to request, validate and point one. */
 const DomainConfig = z.union([
@@ -90,6 +122,7 @@ export type DomainConfig = z.infer<typeof DomainConfig>;
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
 export type FirewallConfig = z.infer<typeof FirewallConfig>;
 export type IdentityConfig = z.infer<typeof IdentityConfig>;
+export type BackupConfig = z.infer<typeof BackupConfig>;
 
 export interface StackConfig {
   stack: string;
@@ -115,6 +148,8 @@ export interface StackConfig {
   dashboard: boolean;
   /** A WAF web ACL on the ALB (`orders:firewall`; main). */
   firewall?: FirewallConfig;
+  /** AWS Backup of the table into a locked vault (`orders:backup`; stage and main, guard rule table-backup). */
+  backup?: BackupConfig;
   domain?: DomainConfig;
   artifacts: ArtifactsConfig;
 }
@@ -143,6 +178,7 @@ export function readConfig(): StackConfig {
   if (api.minCount > api.desiredCount || api.desiredCount > api.maxCount) throw new Error('config orders:api: need minCount ≤ desiredCount ≤ maxCount');
   const domain = config.getObject('domain');
   const firewall = config.getObject('firewall');
+  const backup = config.getObject('backup');
   const notify = parse('alarmNotifications', NotifyConfig, config.getObject('alarmNotifications') ?? {});
   refusePlaceholders('alarmNotifications', [
     ...notify.emails.map((email, i): [string, string] => [`emails[${i}]`, email]),
@@ -190,6 +226,7 @@ export function readConfig(): StackConfig {
     dashboard: config.getBoolean('dashboard') ?? true,
     identity: parse('identity', IdentityConfig, config.requireObject('identity')),
     ...(firewall ? { firewall: parse('firewall', FirewallConfig, firewall) } : {}),
+    ...(backup ? { backup: parse('backup', BackupConfig, backup) } : {}),
     ...(domainConfig ? { domain: domainConfig } : {}),
     artifacts: {
       apiImage: parse('apiImage', ApiImage, config.get('apiImage')),

@@ -5,6 +5,7 @@ import { orderTable } from '../core/table';
 import { ApiLoadBalancer } from './components/apiLoadBalancer';
 import { ApiService } from './components/apiService';
 import { AuditLogs } from './components/auditLogs';
+import { TableBackup } from './components/backup';
 import { OrderData } from './components/data';
 import { ApiDomain } from './components/domain';
 import { Firewall } from './components/firewall';
@@ -18,7 +19,7 @@ import { readConfig } from './config';
 
 /**
  * The orders stack: `pulumi up --stack development|stage|main`.
- *   identity → data → network (→ audit logs) → load balancer (→ firewall) → api → processor → observability
+ *   identity → data (→ backup) → network (→ audit logs) → load balancer (→ firewall) → api → processor → observability
  */
 const config = readConfig();
 const name = `orders-${config.stack}`;
@@ -26,12 +27,30 @@ const accountId = aws.getCallerIdentityOutput({}).accountId;
 
 const identity = new Identity(name, { protect: config.protect, config: config.identity });
 
-const data = new OrderData(name, { pointInTimeRecovery: config.pointInTimeRecovery, protect: config.protect });
+const data = new OrderData(name, {
+  stack: config.stack,
+  region: config.region,
+  accountId,
+  pointInTimeRecovery: config.pointInTimeRecovery,
+  protect: config.protect,
+});
 
-const network = new Network(name, { region: config.region, natGateways: config.natGateways });
+// Daily backups into a locked vault (stage, main: docs/data-safety.md); PITR stays on beside them.
+const backup = config.backup
+  ? new TableBackup(name, { stack: config.stack, region: config.region, accountId, tableArn: data.table.arn, config: config.backup, protect: config.protect })
+  : undefined;
+
+const network = new Network(name, { region: config.region, accountId, tableArn: data.table.arn, natGateways: config.natGateways });
 
 const audit = config.auditLogs
-  ? new AuditLogs(name, { stack: config.stack, accountId, vpcId: network.vpcId, retentionDays: config.logRetentionDays, protect: config.protect })
+  ? new AuditLogs(name, {
+      stack: config.stack,
+      region: config.region,
+      accountId,
+      vpcId: network.vpcId,
+      retentionDays: config.logRetentionDays,
+      protect: config.protect,
+    })
   : undefined;
 
 const loadBalancer = new ApiLoadBalancer(name, {
@@ -47,6 +66,7 @@ if (config.firewall) new Firewall(name, { stack: config.stack, loadBalancerArn: 
 const api = new ApiService(name, {
   stack: config.stack,
   region: config.region,
+  accountId,
   config: config.api,
   image: config.artifacts.apiImage,
   loadBalancer,
@@ -64,6 +84,8 @@ const api = new ApiService(name, {
 
 const processor = new OrderProcessor(name, {
   stack: config.stack,
+  region: config.region,
+  accountId,
   config: config.processor,
   bundleDir: releasedProcessorBundle(config.artifacts),
   logRetentionDays: config.logRetentionDays,
@@ -102,6 +124,10 @@ export const smokeClientId = identity.smokeClient.id;
 export const loadTestClientId = identity.loadTestClient?.id;
 export const tableName = data.table.name;
 export const streamArn = data.table.streamArn;
+// Where the table's backups are, and the role a restore runs with (docs/data-safety.md); none on development.
+export const backupVaultName = backup?.vault.name;
+export const backupRoleArn = backup?.role.arn;
+export const tableKeyArn = data.key.arn;
 export const dlqUrl = processor.deadLetterQueue.url;
 export const processorFunctionName = processor.function.name;
 export const dashboardName = observability.dashboard?.dashboardName; // none on development (orders:dashboard)

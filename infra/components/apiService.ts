@@ -2,13 +2,15 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { repositoryArnOf } from '../artifacts';
 import type { ApiConfig } from '../config';
-import { API_SERVICE_TYPE, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from './api';
+import { API_SERVICE_TYPE, API_TABLE_ACTIONS, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from './api';
 import type { ApiLoadBalancer } from './apiLoadBalancer';
 import { serviceRole } from './iam';
 
 export interface ApiServiceArgs {
   stack: string;
   region: string;
+  /** The account the roles' trust policies admit ECS tasks of (confused-deputy conditions). */
+  accountId: pulumi.Input<string>;
   config: ApiConfig;
   /** The API image pinned by digest, built and pushed once per release to the shared repository (never here). */
   image: string;
@@ -101,6 +103,7 @@ export class ApiService extends pulumi.ComponentResource {
         { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${this.logGroup.arn}:*`] },
       ],
       this,
+      { accountId: args.accountId, region: args.region, stack: args.stack },
     );
     const task = serviceRole(
       `${name}-task`,
@@ -108,7 +111,9 @@ export class ApiService extends pulumi.ComponentResource {
       [
         {
           sid: 'OrderTable',
-          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+          // No KMS statement: the table's customer-managed key lets this account's principals use it through
+          // DynamoDB in its key policy (infra/components/data.ts).
+          actions: [...API_TABLE_ACTIONS],
           resources: [args.tableArn, pulumi.interpolate`${args.tableArn}/index/*`],
         },
         {
@@ -118,6 +123,7 @@ export class ApiService extends pulumi.ComponentResource {
         },
       ],
       this,
+      { accountId: args.accountId, region: args.region, stack: args.stack },
     );
 
     const logOptions = (prefix: string) => ({
@@ -163,7 +169,7 @@ export class ApiService extends pulumi.ComponentResource {
             // Traces go to X-Ray through the AWS Distro for OpenTelemetry collector (X-Ray's daemon and SDKs
             // reach end of support on 2027-02-25).
             name: 'otel-collector',
-            image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3',
+            image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3@sha256:8aa9ea5f67b8d318f7d6af24677e3c70f7098bc0631147cb5fa91addbe980b06',
             essential: false,
             readonlyRootFilesystem: true,
             command: ['--config=/etc/ecs/ecs-xray.yaml'],

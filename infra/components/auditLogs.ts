@@ -1,9 +1,11 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceRole } from './iam';
+import { retainedResourceOptions } from './protection';
 
 export interface AuditLogsArgs {
   stack: string;
+  region: string;
   accountId: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   retentionDays: number;
@@ -11,8 +13,9 @@ export interface AuditLogsArgs {
 }
 
 /**
- * What crossed the network and the load balancer (stage and main): a private, encrypted bucket the ALB writes
- * its access logs to, and VPC flow logs in a log group with the stack's retention.
+ * What crossed the network and the load balancer (stage and main): a private, encrypted, versioned bucket the ALB
+ * writes its access logs to, and VPC flow logs in a log group with the stack's retention. The bucket and its settings
+ * outlive the stack (retained on delete, never force-destroyed): a `pulumi destroy` must not take the evidence with it.
  */
 export class AuditLogs extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
@@ -24,23 +27,43 @@ export class AuditLogs extends pulumi.ComponentResource {
   constructor(name: string, args: AuditLogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('orders:audit:AuditLogs', name, {}, opts);
     const parent = { parent: this };
-    this.bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !args.protect }, parent);
+    // The bucket and every setting of it are retained: a bucket left behind without its policy or lifecycle would
+    // keep logs forever or accept plain HTTP.
+    const kept = retainedResourceOptions(args.protect, this);
+    this.bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, kept);
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-access-logs`,
       { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
+      kept,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
+    new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, kept);
     // ALB access logs accept SSE-S3 only (not SSE-KMS).
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-access-logs`,
       { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
-      parent,
+      kept,
     );
+    // Versioned (guard rule log-buckets-versioned): an overwritten or deleted log stays as a noncurrent version for
+    // the retention, then expires. In a versioned bucket, expiring a current object adds a delete marker and keeps the
+    // object as noncurrent; NoncurrentVersionExpiration deletes it for good ("Lifecycle configuration elements",
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html).
+    const versioning = new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } }, kept);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-access-logs`,
-      { bucket: this.bucket.id, rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: args.retentionDays } }] },
-      parent,
+      {
+        bucket: this.bucket.id,
+        rules: [
+          {
+            id: 'expire',
+            status: 'Enabled',
+            filter: {},
+            expiration: { days: args.retentionDays },
+            noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
+          },
+        ],
+      },
+      // Versioning first, as the provider's example for a versioned bucket does (BucketLifecycleConfiguration docs).
+      { ...kept, dependsOn: [versioning] },
     );
     // Regions older than August 2022 deliver from the regional ELB account, newer ones from the service principal.
     const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
@@ -70,7 +93,7 @@ export class AuditLogs extends pulumi.ComponentResource {
         }),
       },
       // S3 refuses a policy and a public access block changed at the same time (OperationAborted).
-      { parent: this, dependsOn: [publicAccessBlock] },
+      { ...kept, dependsOn: [publicAccessBlock] },
     );
 
     const flowLogGroup = new aws.cloudwatch.LogGroup(
@@ -81,10 +104,7 @@ export class AuditLogs extends pulumi.ComponentResource {
     // The permissions and trust AWS lists for delivery to CloudWatch Logs, "IAM role for publishing flow logs to
     // CloudWatch Logs": https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html. AWS grants them on
     // "*"; here on this group and its streams, except DescribeLogGroups, which names no log group (AWS authorises it
-    // on `log-group::log-stream:`), so it gets the account's log groups in this region (the group's ARN gives the
-    // partition and region).
-    const arnPart = (i: number) => flowLogGroup.arn.apply((arn) => arn.split(':')[i] ?? '');
-    const [partition, region] = [arnPart(1), arnPart(3)];
+    // on `log-group::log-stream:`), so it gets the account's log groups in this region.
     const { role, policy } = serviceRole(
       `${name}-flow-logs`,
       'vpc-flow-logs.amazonaws.com',
@@ -97,15 +117,12 @@ export class AuditLogs extends pulumi.ComponentResource {
         {
           sid: 'FindFlowLogGroup',
           actions: ['logs:DescribeLogGroups'],
-          resources: [pulumi.interpolate`arn:${partition}:logs:${region}:${args.accountId}:log-group:*`],
+          resources: [pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:log-group:*`],
         },
       ],
       this,
       // Against the confused deputy, as the same page recommends: only flow logs of this account, in this region.
-      {
-        StringEquals: { 'aws:SourceAccount': args.accountId },
-        ArnLike: { 'aws:SourceArn': pulumi.interpolate`arn:${partition}:ec2:${region}:${args.accountId}:vpc-flow-log/*` },
-      },
+      { accountId: args.accountId, region: args.region, stack: args.stack },
     );
     new aws.ec2.FlowLog(
       `${name}-vpc`,

@@ -7,6 +7,9 @@ import { serviceRole } from './iam';
 
 export interface OrderProcessorArgs {
   stack: string;
+  region: string;
+  /** The account the role's trust policy admits Lambda for (confused-deputy condition). */
+  accountId: pulumi.Input<string>;
   config: ProcessorConfig;
   /** The folder of the release's bundle (built once, checked against its content digest by the caller). */
   bundleDir: string;
@@ -42,7 +45,9 @@ export class OrderProcessor extends pulumi.ComponentResource {
       [
         {
           sid: 'ReadThisStream',
-          // (No dynamodb:ListStreams: it is not scoped to a stream and Lambda's poller does not need it.)
+          // (No dynamodb:ListStreams: it is not scoped to a stream and Lambda's poller does not need it.) No KMS
+          // statement either, here or below: the table's key policy lets this account's principals use the key
+          // through DynamoDB, which encrypts the stream with the table's key (infra/components/data.ts).
           actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
           resources: [args.streamArn],
         },
@@ -54,6 +59,7 @@ export class OrderProcessor extends pulumi.ComponentResource {
         { sid: 'Tracing', actions: ['xray:PutSpans'], resources: ['*'] },
       ],
       this,
+      { accountId: args.accountId, region: args.region, stack: args.stack },
     );
 
     this.function = new aws.lambda.Function(

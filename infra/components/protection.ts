@@ -9,3 +9,14 @@ export const statefulResourceOptions = (protect: boolean, parent: pulumi.Resourc
   protect,
   retainOnDelete: protect,
 });
+
+/**
+ * Options for what must outlive the stack itself on every stack that has it: audit logs, backup vaults and the keys
+ * their recovery points are encrypted with (docs/data-safety.md). Removed from the program or destroyed with the
+ * stack, they stay in AWS; on protected stacks Pulumi refuses to delete them at all.
+ */
+export const retainedResourceOptions = (protect: boolean, parent: pulumi.Resource): pulumi.CustomResourceOptions => ({
+  parent,
+  protect,
+  retainOnDelete: true,
+});

@@ -458,6 +458,314 @@ export const leastPrivilegeIam: Rule = {
     }),
 };
 
+const TABLE = 'aws:dynamodb/table:Table';
+const KMS_KEY = 'aws:kms/key:Key';
+const BUCKET = 'aws:s3/bucket:Bucket';
+
+/**
+ * Whether `value`, an input of `from` (inside its input `property`), names `target`: by the target's id, name, ARN or
+ * bucket where the value is known, else (a preview's unknown) by the URNs the engine records `property` was computed
+ * from.
+ */
+const names = (from: ResourceRecord, property: string, value: unknown, target: ResourceRecord): boolean => {
+  if (isUnknown(value)) return target.urn !== undefined && (from.propertyDependencies?.[property] ?? []).includes(target.urn);
+  const ids = [target.id, target.name, target.inputs.name, target.inputs.arn, target.inputs.bucket].filter((x) => x !== undefined && !isUnknown(x));
+  return value !== undefined && value !== null && ids.includes(value);
+};
+
+/** The key of the stack an input (a KMS key ARN) comes from: by the ARN where the record has it, else by property dependencies. */
+const keyOf = (resources: readonly ResourceRecord[], from: ResourceRecord, property: string, arn: unknown): ResourceRecord | undefined =>
+  ofType(resources, KMS_KEY).find(
+    (k) => (!isUnknown(arn) && arn !== undefined && k.inputs.arn === arn) || sourcesOf(resources, from, property, KMS_KEY).includes(k),
+  );
+
+interface KeyStatement {
+  Effect: string;
+  Action: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Whether a key's policy lets the account's principals use it through DynamoDB (a policy still unknown grants nothing). */
+const dynamoDbMayUse = (key: ResourceRecord): boolean => {
+  if (isUnknown(key.inputs.policy) || key.inputs.policy === undefined) return false;
+  const statements = asArray((parseJson(key.inputs.policy) as { Statement?: KeyStatement | KeyStatement[] }).Statement);
+  return statements.some((s) => {
+    const actions = asArray(s.Action);
+    const condition = { ...s.Condition?.StringEquals, ...s.Condition?.StringLike };
+    return (
+      s.Effect === 'Allow' &&
+      actions.includes('kms:Decrypt') &&
+      actions.some((a) => a === 'kms:GenerateDataKey*' || a === 'kms:GenerateDataKey') &&
+      typeof condition['kms:ViaService'] === 'string' &&
+      condition['kms:ViaService'].startsWith('dynamodb.') &&
+      condition['kms:CallerAccount'] !== undefined
+    );
+  });
+};
+
+export const tableCustomerManagedKey: Rule = {
+  id: 'table-customer-managed-key',
+  description:
+    'stage and main tables are encrypted with a customer-managed KMS key of the stack that rotates and lets this account’s principals use it ' +
+    'through DynamoDB only (a table with encryption switched off is encrypted-data’s finding; a key ARN still unknown at preview is followed to ' +
+    'the key it comes from; a key policy still unknown grants nothing)',
+  check: (resources, { stack }) => {
+    if (!PROTECTED_STACKS.includes(stack)) return [];
+    const id = 'table-customer-managed-key';
+    return ofType(resources, TABLE).flatMap((table) => {
+      const encryption = table.inputs.serverSideEncryption as { enabled?: unknown; kmsKeyArn?: unknown } | undefined;
+      if (encryption?.enabled !== true) return [];
+      const keyArn = encryption.kmsKeyArn;
+      if (keyArn === undefined || keyArn === null || keyArn === '')
+        return [
+          violation(
+            id,
+            table,
+            `must be encrypted with a customer-managed KMS key in ${stack} (serverSideEncryption.kmsKeyArn), not an AWS-owned or AWS-managed one`,
+          ),
+        ];
+      if (typeof keyArn === 'string' && keyArn.includes('alias/aws/')) return [violation(id, table, `${keyArn} is AWS-managed: use a customer-managed key`)];
+      const key = keyOf(resources, table, 'serverSideEncryption', keyArn);
+      if (!key) return [violation(id, table, 'its key is not one the stack declares, so its rotation and policy cannot be checked')];
+      return [
+        ...(key.inputs.enableKeyRotation === true || isUnknown(key.inputs.enableKeyRotation)
+          ? []
+          : [violation(id, key, 'the table’s key must rotate (enableKeyRotation)')]),
+        ...(dynamoDbMayUse(key)
+          ? []
+          : [
+              violation(
+                id,
+                key,
+                'the table’s key policy must let this account’s principals use it through DynamoDB (kms:ViaService dynamodb.*, kms:CallerAccount)',
+              ),
+            ]),
+      ];
+    });
+  },
+};
+
+interface PlanRule {
+  ruleName?: string;
+  targetVaultName?: unknown;
+  schedule?: unknown;
+  lifecycle?: { deleteAfter?: unknown };
+}
+
+export const tableBackup: Rule = {
+  id: 'table-backup',
+  description:
+    'stage and main back their table up: a backup plan selects it with a scheduled rule that keeps recovery points for a set time in a vault of the ' +
+    'stack, encrypted with a customer-managed key of the stack and locked for at least that time, in compliance mode on main (references still ' +
+    'unknown at preview are followed through the engine’s property dependencies; lock settings still unknown count as set)',
+  check: (resources, { stack }) => {
+    if (!PROTECTED_STACKS.includes(stack)) return [];
+    const id = 'table-backup';
+    const plans = ofType(resources, 'aws:backup/plan:Plan');
+    const vaults = ofType(resources, 'aws:backup/vault:Vault');
+    const locks = ofType(resources, 'aws:backup/vaultLockConfiguration:VaultLockConfiguration');
+    const known = (value: unknown): value is number => typeof value === 'number';
+    // What stands between a rule of `plan` and a locked, encrypted copy of the table, each on the resource at fault.
+    const ruleProblems = (plan: ResourceRecord, rule: PlanRule): Violation[] => {
+      const label = `rule ${rule.ruleName ?? '(unnamed)'} of plan ${plan.name}`;
+      const retention = rule.lifecycle?.deleteAfter;
+      const vault = vaults.find((v) => names(plan, 'rules', rule.targetVaultName, v));
+      const problems = [
+        ...(rule.schedule === undefined || rule.schedule === '' ? [violation(id, plan, `${label} has no schedule`)] : []),
+        ...(retention === undefined || (known(retention) && retention <= 0) ? [violation(id, plan, `${label} sets no retention (lifecycle.deleteAfter)`)] : []),
+      ];
+      if (!vault) return [...problems, violation(id, plan, `${label} backs up into a vault the stack does not declare`)];
+      if (!keyOf(resources, vault, 'kmsKeyArn', vault.inputs.kmsKeyArn))
+        problems.push(violation(id, vault, `vault ${vault.name} must be encrypted with a customer-managed key of the stack`));
+      const lock = locks.find((l) => names(l, 'backupVaultName', l.inputs.backupVaultName, vault));
+      if (!lock) return [...problems, violation(id, vault, `vault ${vault.name} is not locked (no VaultLockConfiguration)`)];
+      const { changeableForDays, minRetentionDays, maxRetentionDays } = lock.inputs;
+      if (stack === 'main' && (changeableForDays === undefined || changeableForDays === null))
+        problems.push(violation(id, lock, `vault ${vault.name} must be locked in compliance mode on main (changeableForDays set)`));
+      if (minRetentionDays === undefined || minRetentionDays === null)
+        problems.push(violation(id, lock, `the lock of vault ${vault.name} sets no minRetentionDays, so it holds no recovery point`));
+      if (known(minRetentionDays) && known(retention) && retention < minRetentionDays)
+        problems.push(
+          violation(id, plan, `${label} keeps recovery points ${retention} days, under the lock’s minimum of ${minRetentionDays}: every job would fail`),
+        );
+      if (known(maxRetentionDays) && known(retention) && retention > maxRetentionDays)
+        problems.push(
+          violation(id, plan, `${label} keeps recovery points ${retention} days, over the lock’s maximum of ${maxRetentionDays}: every job would fail`),
+        );
+      return problems;
+    };
+    return ofType(resources, TABLE).flatMap((table) => {
+      const selections = ofType(resources, 'aws:backup/selection:Selection').filter(
+        (s) =>
+          (table.urn !== undefined && (s.propertyDependencies?.resources ?? []).includes(table.urn)) ||
+          asArray(s.inputs.resources as unknown[]).some((r) => !isUnknown(r) && names(s, 'resources', r, table)),
+      );
+      if (selections.length === 0) return [violation(id, table, `no backup plan selects the table in ${stack}`)];
+      // Each way the table is backed up, with what is wrong with it; one sound way is enough.
+      const ways = selections.map((selection): Violation[] => {
+        const plan = plans.find((p) => names(selection, 'planId', selection.inputs.planId, p));
+        if (!plan) return [violation(id, selection, `selection ${selection.name} belongs to no backup plan of the stack`)];
+        if (isUnknown(plan.inputs.rules)) return [];
+        const candidates = asArray(plan.inputs.rules as PlanRule[]).map((rule) => ruleProblems(plan, rule));
+        return candidates.find((p) => p.length === 0) ?? candidates[0] ?? [violation(id, plan, `plan ${plan.name} has no rule`)];
+      });
+      return ways.some((w) => w.length === 0) ? [] : (ways[0] ?? []);
+    });
+  },
+};
+
+export const logBucketsVersioned: Rule = {
+  id: 'log-buckets-versioned',
+  description:
+    'Every bucket of the stack (they hold audit logs) is versioned, expires noncurrent versions, and on stage and main is never force-destroyed ' +
+    '(a bucket reference still unknown at preview is followed through the engine’s property dependencies; a status still unknown counts as set)',
+  check: (resources, { stack }) => {
+    const id = 'log-buckets-versioned';
+    return ofType(resources, BUCKET).flatMap((bucket) => {
+      const on = (type: string) => ofType(resources, type).filter((r) => names(r, 'bucket', r.inputs.bucket, bucket));
+      const enabled = (status: unknown) => status === 'Enabled' || isUnknown(status);
+      const versioned =
+        (bucket.inputs.versioning as { enabled?: boolean } | undefined)?.enabled === true ||
+        on('aws:s3/bucketVersioning:BucketVersioning').some((v) => enabled((v.inputs.versioningConfiguration as { status?: unknown } | undefined)?.status));
+      const noncurrentExpire = on('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').some((l) =>
+        asArray(l.inputs.rules as Array<{ status?: unknown; noncurrentVersionExpiration?: { noncurrentDays?: unknown } }>).some(
+          (r) => enabled(r.status) && r.noncurrentVersionExpiration?.noncurrentDays !== undefined,
+        ),
+      );
+      return [
+        ...(versioned ? [] : [violation(id, bucket, 'must be versioned (BucketVersioning with status Enabled)')]),
+        ...(noncurrentExpire ? [] : [violation(id, bucket, 'noncurrent versions must expire (a lifecycle rule with noncurrentVersionExpiration)')]),
+        ...(PROTECTED_STACKS.includes(stack) && bucket.inputs.forceDestroy === true
+          ? [violation(id, bucket, `forceDestroy would delete every log with the bucket: not on ${stack}`)]
+          : []),
+      ];
+    });
+  },
+};
+
+/**
+ * The services whose documented confused-deputy form for a role's trust includes aws:SourceArn (each page is cited in
+ * infra/components/iam.ts); every other service role carries aws:SourceAccount alone.
+ */
+export const SOURCE_ARN_SERVICES: ReadonlySet<string> = new Set(['ecs-tasks.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+
+interface TrustStatement {
+  Effect: string;
+  Principal?: { Service?: string | string[] };
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export const serviceRoleTrust: Rule = {
+  id: 'service-role-trust',
+  description:
+    'Roles an AWS service assumes admit it only on behalf of this account (aws:SourceAccount) and, for services that document it, only for their ' +
+    'own resources (aws:SourceArn), against the confused deputy (a trust policy still unknown at preview is judged at the update)',
+  check: (resources) =>
+    ofType(resources, 'aws:iam/role:Role').flatMap((role) => {
+      // Judged once known, as least-privilege-iam does: `pulumi up --policy-pack` runs the pack on the update's outputs.
+      if (isUnknown(role.inputs.assumeRolePolicy) || role.inputs.assumeRolePolicy === undefined) return [];
+      const statements = asArray((parseJson(role.inputs.assumeRolePolicy) as { Statement?: TrustStatement | TrustStatement[] }).Statement);
+      return statements
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => {
+          const services = asArray(s.Principal?.Service);
+          const condition = s.Condition ?? {};
+          const sourceAccount = condition.StringEquals?.['aws:SourceAccount'];
+          const sourceArn = condition.ArnLike?.['aws:SourceArn'] ?? condition.ArnEquals?.['aws:SourceArn'];
+          if (services.length === 0) return [];
+          return [
+            ...(sourceAccount
+              ? []
+              : [violation('service-role-trust', role, `the trust of ${services.join(', ')} must carry aws:SourceAccount (StringEquals)`)]),
+            ...services
+              .filter((service) => SOURCE_ARN_SERVICES.has(service) && !sourceArn)
+              .map((service) => violation('service-role-trust', role, `the trust of ${service} must carry aws:SourceArn (ArnLike), as AWS documents for it`)),
+          ];
+        });
+    }),
+};
+
+interface EndpointStatement {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export const dynamoDbEndpointPolicy: Rule = {
+  id: 'dynamodb-endpoint-policy',
+  description:
+    'A DynamoDB VPC endpoint has a policy that lets only principals of this account reach named tables (AWS’s default lets anyone reach any ' +
+    'table); a policy still unknown at preview, built from the table’s ARN, is one the stack sets, and an endpoint list still unknown is judged at the update',
+  check: (resources) => {
+    const id = 'dynamodb-endpoint-policy';
+    const isDynamoDb = (serviceName: unknown) => typeof serviceName === 'string' && serviceName.endsWith('.dynamodb');
+    // awsx's VPC takes the endpoint as a spec (its inputs, as the mocks record them); the engine also sees the endpoint.
+    const endpoints = [
+      ...ofType(resources, 'awsx:ec2:Vpc').flatMap((vpc) =>
+        isUnknown(vpc.inputs.vpcEndpointSpecs)
+          ? []
+          : asArray(vpc.inputs.vpcEndpointSpecs as Array<{ serviceName?: unknown; policy?: unknown }>)
+              .filter((spec) => isDynamoDb(spec.serviceName))
+              .map((spec) => ({ record: vpc, policy: spec.policy })),
+      ),
+      ...ofType(resources, 'aws:ec2/vpcEndpoint:VpcEndpoint')
+        .filter((e) => isDynamoDb(e.inputs.serviceName))
+        .map((e) => ({ record: e, policy: e.inputs.policy })),
+    ];
+    return endpoints.flatMap(({ record, policy }) => {
+      if (isUnknown(policy)) return [];
+      if (policy === undefined || policy === null || policy === '')
+        return [violation(id, record, 'the DynamoDB endpoint has no policy: AWS’s default lets every principal reach every table')];
+      return asArray((parseJson(policy) as { Statement?: EndpointStatement | EndpointStatement[] }).Statement)
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => {
+          const label = s.Sid ?? 'a statement';
+          const targets = asArray(s.Resource);
+          const account = s.Condition?.StringEquals?.['aws:PrincipalAccount'];
+          return [
+            ...(targets.length === 0 ? [`${label} names no table`] : []),
+            ...targets
+              .filter((r) => !/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[^*]+/.test(r))
+              .map((r) => `${label} reaches ${r}: name the stack’s table`),
+            ...(asArray(s.Action).includes('*') ? [`${label} allows every action of every service`] : []),
+            ...(account ? [] : [`${label} admits principals of any account: limit it with aws:PrincipalAccount`]),
+          ].map((message) => violation(id, record, message));
+        });
+    });
+  },
+};
+
+/**
+ * The boundary the pipeline's identities declare for a stack's roles (infra/ci/names.ts, boundaryPolicyName; the
+ * pack stays self-contained, so it is spelled here, and test/infra/rules.test.ts checks the two agree).
+ */
+const boundaryName = (stack: string) => `orders-ci-${stack}-boundary`;
+
+export const stackRolesBounded: Rule = {
+  id: 'stack-roles-bounded',
+  description:
+    'Every role the stack creates carries the stack’s permissions boundary (policy orders-ci-<stack>-boundary, declared by infra/ci): no policy a ' +
+    'deploy writes into it can reach IAM, assume a role or touch another stack (a boundary still unknown at preview is judged at the update)',
+  check: (resources, { stack }) =>
+    ofType(resources, 'aws:iam/role:Role').flatMap((role) => {
+      const boundary = role.inputs.permissionsBoundary;
+      if (isUnknown(boundary)) return [];
+      const expected = new RegExp(`^arn:aws:iam::\\d{12}:policy/${boundaryName(stack)}$`);
+      return typeof boundary === 'string' && expected.test(boundary)
+        ? []
+        : [
+            violation(
+              'stack-roles-bounded',
+              role,
+              `must carry the permissions boundary ${boundaryName(stack)} (docs/ci-identities.md), not ${String(boundary ?? 'none')}`,
+            ),
+          ];
+    }),
+};
+
 export const rules: readonly Rule[] = [
   noPublicTaskIps,
   noOpenIngress,
@@ -469,6 +777,12 @@ export const rules: readonly Rule[] = [
   httpsOnStageAndMain,
   productionSignIn,
   leastPrivilegeIam,
+  tableCustomerManagedKey,
+  tableBackup,
+  logBucketsVersioned,
+  serviceRoleTrust,
+  dynamoDbEndpointPolicy,
+  stackRolesBounded,
 ];
 
 export const evaluate = (resources: readonly ResourceRecord[], context: RuleContext): Violation[] => rules.flatMap((rule) => rule.check(resources, context));

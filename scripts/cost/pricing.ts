@@ -46,7 +46,8 @@ export type PriceKey =
   | 'kmsKeyMonth'
   | 'wafWebAclMonth'
   | 'wafRuleMonth'
-  | 'secretMonth';
+  | 'secretMonth'
+  | 'backupStorageGbMonth';
 
 export interface PriceTable {
   region: string;
@@ -107,6 +108,12 @@ const FREE = new Set([
   'aws:s3/bucketPolicy:BucketPolicy',
   'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
   'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+  // Versioning itself is free; the noncurrent versions it keeps are S3 storage (the bucket's usage line).
+  'aws:s3/bucketVersioning:BucketVersioning',
+  // AWS Backup charges for what a vault stores and what is restored, not for plans, selections, vaults or locks.
+  'aws:backup/plan:Plan',
+  'aws:backup/selection:Selection',
+  'aws:backup/vaultLockConfiguration:VaultLockConfiguration',
   'aws:cloudwatch/logResourcePolicy:LogResourcePolicy',
   'aws:wafv2/webAclAssociation:WebAclAssociation',
   'aws:ecr/lifecyclePolicy:LifecyclePolicy',
@@ -125,7 +132,7 @@ const USAGE: Record<string, string> = {
   'aws:sns/topicSubscription:TopicSubscription': 'SNS publishes and notifications',
   'aws:cloudwatch/logGroup:LogGroup': 'CloudWatch Logs ingestion ($0.57/GB) and storage',
   'aws:ec2/flowLog:FlowLog': 'VPC flow logs (vended log ingestion, then log storage)',
-  'aws:s3/bucket:Bucket': 'S3 storage and requests (the ALB access logs: their delivery is free)',
+  'aws:s3/bucket:Bucket': 'S3 storage and requests (the ALB access logs, and their noncurrent versions until they expire: their delivery is free)',
   'aws:xray/traceSegmentDestination:TraceSegmentDestination': 'X-Ray spans to Transaction Search (span ingestion)',
   'aws:ecr/repository:Repository': 'ECR storage ($0.10/GB-month)',
 };
@@ -310,7 +317,15 @@ export function priceResources(resources: readonly CostResource[], table: PriceT
     'aws:secretsmanager/secret:Secret',
     'aws:wafv2/webAcl:WebAcl',
     'aws:cognito/userPool:UserPool',
+    'aws:backup/vault:Vault',
   ]);
+  // AWS Backup: every backup of a DynamoDB table is a full copy, so a vault holds about table size × retained days.
+  const backup = table.prices.backupStorageGbMonth;
+  if (ofType(resources, 'aws:backup/vault:Vault').length > 0) {
+    const rate = `$${backup.usd.toFixed(2)}/GB-month${backup.confirmed ? '' : `, not confirmed for ${table.region}`}`;
+    usage.add(`AWS Backup storage of the table’s daily full backups (${rate}: table GB × days kept), restores, and copies to another Region or account`);
+  }
+
   for (const r of resources) {
     if (USAGE[r.type]) usage.add(USAGE[r.type]!);
     else if (!PRICED.has(r.type) && !FREE.has(r.type) && r.custom !== false) unclassified.add(r.type);

@@ -167,6 +167,33 @@ describe('each priced item', () => {
   });
 });
 
+describe('data safety', () => {
+  it('prices the table’s and the vault’s keys a month each, and backup storage as usage: plans, selections, locks and versioning are free', () => {
+    const report = priceResources(
+      [
+        r('aws:kms/key:Key'),
+        r('aws:kms/key:Key'),
+        r('aws:backup/vault:Vault'),
+        r('aws:backup/vaultLockConfiguration:VaultLockConfiguration'),
+        r('aws:backup/plan:Plan'),
+        r('aws:backup/selection:Selection'),
+        r('aws:iam/rolePolicyAttachment:RolePolicyAttachment'),
+        r('aws:s3/bucketVersioning:BucketVersioning'),
+      ],
+      PRICE_TABLE,
+    );
+    expect(report.lines.map((l) => [l.item, l.count, l.unitMonthly])).toEqual([['KMS customer-managed keys', 2, 1]]);
+    expect(report.unclassified).toEqual([]);
+    // The rate is in the usage line, marked where it could not be confirmed for eu-west-1.
+    expect(PRICE_TABLE.prices.backupStorageGbMonth).toMatchObject({ usd: 0.1, per: 'month', confirmed: false, check: expect.stringMatching(/^Not confirmed/) });
+    expect(report.usage).toContain(
+      'AWS Backup storage of the table’s daily full backups ($0.10/GB-month, not confirmed for eu-west-1: table GB × days kept), restores, and copies to another Region or account',
+    );
+    // No vault, no backup storage.
+    expect(priceResources([r('aws:kms/key:Key')], PRICE_TABLE).usage.filter((u) => u.startsWith('AWS Backup'))).toEqual([]);
+  });
+});
+
 describe('what is not a fixed monthly charge', () => {
   it('lists usage-priced resources apart, counts free ones as nothing, and reports unknown types', () => {
     const report = priceResources(

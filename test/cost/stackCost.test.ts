@@ -54,6 +54,11 @@ describe.each(STACKS)('%s: the line items match the stack', (stack) => {
     expect([count(result, 'WAF web ACLs'), count(result, 'WAF rules')]).toEqual(config['orders:firewall'] ? [1, 1] : [0, 0]);
     expect(count(result, 'CloudWatch dashboards')).toBe(config['orders:dashboard'] === false ? 0 : 1);
     expect(count(result, 'CloudWatch alarm metrics (standard resolution)')).toBeGreaterThanOrEqual(7);
+    // The alarm topic's key and the table's on every stack, the backup vault's where the stack backs up its table.
+    const backup = config['orders:backup'] !== undefined;
+    expect(backup).toBe(stack !== 'development');
+    expect(count(result, 'KMS customer-managed keys')).toBe(backup ? 3 : 2);
+    expect(result.usage.some((u) => u.startsWith('AWS Backup storage'))).toBe(backup);
     expect(result.unclassified).toEqual([]);
     expect(result.total).toBeCloseTo(
       result.lines.reduce((sum, l) => sum + l.count * l.unitMonthly, 0),

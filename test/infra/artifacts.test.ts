@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { statefulResourceOptions } from '../../infra/components/protection';
+import { retainedResourceOptions, statefulResourceOptions } from '../../infra/components/protection';
 import { serviceBundle } from '../../scripts/bundles';
 import { parseDockerfile } from '../../scripts/image/dockerfile';
 
@@ -12,7 +12,9 @@ describe('deployment artifacts', () => {
   it('builds the API image in two node:22 stages: production deps only, the prebuilt bundle, a non-root user', () => {
     const [deps, runtime, ...more] = parseDockerfile(read('service/Dockerfile'));
     expect(more).toEqual([]);
-    expect([deps!.image, runtime!.image]).toEqual(['node:22-bookworm-slim', 'node:22-bookworm-slim']);
+    // The same node:22 image in both stages, pinned by digest or not (the image's pinning is test/unit/dockerfile.test.ts's).
+    expect(deps!.image).toMatch(/^node:22-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+    expect(runtime!.image).toBe(deps!.image);
     expect(deps!.instructions).toContainEqual({ op: 'RUN', command: expect.stringMatching(/^npm ci --omit=dev\b/) });
     // The bundle comes from scripts/bundles.ts (one definition): no stage bundles, installs esbuild or dev deps.
     for (const stage of [deps!, runtime!]) {
@@ -39,5 +41,11 @@ describe('deployment artifacts', () => {
     const parent = {} as never;
     expect(statefulResourceOptions(true, parent)).toMatchObject({ protect: true, retainOnDelete: true });
     expect(statefulResourceOptions(false, parent)).toMatchObject({ protect: false, retainOnDelete: false });
+  });
+
+  it('retains audit logs, backup vaults and their keys on every stack that has them, and protects them where the stack is protected', () => {
+    const parent = {} as never;
+    expect(retainedResourceOptions(true, parent)).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(retainedResourceOptions(false, parent)).toMatchObject({ protect: false, retainOnDelete: true });
   });
 });

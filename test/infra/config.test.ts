@@ -68,3 +68,43 @@ describe('processor concurrency', () => {
     expect(readConfig().processor.reservedConcurrency).toBe(32);
   });
 });
+
+describe('orders:backup (AWS Backup of the table, docs/data-safety.md)', () => {
+  const main = () => stackConfig('main')['orders:backup'] as Record<string, unknown>;
+  const refusal = async (backup: Record<string, unknown>) => {
+    await configure('main', { ...filledIn('main'), 'orders:backup': backup });
+    try {
+      readConfig();
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+
+  it('reads main’s compliance lock and stage’s governance lock from the stack files; development has none', async () => {
+    await configure('main', filledIn('main'));
+    expect(readConfig().backup).toEqual({ schedule: 'cron(0 3 * * ? *)', retentionDays: 35, lock: 'compliance', changeableForDays: 7 });
+    await configure('stage', filledIn('stage'));
+    expect(readConfig().backup).toEqual({ schedule: 'cron(0 3 * * ? *)', retentionDays: 7, lock: 'governance' });
+    await configure('development');
+    expect(readConfig().backup).toBeUndefined();
+  });
+
+  it('refuses compliance without its grace time, a grace time under the 72 hours AWS enforces, and governance with one', async () => {
+    const { changeableForDays: _, ...withoutGrace } = main();
+    expect(await refusal(withoutGrace)).toBe(
+      'config orders:backup: changeableForDays lock compliance needs changeableForDays (3 or more), and governance takes none',
+    );
+    expect(await refusal({ ...main(), changeableForDays: 2 })).toMatch(/^config orders:backup: changeableForDays Too small: expected number to be >=3/);
+    expect(await refusal({ ...main(), lock: 'governance' })).toMatch(/governance takes none$/);
+  });
+
+  it('takes only a daily schedule and a backup vault’s ARN to copy to', async () => {
+    expect(await refusal({ ...main(), schedule: 'cron(0 3 ? * MON *)' })).toMatch(/^config orders:backup: schedule must be a daily AWS Backup schedule/);
+    expect(await refusal({ ...main(), schedule: 'rate(1 day)' })).toMatch(/schedule must be a daily AWS Backup schedule/);
+    expect(await refusal({ ...main(), copyToVaultArn: 'arn:aws:s3:::a-bucket' })).toMatch(/^config orders:backup: copyToVaultArn must be a backup vault ARN/);
+    const copy = 'arn:aws:backup:eu-central-1:210987654321:backup-vault:orders-main-copies';
+    expect(await refusal({ ...main(), copyToVaultArn: copy })).toBeUndefined();
+    expect(readConfig().backup?.copyToVaultArn).toBe(copy);
+  });
+});

@@ -324,6 +324,58 @@ describe('the policy pack, started as the engine starts it', () => {
         (r) => (r.propertyDependencies.containerDefinitions = r.propertyDependencies.containerDefinitions!.filter((u) => !u.includes('logGroup:LogGroup'))),
         'container definitions (unknown at preview) are computed from no log group of the stack',
       ],
+      [
+        'a table whose key ARN (unknown at preview) is computed from no key of the stack',
+        'aws:dynamodb/table:Table',
+        '',
+        'table-customer-managed-key',
+        (r) => (r.propertyDependencies.serverSideEncryption = []),
+        'its key is not one the stack declares',
+      ],
+      [
+        'main’s backup vault locked in governance mode',
+        'aws:backup/vaultLockConfiguration:VaultLockConfiguration',
+        '',
+        'table-backup',
+        (r) => delete r.inputs.changeableForDays,
+        'must be locked in compliance mode on main (changeableForDays set)',
+      ],
+      [
+        'the audit-log bucket emptied and deleted with the stack',
+        'aws:s3/bucket:Bucket',
+        '',
+        'log-buckets-versioned',
+        (r) => (r.inputs.forceDestroy = true),
+        'forceDestroy would delete every log with the bucket',
+      ],
+      [
+        'the processor’s role trusting Lambda on behalf of any account',
+        'aws:iam/role:Role',
+        '-processor',
+        'service-role-trust',
+        (r) =>
+          (r.inputs.assumeRolePolicy = JSON.stringify({
+            ...JSON.parse(r.inputs.assumeRolePolicy),
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          })),
+        'the trust of lambda.amazonaws.com must carry aws:SourceAccount',
+      ],
+      [
+        'the task role without the stack’s permissions boundary',
+        'aws:iam/role:Role',
+        '-task',
+        'stack-roles-bounded',
+        (r) => delete r.inputs.permissionsBoundary,
+        'must carry the permissions boundary orders-ci-main-boundary',
+      ],
+      [
+        'the DynamoDB endpoint with AWS’s default policy (any principal, any table)',
+        'awsx:ec2:Vpc',
+        '',
+        'dynamodb-endpoint-policy',
+        (r) => delete r.inputs.vpcEndpointSpecs[0].policy,
+        'the DynamoDB endpoint has no policy',
+      ],
     ];
 
     beforeAll(() => configure('main', 'preview'));

@@ -1,18 +1,25 @@
 import {
   alarmTopicDeliverable,
+  dynamoDbEndpointPolicy,
   encryptedData,
   httpsOnStageAndMain,
   productionSignIn,
   evaluate,
   leastPrivilegeIam,
+  logBucketsVersioned,
   logRetention,
   noOpenIngress,
   noPublicTaskIps,
   pitrOnProtectedStacks,
   requiredAlarms,
+  serviceRoleTrust,
+  stackRolesBounded,
+  tableBackup,
+  tableCustomerManagedKey,
   type ResourceRecord,
   type Rule,
 } from '../../infra/policy/rules';
+import { boundaryPolicyArn } from '../../infra/ci/names';
 import { ruleContext } from '../../infra/policy/stackConfig';
 import { runStackInProcess } from '../../scripts/graph/mockedStack';
 import { filledIn } from './filledIn';
@@ -36,6 +43,28 @@ function withChange(type: string, change: (inputs: Json) => void, nameIncludes =
 }
 const without = (type: string, nameIncludes: string) => clean.filter((r) => !(r.type === type && r.name.includes(nameIncludes)));
 const caught = (rule: Rule, resources: ResourceRecord[], stack = 'main') => rule.check(resources, { stack }).map((v) => v.message);
+/** A deep copy of the graph with the one resource of `type` named *x* changed, inputs and property dependencies alike. */
+function withRecord(type: string, nameIncludes: string, change: (r: ResourceRecord & { inputs: Json }) => void): ResourceRecord[] {
+  const found = clean.filter((r) => r.type === type && r.name.includes(nameIncludes));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${nameIncludes}*, found ${found.length}`);
+  const changed = JSON.parse(JSON.stringify(found[0])) as ResourceRecord & { inputs: Json };
+  change(changed);
+  return clean.map((r) => (r === found[0] ? changed : r));
+}
+/** What every rule reports on `resources`, having checked that `rule` alone reports anything. */
+function caughtOnlyBy(rule: Rule, resources: ResourceRecord[], stack = 'main'): string[] {
+  const found = evaluate(resources, { stack });
+  expect([...new Set(found.map((v) => v.rule))]).toEqual([rule.id]);
+  return found.map((v) => v.message);
+}
+/** A JSON document input (a policy) changed in place. */
+const editJson = (inputs: Json, key: string, change: (doc: Json) => void) => {
+  const doc = JSON.parse(inputs[key] as string) as Json;
+  change(doc);
+  inputs[key] = JSON.stringify(doc);
+};
+const KEY = 'aws:kms/key:Key';
+const TABLE = 'aws:dynamodb/table:Table';
 
 describe('the policy pack’s stack config', () => {
   it('fails closed: no config, or an unknown stack, is an error that says how to pass one', () => {
@@ -269,5 +298,186 @@ describe('guard rules', () => {
         widen((s) => (s.Resource = ['arn:aws:dynamodb:eu-west-1:123456789012:*'])),
       ),
     ).toEqual(['resource arn:aws:dynamodb:eu-west-1:123456789012:* is every resource of a service']);
+  });
+});
+
+describe('data-safety guard rules (each on the real graph of main, broken in one place)', () => {
+  it('table-customer-managed-key catches a table on DynamoDB’s own or the AWS-managed key, or on a key it cannot vouch for (stage and main)', () => {
+    const noKey = withChange(TABLE, (i) => (i.serverSideEncryption = { enabled: true }));
+    expect(caughtOnlyBy(tableCustomerManagedKey, noKey)).toEqual([
+      'must be encrypted with a customer-managed KMS key in main (serverSideEncryption.kmsKeyArn), not an AWS-owned or AWS-managed one',
+    ]);
+    expect(caught(tableCustomerManagedKey, noKey, 'stage')).toHaveLength(1);
+    expect(caught(tableCustomerManagedKey, noKey, 'development')).toEqual([]);
+    const awsManaged = withChange(TABLE, (i) => (i.serverSideEncryption = { enabled: true, kmsKeyArn: 'alias/aws/dynamodb' }));
+    expect(caughtOnlyBy(tableCustomerManagedKey, awsManaged)).toEqual(['alias/aws/dynamodb is AWS-managed: use a customer-managed key']);
+    // A key ARN that comes from no key of the stack: its rotation and policy cannot be read.
+    const foreign = withRecord(TABLE, '', (r) => {
+      r.inputs.serverSideEncryption.kmsKeyArn = 'arn:aws:kms:eu-west-1:210987654321:key/elsewhere';
+      r.propertyDependencies = { ...r.propertyDependencies, serverSideEncryption: [] };
+    });
+    expect(caughtOnlyBy(tableCustomerManagedKey, foreign)).toEqual(['its key is not one the stack declares, so its rotation and policy cannot be checked']);
+  });
+
+  it('table-customer-managed-key catches the table’s key without rotation, or with a policy that does not let DynamoDB use it', () => {
+    expect(
+      caughtOnlyBy(
+        tableCustomerManagedKey,
+        withChange(KEY, (i) => (i.enableKeyRotation = false), '-table'),
+      ),
+    ).toEqual(['the table’s key must rotate (enableKeyRotation)']);
+    const noDynamoDb = withChange(
+      KEY,
+      (i) => editJson(i, 'policy', (doc) => (doc.Statement = doc.Statement.filter((s: Json) => s.Sid !== 'ThisAccountThroughDynamoDB'))),
+      '-table',
+    );
+    expect(caughtOnlyBy(tableCustomerManagedKey, noDynamoDb)).toEqual([
+      'the table’s key policy must let this account’s principals use it through DynamoDB (kms:ViaService dynamodb.*, kms:CallerAccount)',
+    ]);
+  });
+
+  it('table-backup catches a stage or main table no plan selects, and leaves development alone', () => {
+    const unselected = without('aws:backup/selection:Selection', '');
+    expect(caughtOnlyBy(tableBackup, unselected)).toEqual(['no backup plan selects the table in main']);
+    expect(caught(tableBackup, unselected, 'stage')).toEqual(['no backup plan selects the table in stage']);
+    expect(caught(tableBackup, unselected, 'development')).toEqual([]);
+    // A selection of another table is no backup of this one.
+    const elsewhere = withRecord('aws:backup/selection:Selection', '', (r) => {
+      r.inputs.resources = ['arn:aws:dynamodb:eu-west-1:123456789012:table/another'];
+      r.propertyDependencies = { ...r.propertyDependencies, resources: [] };
+    });
+    expect(caughtOnlyBy(tableBackup, elsewhere)).toEqual(['no backup plan selects the table in main']);
+  });
+
+  it('table-backup catches an unlocked vault, main’s lock in governance mode, and a retention the lock would refuse', () => {
+    const LOCK = 'aws:backup/vaultLockConfiguration:VaultLockConfiguration';
+    expect(caughtOnlyBy(tableBackup, without(LOCK, ''))).toEqual(['vault orders-main is not locked (no VaultLockConfiguration)']);
+    const governance = withChange(LOCK, (i) => delete i.changeableForDays);
+    expect(caughtOnlyBy(tableBackup, governance)).toEqual(['vault orders-main must be locked in compliance mode on main (changeableForDays set)']);
+    // Governance is stage's choice: torn down with its lock removable.
+    expect(caught(tableBackup, governance, 'stage')).toEqual([]);
+    expect(
+      caughtOnlyBy(
+        tableBackup,
+        withChange(LOCK, (i) => delete i.minRetentionDays),
+      ),
+    ).toEqual(['the lock of vault orders-main sets no minRetentionDays, so it holds no recovery point']);
+    const shorter = withChange('aws:backup/plan:Plan', (i) => (i.rules[0].lifecycle.deleteAfter = 7));
+    expect(caughtOnlyBy(tableBackup, shorter)).toEqual([
+      'rule daily of plan orders-main keeps recovery points 7 days, under the lock’s minimum of 35: every job would fail',
+    ]);
+  });
+
+  it('table-backup catches a vault on no key of the stack, a rule without schedule or retention, and a vault the stack does not declare', () => {
+    const unencrypted = withRecord('aws:backup/vault:Vault', '', (r) => {
+      delete r.inputs.kmsKeyArn;
+      r.propertyDependencies = { ...r.propertyDependencies, kmsKeyArn: [] };
+    });
+    expect(caughtOnlyBy(tableBackup, unencrypted)).toEqual(['vault orders-main must be encrypted with a customer-managed key of the stack']);
+    const unscheduled = withChange('aws:backup/plan:Plan', (i) => {
+      delete i.rules[0].schedule;
+      delete i.rules[0].lifecycle;
+    });
+    expect(caughtOnlyBy(tableBackup, unscheduled)).toEqual([
+      'rule daily of plan orders-main has no schedule',
+      'rule daily of plan orders-main sets no retention (lifecycle.deleteAfter)',
+    ]);
+    const defaultVault = withRecord('aws:backup/plan:Plan', '', (r) => {
+      r.inputs.rules[0].targetVaultName = 'Default';
+      r.propertyDependencies = { ...r.propertyDependencies, rules: [] };
+    });
+    expect(caughtOnlyBy(tableBackup, defaultVault)).toEqual(['rule daily of plan orders-main backs up into a vault the stack does not declare']);
+  });
+
+  it('log-buckets-versioned catches an unversioned log bucket, noncurrent versions kept forever, and forceDestroy on stage and main', () => {
+    expect(caughtOnlyBy(logBucketsVersioned, without('aws:s3/bucketVersioning:BucketVersioning', ''))).toEqual([
+      'must be versioned (BucketVersioning with status Enabled)',
+    ]);
+    const suspended = withChange('aws:s3/bucketVersioning:BucketVersioning', (i) => (i.versioningConfiguration = { status: 'Suspended' }));
+    expect(caughtOnlyBy(logBucketsVersioned, suspended)).toEqual(['must be versioned (BucketVersioning with status Enabled)']);
+    const keptForever = withChange('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', (i) => delete i.rules[0].noncurrentVersionExpiration);
+    expect(caughtOnlyBy(logBucketsVersioned, keptForever)).toEqual(['noncurrent versions must expire (a lifecycle rule with noncurrentVersionExpiration)']);
+    const forceDestroy = withChange('aws:s3/bucket:Bucket', (i) => (i.forceDestroy = true));
+    expect(caughtOnlyBy(logBucketsVersioned, forceDestroy)).toEqual(['forceDestroy would delete every log with the bucket: not on main']);
+    expect(caught(logBucketsVersioned, forceDestroy, 'stage')).toHaveLength(1);
+    expect(caught(logBucketsVersioned, forceDestroy, 'development')).toEqual([]);
+  });
+
+  it('service-role-trust catches a service role without aws:SourceAccount, and an ECS role without the aws:SourceArn ECS documents', () => {
+    const trust = (roleName: string, change: (condition: Json) => void) =>
+      withChange('aws:iam/role:Role', (i) => editJson(i, 'assumeRolePolicy', (doc) => change(doc.Statement[0].Condition)), roleName);
+    expect(
+      caughtOnlyBy(
+        serviceRoleTrust,
+        trust('-processor', (c) => delete c.StringEquals),
+      ),
+    ).toEqual(['the trust of lambda.amazonaws.com must carry aws:SourceAccount (StringEquals)']);
+    expect(
+      caughtOnlyBy(
+        serviceRoleTrust,
+        trust('-backup', (c) => delete c.StringEquals),
+      ),
+    ).toEqual(['the trust of backup.amazonaws.com must carry aws:SourceAccount (StringEquals)']);
+    expect(
+      caughtOnlyBy(
+        serviceRoleTrust,
+        trust('-task', (c) => delete c.ArnLike),
+      ),
+    ).toEqual(['the trust of ecs-tasks.amazonaws.com must carry aws:SourceArn (ArnLike), as AWS documents for it']);
+    expect(
+      caughtOnlyBy(
+        serviceRoleTrust,
+        trust('-flow-logs', (c) => delete c.ArnLike),
+      ),
+    ).toEqual(['the trust of vpc-flow-logs.amazonaws.com must carry aws:SourceArn (ArnLike), as AWS documents for it']);
+  });
+
+  it('stack-roles-bounded catches a role without the stack’s boundary, or with another stack’s', () => {
+    const unbounded = withChange('aws:iam/role:Role', (i) => delete i.permissionsBoundary, '-processor');
+    expect(caughtOnlyBy(stackRolesBounded, unbounded)).toEqual([
+      'must carry the permissions boundary orders-ci-main-boundary (docs/ci-identities.md), not none',
+    ]);
+    const borrowed = withChange('aws:iam/role:Role', (i) => (i.permissionsBoundary = boundaryPolicyArn('123456789012', 'development')), '-task');
+    expect(caughtOnlyBy(stackRolesBounded, borrowed)).toHaveLength(1);
+    // The name the pack spells is the one infra/ci declares.
+    const declared = withChange('aws:iam/role:Role', (i) => (i.permissionsBoundary = boundaryPolicyArn('123456789012', 'main')), '-task');
+    expect(caught(stackRolesBounded, declared)).toEqual([]);
+  });
+
+  it('dynamodb-endpoint-policy catches the DynamoDB endpoint without a policy, reaching every table, or open to other accounts', () => {
+    const endpoint = (change: (spec: Json) => void) => withChange('awsx:ec2:Vpc', (i) => change(i.vpcEndpointSpecs[0]));
+    expect(
+      caughtOnlyBy(
+        dynamoDbEndpointPolicy,
+        endpoint((spec) => delete spec.policy),
+      ),
+    ).toEqual(['the DynamoDB endpoint has no policy: AWS’s default lets every principal reach every table']);
+    expect(
+      caughtOnlyBy(
+        dynamoDbEndpointPolicy,
+        endpoint((spec) => editJson(spec, 'policy', (doc) => (doc.Statement[0].Resource = '*'))),
+      ),
+    ).toEqual(['ThisStacksTableOnly reaches *: name the stack’s table']);
+    expect(
+      caughtOnlyBy(
+        dynamoDbEndpointPolicy,
+        endpoint((spec) => editJson(spec, 'policy', (doc) => delete doc.Statement[0].Condition)),
+      ),
+    ).toEqual(['ThisStacksTableOnly admits principals of any account: limit it with aws:PrincipalAccount']);
+    // What the engine sees of awsx's endpoint when no policy was given: the one AWS attaches by default.
+    const awsDefault: ResourceRecord = {
+      type: 'aws:ec2/vpcEndpoint:VpcEndpoint',
+      name: 'com.amazonaws.eu-west-1.dynamodb',
+      inputs: {
+        serviceName: 'com.amazonaws.eu-west-1.dynamodb',
+        vpcEndpointType: 'Gateway',
+        policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }),
+      },
+    };
+    expect(caughtOnlyBy(dynamoDbEndpointPolicy, [...clean, awsDefault])).toEqual([
+      'a statement reaches *: name the stack’s table',
+      'a statement allows every action of every service',
+      'a statement admits principals of any account: limit it with aws:PrincipalAccount',
+    ]);
   });
 });

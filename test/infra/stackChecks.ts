@@ -3,7 +3,8 @@ import path from 'node:path';
 import { orderProcessorMapping } from '../../core/eventSourceMapping';
 import { orderTable } from '../../core/table';
 import { userPoolShape } from '../../core/userpool';
-import { DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
+import { API_TABLE_ACTIONS, DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
+import { BACKUP_MANAGED_POLICIES } from '../../infra/components/backup';
 import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
 import { DeadLetterOutputs } from '../../scripts/dlq/stack';
 import { StackOutputs } from '../../scripts/pipeline/stackOutputs';
@@ -26,6 +27,8 @@ export interface StackExpectations {
   logRetentionDays: number;
   api: { cpu: number; memory: number; minCount: number; maxCount: number };
   processor: { memoryMb: number; reservedConcurrency: number; parallelizationFactor: number };
+  /** AWS Backup of the table into a locked vault (orders:backup): stage and main, none on development. */
+  backup?: { retentionDays: number; lock: 'compliance' | 'governance'; changeableForDays?: number };
 }
 
 const policyOf = (run: StackRun, roleName: string) =>
@@ -44,6 +47,24 @@ const FLOW_LOG_ROLE_AWS = {
   actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
   service: 'vpc-flow-logs.amazonaws.com',
 };
+
+/**
+ * The confused-deputy conditions each service's documentation gives for a role it assumes (infra/components/iam.ts
+ * cites each page): the account always, the source ARN where the service documents one.
+ */
+const DOCUMENTED_TRUST: Record<string, Json> = {
+  'ecs-tasks.amazonaws.com': { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:ecs:${REGION}:${ACCOUNT}:*` } },
+  'vpc-flow-logs.amazonaws.com': {
+    StringEquals: { 'aws:SourceAccount': ACCOUNT },
+    ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc-flow-log/*` },
+  },
+  'lambda.amazonaws.com': { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+  'backup.amazonaws.com': { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+};
+
+/** The statements of a KMS key's policy, by Sid. */
+const keyStatements = (run: StackRun, nameIncludes: string): Record<string, Json> =>
+  Object.fromEntries((JSON.parse(run.one('aws:kms/key:Key', nameIncludes).inputs.policy as string).Statement as Json[]).map((s) => [s.Sid, s]));
 
 /** The checks every stack must pass, with the per-stack numbers it must show. */
 /** The task definition's containers, and the API container's environment as a map. */
@@ -90,12 +111,115 @@ export function describeStack(stack: string, expected: StackExpectations) {
         streamEnabled: true,
         streamViewType: 'NEW_AND_OLD_IMAGES',
         ttl: { attributeName: orderTable.ttlAttribute, enabled: true },
-        serverSideEncryption: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/orders-${stack}-table` },
         pointInTimeRecovery: { enabled: expected.pointInTimeRecovery },
         deletionProtectionEnabled: expected.protect,
       });
       // Only the keySchemas form: hashKey/rangeKey on an index is deprecated and warns at every preview.
       expect(table.globalSecondaryIndexes.flatMap((i: Json) => Object.keys(i).filter((k) => k === 'hashKey' || k === 'rangeKey'))).toEqual([]);
+    });
+
+    it('encrypts the table with a key of its own that this account may use only through DynamoDB, as AWS documents for DynamoDB', () => {
+      const key = run.one('aws:kms/key:Key', '-table').inputs as Json;
+      expect(key).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+      const bySid = keyStatements(run, '-table');
+      expect(Object.keys(bySid).sort()).toEqual(['AccountAdministersTheKey', 'DynamoDBReadsKeyMetadata', 'ThisAccountThroughDynamoDB']);
+      expect(bySid.AccountAdministersTheKey).toMatchObject({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*' });
+      // "How Amazon DynamoDB uses AWS KMS": the key policy of aws/dynamodb and of a customer-managed key for DynamoDB.
+      expect(bySid.ThisAccountThroughDynamoDB).toEqual({
+        Sid: 'ThisAccountThroughDynamoDB',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+      });
+      expect(bySid.DynamoDBReadsKeyMetadata).toMatchObject({
+        Principal: { Service: 'dynamodb.amazonaws.com' },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+      });
+      expect(run.outputs.tableKeyArn).toBe(`arn:aws:kms:${REGION}:${ACCOUNT}:key/orders-${stack}-table`);
+      // The key policy is what lets the API and the processor read and write the table and its stream: no KMS grant in
+      // their own policies (a direct kms:Decrypt would let them decrypt outside DynamoDB).
+      for (const role of [`orders-${stack}-task`, `orders-${stack}-processor`]) {
+        expect(policyOf(run, role).flatMap((s) => s.Action.filter((a) => a.startsWith('kms:')))).toEqual([]);
+      }
+    });
+
+    it(`backs the table up ${expected.backup ? 'daily into a locked vault encrypted with its own key' : 'only through DynamoDB (no AWS Backup on development)'}`, () => {
+      const config = run.config['orders:backup'] as Json | undefined;
+      const backupTypes = [
+        'aws:backup/vault:Vault',
+        'aws:backup/vaultLockConfiguration:VaultLockConfiguration',
+        'aws:backup/plan:Plan',
+        'aws:backup/selection:Selection',
+      ];
+      if (!expected.backup) {
+        expect([config, ...backupTypes.flatMap((t) => run.ofType(t))]).toEqual([undefined]);
+        expect([run.outputs.backupVaultName, run.outputs.backupRoleArn]).toEqual([undefined, undefined]);
+        return;
+      }
+      const b = expected.backup;
+      expect(config).toMatchObject(b);
+      const tableArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders-${stack}`;
+      const vaultName = `orders-${stack}`;
+      const vaultKeyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/orders-${stack}-backup`;
+      expect(run.one('aws:backup/vault:Vault').inputs).toMatchObject({ name: vaultName, kmsKeyArn: vaultKeyArn, forceDestroy: false });
+      expect(run.one('aws:kms/key:Key', '-backup').inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+      expect(Object.keys(keyStatements(run, '-backup'))).toEqual(['AccountAdministersTheKey']);
+      // Locked for at least the plan's retention; compliance (a grace time, then immutable) where configured.
+      const lock = run.one('aws:backup/vaultLockConfiguration:VaultLockConfiguration').inputs as Json;
+      expect(lock).toEqual({
+        backupVaultName: vaultName,
+        minRetentionDays: b.retentionDays,
+        ...(b.lock === 'compliance' ? { changeableForDays: b.changeableForDays } : {}),
+      });
+      const plan = run.one('aws:backup/plan:Plan');
+      expect((plan.inputs as Json).rules).toEqual([
+        {
+          ruleName: 'daily',
+          targetVaultName: vaultName,
+          schedule: config!.schedule,
+          startWindow: 60,
+          completionWindow: 360,
+          lifecycle: { deleteAfter: b.retentionDays },
+        },
+      ]);
+      expect(config!.schedule).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/);
+      const role = run.one('aws:iam/role:Role', `orders-${stack}-backup`);
+      expect(run.one('aws:backup/selection:Selection').inputs).toMatchObject({
+        planId: plan.id,
+        resources: [tableArn],
+        iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/${role.name}`,
+      });
+      const attached = run.ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment').map((a) => [a.inputs.role, a.inputs.policyArn]);
+      expect(attached.sort()).toEqual(
+        Object.values(BACKUP_MANAGED_POLICIES)
+          .map((arn) => [role.name, arn])
+          .sort(),
+      );
+      // Point-in-time recovery stays beside the backups.
+      expect((run.one('aws:dynamodb/table:Table').inputs as Json).pointInTimeRecovery).toEqual({ enabled: true });
+      expect([run.outputs.backupVaultName, run.outputs.backupRoleArn]).toEqual([vaultName, `arn:aws:iam::${ACCOUNT}:role/${role.name}`]);
+    });
+
+    it('admits each AWS service to its roles only for this account, in the form AWS documents for that service', () => {
+      const trusts = run
+        .ofType('aws:iam/role:Role')
+        .map((role) => ({ role: role.name, statements: JSON.parse(role.inputs.assumeRolePolicy as string).Statement as Json[] }));
+      const names = [`orders-${stack}-execution`, `orders-${stack}-task`, `orders-${stack}-processor`];
+      if (run.config['orders:auditLogs'] === true) names.push(`orders-${stack}-flow-logs`);
+      if (expected.backup) names.push(`orders-${stack}-backup`);
+      expect(trusts.map((t) => t.role).sort()).toEqual(names.sort());
+      for (const { role, statements } of trusts) {
+        expect([role, statements.length]).toEqual([role, 1]);
+        const [statement] = statements;
+        const service = statement!.Principal.Service as string;
+        expect([role, statement]).toEqual([
+          role,
+          { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: DOCUMENTED_TRUST[service] },
+        ]);
+      }
     });
 
     it('builds the user pool from the shared shape', () => {
@@ -261,10 +385,27 @@ export function describeStack(stack: string, expected: StackExpectations) {
       ]);
     });
 
-    it('keeps task traffic to DynamoDB off the NAT: a gateway endpoint in the VPC', () => {
+    it('keeps task traffic to DynamoDB off the NAT: a gateway endpoint in the VPC that reaches this table only, for this account', () => {
       const vpc = run.one('awsx:ec2:Vpc').inputs as Json;
-      expect(vpc.vpcEndpointSpecs).toEqual([{ serviceName: 'com.amazonaws.eu-west-1.dynamodb', vpcEndpointType: 'Gateway' }]);
+      expect(vpc.vpcEndpointSpecs).toEqual([{ serviceName: 'com.amazonaws.eu-west-1.dynamodb', vpcEndpointType: 'Gateway', policy: expect.any(String) }]);
       expect(vpc.vpcEndpointStrategy).toBe('Auto');
+      const tableArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders-${stack}`;
+      // What the API does to the table, and no more: the same actions its task role has.
+      const taskActions = policyOf(run, `orders-${stack}-task`).find((s) => s.Sid === 'OrderTable')!.Action;
+      expect(taskActions).toEqual([...API_TABLE_ACTIONS]);
+      expect(JSON.parse(vpc.vpcEndpointSpecs[0].policy as string)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ThisStacksTableOnly',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: taskActions,
+            Resource: [tableArn, `${tableArn}/index/*`],
+            Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+          },
+        ],
+      });
     });
 
     it('keeps ALB access logs and VPC flow logs where the stack asks for them', () => {
@@ -278,6 +419,16 @@ export function describeStack(stack: string, expected: StackExpectations) {
       }
       const bucket = run.one('aws:s3/bucket:Bucket', 'access-logs');
       expect(lb.accessLogs).toEqual({ bucket: `${bucket.name}-bucket`, prefix: 'alb', enabled: true });
+      // Versioned, noncurrent versions expiring with the retention, and never emptied with the stack.
+      expect(bucket.inputs.forceDestroy).toBe(false);
+      expect(run.one('aws:s3/bucketVersioning:BucketVersioning').inputs).toEqual({ bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+      expect((run.one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs as Json).rules).toEqual([
+        expect.objectContaining({
+          status: 'Enabled',
+          expiration: { days: expected.logRetentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: expected.logRetentionDays },
+        }),
+      ]);
       expect(run.one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
         blockPublicAcls: true,
         blockPublicPolicy: true,
@@ -512,8 +663,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
 
     it('keeps the URN of every resource deployed before: a resource that moved carries an alias', () => {
       // test/infra/fixtures/urns-<stack>.json: the URNs of the stack as deployed (regenerate with RECORD_URNS=1
-      // only when a resource is meant to be replaced or removed). A URN neither current nor an alias of a
-      // current resource is a resource `pulumi up` would delete and create anew.
+      // only when a resource is meant to be replaced or removed: it writes the current URNs, dropping the former
+      // ones an alias stands for; a new resource's URN is added to the list). A URN neither current nor an alias of
+      // a current resource is a resource `pulumi up` would delete and create anew.
       const file = path.join(__dirname, 'fixtures', `urns-${stack}.json`);
       if (process.env.RECORD_URNS === '1') writeFileSync(file, `${JSON.stringify(run.urns.map((r) => r.urn).sort(), null, 2)}\n`);
       const deployed = JSON.parse(readFileSync(file, 'utf8')) as string[];

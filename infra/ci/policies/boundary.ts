@@ -29,6 +29,6 @@ export function stackRoleBoundary({ stack, stateBucketArn }: BoundaryScope): Pol
       Resource: '*',
       Condition: { StringNotEquals: { 'aws:ResourceTag/stack': stack }, Null: { 'aws:ResourceTag/stack': 'false' } },
     },
-    stateBucketArn && { Sid: 'NoPipelineState', Effect: 'Deny', Action: 's3:*', Resource: [stateBucketArn, `${stateBucketArn}/*`] },
+    stateBucketArn ? { Sid: 'NoPipelineState', Effect: 'Deny', Action: 's3:*', Resource: [stateBucketArn, `${stateBucketArn}/*`] } : undefined,
   );
 }

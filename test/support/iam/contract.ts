@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { stackRoleBoundary } from '../../../infra/ci/policies/boundary';
 import type { RecordedCall, Role } from './record';
 
 /**
  * Least privilege as a contract: every call the API and the processor made during the tests must be allowed by
  * the policy the Pulumi program gives their role, on every stack, and the calls in MUST_DENY must not be. The
  * decisions come from an IAM policy evaluator (@cloud-copilot/iam-simulate), not from matching strings.
- * What this does not see: resource policies, SCPs, permission boundaries, KMS key policies and grants.
+ * Each role is evaluated with the permissions boundary every stack role carries (infra/ci/policies/boundary.ts).
+ * What this does not see: resource policies, SCPs, KMS key policies and grants.
  */
 export interface PolicyDocument {
   Version: string;
@@ -28,6 +30,8 @@ export async function decide(stack: StackPolicies, role: Role, action: string, r
   const response = await runSimulation(
     {
       identityPolicies: [{ name: `${role}-policy`, policy: stack.roles[role].policy }],
+      // Every stack role carries the boundary infra/ci declares: the calls must pass both.
+      permissionBoundaryPolicies: [{ name: 'boundary', policy: stackRoleBoundary({ stack: stack.stack }) as never }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       request: { action, principal: stack.roles[role].roleArn, resource: { resource, accountId: stack.account }, contextVariables: {} },

@@ -63,13 +63,14 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
     }
   });
   try {
-    await new Promise((r) => setTimeout(r, 1500));
+    // Each phase lasts until what it is for has happened (not a fixed time: a busy runner is slower).
+    await eventually(async () => outcomes.filter((o) => o.status === 202).length >= 10, 30_000, 'orders accepted before the outage');
     const downAt = Date.now();
     await dynamo.stop();
-    await new Promise((r) => setTimeout(r, 2500));
+    await eventually(async () => outcomes.filter((o) => o.at > downAt + 500).length >= 5, 30_000, 'requests during the outage');
     dynamo = await startDynamoDbLocal({ port, dataDir });
     const upAt = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
+    await eventually(async () => outcomes.filter((o) => o.at > upAt + 1000).length > 10, 60_000, 'requests after the store is back');
     running = false;
     await Promise.all(workers);
 

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { BackupConfig } from '../config';
 import { permissionsBoundary, trustPolicy } from './iam';
+import { stackKey } from './keys';
 import { retainedResourceOptions } from './protection';
 
 export interface TableBackupArgs {
@@ -49,25 +50,9 @@ export class TableBackup extends pulumi.ComponentResource {
 
     // The account administers the key and delegates its use through IAM: the service role's AWS managed policy lets
     // AWS Backup create the grants it encrypts with (kms:CreateGrant for AWS resources only).
-    this.key = new aws.kms.Key(
+    this.key = stackKey(
       `${name}-backup`,
-      {
-        description: `orders ${args.stack}: encrypts the recovery points in the backup vault`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'AccountAdministersTheKey',
-              Effect: 'Allow',
-              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-          ],
-        }),
-      },
+      { description: `orders ${args.stack}: encrypts the recovery points in the backup vault`, accountId: args.accountId },
       kept,
     );
     this.vault = new aws.backup.Vault(name, { name: `orders-${args.stack}`, kmsKeyArn: this.key.arn, forceDestroy: false }, kept);

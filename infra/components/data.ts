@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { stackKey } from './keys';
 import { orderTable } from '../../core/table';
 import { statefulResourceOptions } from './protection';
 
@@ -16,41 +17,29 @@ export interface OrderTableArgs {
  * Amazon DynamoDB uses AWS KMS", "Customer managed key policy":
  * https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html#dynamodb-customer-cmk-policy, and the
  * statements of the AWS-managed aws/dynamodb key it replaces):
- *  - the account administers the key (and may delegate that through IAM policies);
+ *  - the account administers the key (and may delegate that through IAM policies: stackKey);
  *  - any principal of this account may have DynamoDB use the key on its behalf, and only DynamoDB in this Region
  *    (kms:ViaService), never directly: "You can provide these permissions in a key policy, an IAM policy, or a grant",
  *    so the API's and the processor's roles need no KMS statement of their own (README, "IAM proven by evaluation");
  *  - DynamoDB itself may read the key's metadata.
  */
-export function tableKeyPolicy(accountId: pulumi.Input<string>, region: string): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AccountAdministersTheKey',
-        Effect: 'Allow',
-        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Sid: 'ThisAccountThroughDynamoDB',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
-      },
-      {
-        Sid: 'DynamoDBReadsKeyMetadata',
-        Effect: 'Allow',
-        Principal: { Service: 'dynamodb.amazonaws.com' },
-        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
-        Resource: '*',
-      },
-    ],
-  });
-}
+const tableKeyGrants = (accountId: pulumi.Input<string>, region: string) => [
+  {
+    Sid: 'ThisAccountThroughDynamoDB',
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+    Resource: '*',
+    Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+  },
+  {
+    Sid: 'DynamoDBReadsKeyMetadata',
+    Effect: 'Allow',
+    Principal: { Service: 'dynamodb.amazonaws.com' },
+    Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+    Resource: '*',
+  },
+];
 
 /** The order table, built from the shared definition in core/table.ts, encrypted with a key of its own. */
 export class OrderData extends pulumi.ComponentResource {
@@ -61,13 +50,12 @@ export class OrderData extends pulumi.ComponentResource {
   constructor(name: string, args: OrderTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super('orders:data:OrderData', name, {}, opts);
     // Stateful like the table: without the key the table cannot be read, so it is protected and retained with it.
-    this.key = new aws.kms.Key(
+    this.key = stackKey(
       `${name}-table`,
       {
         description: `orders ${args.stack}: encrypts the order table, its indexes, stream and backups`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: tableKeyPolicy(args.accountId, args.region),
+        accountId: args.accountId,
+        grants: tableKeyGrants(args.accountId, args.region),
       },
       statefulResourceOptions(args.protect, this),
     );

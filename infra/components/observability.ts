@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { stackKey } from './keys';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../core/serviceNames';
 import type { AlarmConfig } from '../config';
 
@@ -40,32 +41,21 @@ export class Observability extends pulumi.ComponentResource {
     const t = args.thresholds;
     // A customer-managed key: the AWS-managed alias/aws/sns key's policy cannot let CloudWatch publish, so
     // alarms on a topic encrypted with it are dropped silently.
-    this.alarmKey = new aws.kms.Key(
+    this.alarmKey = stackKey(
       `${name}-alarms`,
       {
         description: `orders ${args.stack}: encrypts the alarm topic; CloudWatch may use it to publish`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'AccountAdministersTheKey',
-              Effect: 'Allow',
-              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-            {
-              Sid: 'CloudWatchPublishesAlarms',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-              Resource: '*',
-              Condition: { StringEquals: { 'aws:SourceAccount': args.accountId } },
-            },
-          ],
-        }),
+        accountId: args.accountId,
+        grants: [
+          {
+            Sid: 'CloudWatchPublishesAlarms',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': args.accountId } },
+          },
+        ],
       },
       parent,
     );

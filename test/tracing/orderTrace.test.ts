@@ -87,6 +87,15 @@ async function place(items: Array<{ sku: string; quantity: number }>): Promise<O
   bodies.push(res.body);
   return res.body as Order;
 }
+/** A product of the test's own, with `units` in stock (the invariants count from there). */
+async function stock(sku: string, units: number): Promise<void> {
+  const res = await api.http
+    .put(`/v1/products/${sku}`)
+    .set('Authorization', await api.auth('admin'))
+    .send({ name: sku, price: 100, currency: 'EUR', stock: units });
+  expect(res.status).toBeLessThan(300);
+  initialStock.set(sku, units);
+}
 const decided = (orderId: string) =>
   eventually(
     async () => {
@@ -128,12 +137,7 @@ describe('one trace per order', () => {
   });
 
   it('create → REJECTED', async () => {
-    const scarce = await api.http
-      .put('/v1/products/SCARCE-1')
-      .set('Authorization', await api.auth('admin'))
-      .send({ name: 'Scarce', price: 100, currency: 'EUR', stock: 1 });
-    expect(scarce.status).toBeLessThan(300);
-    initialStock.set('SCARCE-1', 1);
+    await stock('SCARCE-1', 1);
     const order = await place([{ sku: 'SCARCE-1', quantity: 2 }]);
     expect((await decided(order.orderId)).status).toBe('REJECTED');
     const decision = await expectContinued('orders.place', `reserve ${order.orderId}`, order.orderId);
@@ -155,12 +159,7 @@ describe('one trace per order', () => {
   });
 
   it('a dead-letter redrive continues the original trace and says it is a redrive', async () => {
-    const product = await api.http
-      .put('/v1/products/REDRIVE-1')
-      .set('Authorization', await api.auth('admin'))
-      .send({ name: 'Redriven', price: 100, currency: 'EUR', stock: 5 });
-    expect(product.status).toBeLessThan(300);
-    initialStock.set('REDRIVE-1', 5);
+    await stock('REDRIVE-1', 5);
     failing.add('REDRIVE-1');
     const order = await place([{ sku: 'REDRIVE-1', quantity: 1 }]);
     await eventually(

@@ -24,6 +24,12 @@ module.exports = {
       { path: '^(service|processor)/' },
       { path: '^(local|scripts|infra|loadtest|test)/' },
     ),
+    forbid(
+      'use-cases-never-import-the-store',
+      'core/orders holds the workflows and their ports in the domain’s terms; the store implements the ports, not the other way round',
+      { path: '^core/orders/' },
+      { path: '^core/store/' },
+    ),
     forbid('api-and-processor-apart', 'they share core/, not each other', { path: '^service/' }, { path: '^processor/' }),
     forbid('processor-and-api-apart', 'they share core/, not each other', { path: '^processor/' }, { path: '^service/' }),
     forbid(

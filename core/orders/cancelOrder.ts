@@ -1,5 +1,5 @@
 import { cancel, canTransition, isVisibleTo, type Order, type OrderStatus } from '../domain/order';
-import { VersionConflictError } from '../store/errors';
+import { VersionConflictError } from './errors';
 import { SCOPE, currentTraceCarrier, inSpan } from '../tracing/context';
 import type { Caller, OrderRepository } from './ports';
 

@@ -1,7 +1,7 @@
 import { newOrder, type Order } from '../domain/order';
 import { priceLines, type LineProblem, type OrderLine } from '../domain/pricing';
 import { newOrderId } from '../ids';
-import { IdempotencyMismatchError } from '../store/errors';
+import { IdempotencyMismatchError } from './errors';
 import { requestHashOf } from '../hash';
 import { SCOPE, currentTraceCarrier, inSpan } from '../tracing/context';
 import type { OrderRepository, ProductCatalog } from './ports';

@@ -1,8 +1,7 @@
 import type { Order } from '../domain/order';
 import type { Transition } from '../domain/order';
 import type { Product } from '../domain/product';
-import type { CreatedOrder } from '../store/errors';
-import type { IdempotencyClaim } from '../store/orders';
+import type { CreatedOrder } from './errors';
 import type { TraceCarrier } from '../tracing/context';
 
 /**
@@ -15,6 +14,13 @@ export interface OrderRepository {
   create(order: Order, claim?: IdempotencyClaim, trace?: TraceCarrier): Promise<CreatedOrder>;
   /** A conditional write of one transition; a concurrent change makes it fail with VersionConflictError. */
   apply(change: Transition, trace?: TraceCarrier): Promise<Order>;
+}
+
+/** An Idempotency-Key claimed with the order it created. */
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the validated request body: the same key with another body is a client error. */
+  requestHash: string;
 }
 
 /** Current products by sku, for pricing (a cache may answer). */

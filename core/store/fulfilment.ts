@@ -4,7 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { confirm, mustReleaseStock, reject, type Order, type OrderItem } from '../domain/order';
 import { orderKey, productKey } from '../table';
 import type { ReleaseOutcome, ReservationOutcome, StockReservations } from '../orders/ports';
-import { VersionConflictError, cancellationReasons } from './errors';
+import { VersionConflictError } from '../orders/errors';
+import { cancellationReasons } from './errors';
 import type { OrderStore } from './orders';
 
 export type { ReleaseOutcome, ReservationOutcome } from '../orders/ports';

@@ -2,18 +2,14 @@ import { hashOf } from '../hash';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { allowedSources, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
-import { IdempotencyMismatchError, VersionConflictError, cancellationReasons, isConditionFailed, type CreatedOrder } from './errors';
+import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
+import type { IdempotencyClaim } from '../orders/ports';
+import { cancellationReasons, isConditionFailed } from './errors';
 import { itemToOrder, orderToItem } from './items';
 import type { TraceCarrier } from '../tracing/context';
 
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-export interface IdempotencyClaim {
-  key: string;
-  /** Hash of the validated request body: the same key with another body is a client error. */
-  requestHash: string;
-}
 
 export interface OrderPage {
   orders: Order[];

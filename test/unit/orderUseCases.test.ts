@@ -4,7 +4,7 @@ import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
 import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
-import { IdempotencyMismatchError, VersionConflictError } from '../../core/store/errors';
+import { IdempotencyMismatchError, VersionConflictError } from '../../core/orders/errors';
 
 /**
  * The order workflows on their own, through their ports: plain objects stand in for the store, so the outcomes

@@ -1,0 +1,28 @@
+import type { Order } from '../domain/order';
+
+/**
+ * What the order use cases and their ports report, in the domain's terms: the store (an adapter) raises these,
+ * the API maps them to problems once.
+ */
+
+/** A conditional write lost: the order is no longer at the version/status it was read at. */
+export class VersionConflictError extends Error {
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} changed since it was read`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** The same Idempotency-Key was used before with a different request body. */
+export class IdempotencyMismatchError extends Error {
+  constructor(readonly orderId: string) {
+    super('this Idempotency-Key was already used with a different request');
+    this.name = 'IdempotencyMismatchError';
+  }
+}
+
+export interface CreatedOrder {
+  order: Order;
+  /** True when an earlier request with the same Idempotency-Key created this order. */
+  replayed: boolean;
+}

@@ -1,21 +1,22 @@
 import { SERVICE_NAME } from '../../core/serviceNames';
 import { documentClient } from '../../core/store/client';
 import { startTracing } from '../../core/tracing/provider';
+import { readProcessorConfig } from './config';
 import type { ProcessorHandler } from './handler';
 import { buildProcessor } from './processor';
 import { exportingSpans } from './tracing';
 import { SPAN_EXPORT_TIMEOUT_MS, XRayOtlpExporter } from './xrayExporter';
 
 /** Lambda entry point (bundled by esbuild to dist/processor/index.js): wiring only, built once per container. */
-const tableName = process.env.TABLE_NAME;
-if (!tableName) throw new Error('TABLE_NAME is not set');
-const region = process.env.AWS_REGION ?? 'us-east-1';
+const config = readProcessorConfig();
 
 // Tracing on unless TRACES=off: spans continue each order's trace from the API and go to X-Ray over OTLP.
 const tracing =
-  process.env.TRACES === 'off' ? undefined : startTracing(SERVICE_NAME.processor, new XRayOtlpExporter({ region, timeoutMs: SPAN_EXPORT_TIMEOUT_MS }));
+  config.TRACES === 'off'
+    ? undefined
+    : startTracing(SERVICE_NAME.processor, new XRayOtlpExporter({ region: config.AWS_REGION, timeoutMs: SPAN_EXPORT_TIMEOUT_MS }));
 
-const decide = buildProcessor({ db: documentClient(), tableName });
+const decide = buildProcessor({ db: documentClient(), tableName: config.TABLE_NAME });
 
 /**
  * Spans are exported before the invocation returns (Lambda freezes the sandbox as soon as it does), waiting at most

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_REGION, parseEnvironment } from '../../core/config';
 
 /** The container's configuration, read once from the environment (infra/ sets these on the task). */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   TABLE_NAME: z.string().min(1),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  AWS_REGION: z.string().min(1).default(DEFAULT_REGION),
   /** Only locally: DynamoDB Local's address. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** In AWS: the pool, and the app clients (comma-separated) whose access tokens we accept. */
@@ -45,11 +46,7 @@ const Env = z.object({
 export type ServiceConfig = z.infer<typeof Env>;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const config = parsed.data;
+  const config = parseEnvironment(Env, env);
   if (!config.COGNITO_USER_POOL_ID && !(config.COGNITO_ISSUER && config.COGNITO_JWKS_URI)) {
     throw new Error('invalid configuration: set COGNITO_USER_POOL_ID (AWS) or COGNITO_ISSUER and COGNITO_JWKS_URI (local)');
   }

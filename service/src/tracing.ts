@@ -1,4 +1,6 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { z } from 'zod';
+import { parseEnvironment } from '../../core/config';
 import { startApiTracing } from './apiTracing';
 
 /**
@@ -6,5 +8,5 @@ import { startApiTracing } from './apiTracing';
  * points it at its ADOT collector sidecar). This module must load before `http` is first required, so main.ts
  * imports it first.
  */
-const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+const { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } = parseEnvironment(z.object({ OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional() }), process.env);
 export const apiTracing = endpoint ? startApiTracing(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : undefined;

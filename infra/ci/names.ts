@@ -32,7 +32,8 @@ export const stackResourcePrefix = (stack: string) => `orders-${stack}-`;
 export const stackNamePatterns = (stack: string) => ({
   tables: [`orders-${stack}`, `orders-${stack}/*`, `orders-${stack}-*`],
   functions: [`orders-${stack}-*`, `orders-*-${stack}`],
-  logGroups: [`*orders-${stack}-*`, `*orders-${stack}/*`, `/aws/lambda/orders-*-${stack}`, `/ecs/orders-*-${stack}`],
+  // CreateLogGroup is authorised on `log-group:<name>:log-stream:`, so every pattern ends in a wildcard.
+  logGroups: [`*orders-${stack}-*`, `*orders-${stack}/*`, `/aws/lambda/orders-*-${stack}*`, `/ecs/orders-*-${stack}*`],
 });
 
 /** The self-managed backend (`pulumi login s3://<bucket>`): one bucket per account and region. */
@@ -42,11 +43,17 @@ export const stateKeyAlias = (stack: string) => `alias/orders-pulumi-${stack}`;
 /** Where Pulumi's DIY backend keeps one project's stack (pkg/backend/diy: stacks, history, backups, locks). */
 export const stateObjects = (stack: string, project = 'orders') => ({
   checkpoint: `.pulumi/stacks/${project}/${stack}.json`,
+  /** Read by every preview and update since Pulumi 3.211 (pkg/backend/diy: loadStackTags; "not found" is fine). */
+  tags: `.pulumi/stacks/${project}/${stack}.pulumi-tags`,
   all: [
     `.pulumi/stacks/${project}/${stack}.json*`,
+    `.pulumi/stacks/${project}/${stack}.pulumi-tags`,
     `.pulumi/history/${project}/${stack}/*`,
     `.pulumi/backups/${project}/${stack}/*`,
     `.pulumi/locks/${project}/${stack}/*`,
   ],
   meta: '.pulumi/meta.yaml',
 });
+
+/** Tag of the pipeline's own resources (infra/ci/Pulumi.ci.yaml, aws:defaultTags): no stack may retag or use them. */
+export const CI_PURPOSE_TAG = { key: 'purpose', value: 'ci-identities' } as const;

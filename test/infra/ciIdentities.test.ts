@@ -167,10 +167,11 @@ describe.each(STACKS)('the %s deploy role', (stack) => {
       'aws:sqs/queue:Queue': (n) => ({ action: 'sqs:SetQueueAttributes', resource: `arn:aws:sqs:${ci.region}:${ci.account}:${n}`, why: 'updates a queue' }),
       'aws:sns/topic:Topic': (n) => ({ action: 'sns:SetTopicAttributes', resource: `arn:aws:sns:${ci.region}:${ci.account}:${n}`, why: 'updates a topic' }),
       'aws:s3/bucket:Bucket': (n) => ({ action: 's3:PutBucketTagging', resource: `arn:aws:s3:::${n}`, why: 'updates a bucket' }),
+      // CreateLogGroup is authorised on the group's stream ARN ("…:log-group:<name>:log-stream:").
       'aws:cloudwatch/logGroup:LogGroup': (n) => ({
-        action: 'logs:PutRetentionPolicy',
-        resource: `arn:aws:logs:${ci.region}:${ci.account}:log-group:${n}`,
-        why: 'sets retention',
+        action: 'logs:CreateLogGroup',
+        resource: `arn:aws:logs:${ci.region}:${ci.account}:log-group:${n}:log-stream:`,
+        why: 'creates a log group',
       }),
     };
     const named = namesOf[stack]!.filter((r) => change[r.type]).map((r) =>
@@ -250,6 +251,11 @@ describe('the identities’ configuration', () => {
       restrictPublicBuckets: true,
     });
     expect(String(one('aws:s3/bucketPolicy:BucketPolicy')[0]!.inputs.policy)).toContain('aws:SecureTransport');
+    // SSE-S3: with SSE-KMS every read of a checkpoint is a kms:Decrypt by the reader, which a preview role may only do
+    // with its stack's secrets key.
+    expect(one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')[0]!.inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+    ]);
     expect(
       one('aws:kms/alias:Alias')
         .map((r) => r.inputs.name)
@@ -294,6 +300,14 @@ describe.each(STACKS)('the %s stack roles’ boundary', (stack) => {
         why: "reads another stack's orders",
       },
       { action: 's3:GetObject', resource: `${ci.stateBucketArn}/.pulumi/stacks/orders/${stack}.json`, why: 'reads the pipeline’s state' },
+      {
+        action: 'kms:Decrypt',
+        resource: ci.stateKeyArns[stack]!,
+        context: { 'aws:ResourceTag/purpose': 'ci-identities' },
+        why: "decrypts the stack's state secrets",
+      },
+      { action: 'ecr:BatchDeleteImage', resource: ci.releaseRepositoryArn, why: 'deletes a release' },
+      { action: 'ecr:PutImage', resource: ci.releaseRepositoryArn, why: 'replaces a release' },
     ];
     const found: string[] = [];
     for (const need of denied) {

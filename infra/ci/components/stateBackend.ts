@@ -26,7 +26,9 @@ export class StateBackend extends pulumi.ComponentResource {
     new aws.s3.BucketVersioning(name, { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } }, protect);
     new aws.s3.BucketServerSideEncryptionConfiguration(
       name,
-      { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }] },
+      // SSE-S3, not SSE-KMS: with a KMS key every GetObject is a kms:Decrypt by the caller, and a preview role may
+      // decrypt with its stack's secrets key only. The secrets inside a checkpoint are encrypted with that key anyway.
+      { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
       protect,
     );
     new aws.s3.BucketPublicAccessBlock(

@@ -1,4 +1,4 @@
-import { boundaryPolicyArn, deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackNamePatterns, stackResourcePrefix } from '../names';
+import { boundaryPolicyArn, CI_PURPOSE_TAG, deployRoleName, previewRoleName, RELEASE_ROLE_NAME, stackNamePatterns, stackResourcePrefix } from '../names';
 import { policy, type PolicyDocument } from './document';
 import { stateWriteStatements, type StateLocation } from './state';
 
@@ -28,7 +28,14 @@ const TAGGED_SERVICES = [
 ];
 
 /** The services whose role the platform creates on first use (ECS, load balancing, autoscaling). */
-const SERVICE_LINKED = ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com', 'backup.amazonaws.com'];
+const SERVICE_LINKED = [
+  'ecs.amazonaws.com',
+  'elasticloadbalancing.amazonaws.com',
+  'ecs.application-autoscaling.amazonaws.com',
+  'backup.amazonaws.com',
+  'application-signals.cloudwatch.amazonaws.com',
+  'email.cognito-idp.amazonaws.com',
+];
 /** Who the stack's roles are for: a deploy may hand its roles to these services only. */
 const ROLE_USERS = ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'backup.amazonaws.com'];
 
@@ -54,10 +61,12 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       Resource: [
         ...names.tables.map((t) => arn('dynamodb', `table/${t}`)),
         ...names.functions.map((f) => arn('lambda', `function:${f}`)),
-        arn('lambda', 'event-source-mapping:*'),
         arn('sqs', `${prefix}*`),
         arn('sns', `${prefix}*`),
         ...names.logGroups.map((g) => arn('logs', `log-group:${g}`)),
+        // X-Ray Transaction Search's log groups (one per account; CloudWatch, "Getting started with Transaction Search").
+        arn('logs', 'log-group:aws/spans*'),
+        arn('logs', 'log-group:/aws/application-signals/*'),
         `arn:aws:s3:::${prefix}*`,
       ],
     },
@@ -70,9 +79,8 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
         'dynamodb:List*',
         'dynamodb:Describe*',
         'lambda:List*',
-        'lambda:CreateEventSourceMapping',
         'lambda:GetEventSourceMapping',
-        'lambda:*EventSourceMapping',
+        'application-signals:StartDiscovery',
         'logs:Describe*',
         'logs:*ResourcePolicy',
         'logs:*Delivery*',
@@ -86,7 +94,24 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
       ],
       Resource: '*',
     },
+    // Mappings from the stream to the stack's own function only.
+    {
+      Sid: 'OwnEventSourceMappings',
+      Effect: 'Allow',
+      Action: ['lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
+      Resource: '*',
+      Condition: { ArnLike: { 'lambda:FunctionArn': names.functions.map((f) => arn('lambda', `function:${f}`)) } },
+    },
+    {
+      Sid: 'TagEventSourceMappings',
+      Effect: 'Allow',
+      Action: ['lambda:TagResource', 'lambda:UntagResource', 'lambda:ListTags'],
+      Resource: arn('lambda', 'event-source-mapping:*'),
+    },
     { Sid: 'ManageOwnKeys', Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/stack': stack } } },
+    // A new key is created with the stack's tags, which needs kms:TagResource on no particular key ("Controlling
+    // access to tags", AWS KMS developer guide): only with the stack's own tag.
+    { Sid: 'TagNewKeys', Effect: 'Allow', Action: 'kms:TagResource', Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/stack': stack } } },
     {
       Sid: 'ManageOwnKeyAliases',
       Effect: 'Allow',
@@ -153,6 +178,23 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
         `arn:aws:iam::${account}:policy/orders-ci-*`,
         `arn:aws:iam::${account}:user/*`,
       ],
+    },
+    // The pipeline's own keys (state secrets) carry no stack tag: no deploy may retag them into its stack or manage them.
+    {
+      Sid: 'DenyPipelineKeyManagement',
+      Effect: 'Deny',
+      Action: [
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:PutKeyPolicy',
+        'kms:CreateGrant',
+        'kms:ScheduleKeyDeletion',
+        'kms:DisableKey',
+        'kms:DisableKeyRotation',
+        'kms:UpdateKeyDescription',
+      ],
+      Resource: '*',
+      Condition: { StringEquals: { [`aws:ResourceTag/${CI_PURPOSE_TAG.key}`]: CI_PURPOSE_TAG.value } },
     },
     {
       Sid: 'DenyBackupDeletion',

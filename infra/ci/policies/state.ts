@@ -11,6 +11,7 @@ const objectArns = (state: StateLocation, stack: string) => stateObjects(stack).
 export const checkpointArn = (state: StateLocation, stack: string) => `${state.bucketArn}/${stateObjects(stack).checkpoint}`;
 export const readableStateObjects = (state: StateLocation, stack: string) => [
   `${checkpointArn(state, stack)}*`,
+  `${state.bucketArn}/${stateObjects(stack).tags}`,
   `${state.bucketArn}/${stateObjects(stack).meta}`,
 ];
 

@@ -158,6 +158,24 @@ export function deployMustDeny({ account, region, stack }: Where, state: State):
         ]
       : []),
     { action: 'organizations:LeaveOrganization', resource: '*', why: 'escapes the organisation’s guardrails' },
+    {
+      action: 'kms:TagResource',
+      resource: state.keyArns[other]!,
+      context: { 'aws:ResourceTag/purpose': 'ci-identities', 'aws:RequestTag/stack': stack },
+      why: "tags another stack's secrets key as its own",
+    },
+    {
+      action: 'lambda:CreateEventSourceMapping',
+      resource: '*',
+      context: { 'lambda:FunctionArn': `arn:aws:lambda:${region}:${account}:function:orders-processor-${other}` },
+      why: "feeds a stream to another stack's function",
+    },
+    {
+      action: 'lambda:DeleteEventSourceMapping',
+      resource: `arn:aws:lambda:${region}:${account}:event-source-mapping:abc`,
+      context: { 'lambda:FunctionArn': `arn:aws:lambda:${region}:${account}:function:orders-processor-${other}` },
+      why: "stops another stack's processor",
+    },
   ];
 }
 

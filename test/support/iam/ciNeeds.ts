@@ -37,7 +37,12 @@ export function needsOf(type: string, { account, region, stack }: Where): Pair |
   const table: Record<string, Pair> = {
     'aws:dynamodb/table:Table': pair('dynamodb:DescribeTable', 'dynamodb:CreateTable', a('dynamodb', `table/${p}orders-abc1234`)),
     'aws:lambda/function:Function': pair('lambda:GetFunction', 'lambda:CreateFunction', a('lambda', `function:${p}processor-abc1234`)),
-    'aws:lambda/eventSourceMapping:EventSourceMapping': pair('lambda:GetEventSourceMapping', 'lambda:CreateEventSourceMapping', { resource: '*' }),
+    'aws:lambda/eventSourceMapping:EventSourceMapping': pair(
+      'lambda:GetEventSourceMapping',
+      'lambda:CreateEventSourceMapping',
+      { resource: '*' },
+      { resource: '*', context: { 'lambda:FunctionArn': `arn:aws:lambda:${region}:${account}:function:orders-processor-${stack}` } },
+    ),
     'aws:iam/role:Role': pair('iam:GetRole', 'iam:CreateRole', { resource: iamRole }, bounded),
     'aws:iam/rolePolicy:RolePolicy': pair('iam:GetRolePolicy', 'iam:PutRolePolicy', { resource: iamRole }, bounded),
     'aws:iam/rolePolicyAttachment:RolePolicyAttachment': pair(
@@ -169,6 +174,20 @@ export function deployExtras({ account, region, stack }: Where, state: { bucketA
     { action: 'sts:GetCallerIdentity', resource: '*', why: 'the program reads its account' },
     { action: 's3:GetObject', resource: `${state.bucketArn}/.pulumi/stacks/orders/${stack}.json`, why: 'reads its checkpoint' },
     { action: 's3:PutObject', resource: `${state.bucketArn}/.pulumi/stacks/orders/${stack}.json`, why: 'writes its checkpoint' },
+    { action: 's3:GetObject', resource: `${state.bucketArn}/.pulumi/stacks/orders/${stack}.pulumi-tags`, why: "reads its stack's tags (Pulumi ≥ 3.211)" },
+    { action: 'kms:TagResource', resource: '*', context: { 'aws:RequestTag/stack': stack }, why: 'creates a key with the stack’s tags' },
+    { action: 'application-signals:StartDiscovery', resource: '*', why: 'Transaction Search' },
+    {
+      action: 'iam:CreateServiceLinkedRole',
+      resource: `arn:aws:iam::${account}:role/aws-service-role/application-signals.cloudwatch.amazonaws.com/AWSServiceRoleForCloudWatchApplicationSignals`,
+      context: { 'iam:AWSServiceName': 'application-signals.cloudwatch.amazonaws.com' },
+      why: 'Transaction Search',
+    },
+    {
+      action: 'logs:CreateLogGroup',
+      resource: `arn:aws:logs:${region}:${account}:log-group:aws/spans:log-stream:`,
+      why: 'Transaction Search’s span log group',
+    },
     { action: 's3:PutObject', resource: `${state.bucketArn}/.pulumi/locks/orders/${stack}/lock.json`, why: 'takes the stack lock' },
     { action: 's3:DeleteObject', resource: `${state.bucketArn}/.pulumi/locks/orders/${stack}/lock.json`, why: 'releases the stack lock' },
     { action: 's3:PutObject', resource: `${state.bucketArn}/.pulumi/history/orders/${stack}/${stack}-1.history.json`, why: 'records the update' },
@@ -199,6 +218,7 @@ export function previewExtras({ stack }: Where, state: { bucketArn: string; keyA
     { action: 's3:ListBucket', resource: state.bucketArn, why: 'the backend lists its stacks' },
     { action: 's3:GetObject', resource: `${state.bucketArn}/.pulumi/meta.yaml`, why: "reads the backend's layout" },
     { action: 's3:GetObject', resource: `${state.bucketArn}/.pulumi/stacks/orders/${stack}.json`, why: 'reads its checkpoint' },
+    { action: 's3:GetObject', resource: `${state.bucketArn}/.pulumi/stacks/orders/${stack}.pulumi-tags`, why: "reads its stack's tags (Pulumi ≥ 3.211)" },
     { action: 'kms:Decrypt', resource: state.keyArn, why: "decrypts its stack's secrets" },
     { action: 'cloudwatch:GetMetricData', resource: '*', why: 'the gate prices the run from CloudWatch' },
   ];

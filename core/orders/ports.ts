@@ -16,6 +16,18 @@ export interface OrderRepository {
   apply(change: Transition, trace?: TraceCarrier): Promise<Order>;
 }
 
+/** One page of a customer's orders, newest first. */
+export interface OrderPage {
+  orders: Order[];
+  /** Present when more orders follow: the id of the last order returned. */
+  lastOrderId?: string;
+}
+
+/** A customer's orders, a page at a time (only that customer's partition is ever read). */
+export interface OrderListing {
+  listByCustomer(customerId: string, limit: number, afterOrderId?: string): Promise<OrderPage>;
+}
+
 /** An Idempotency-Key claimed with the order it created. */
 export interface IdempotencyClaim {
   key: string;

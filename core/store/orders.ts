@@ -3,19 +3,13 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import { allowedSources, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
-import type { IdempotencyClaim } from '../orders/ports';
+import type { IdempotencyClaim, OrderPage } from '../orders/ports';
 import { cancellationReasons, isConditionFailed } from './errors';
 import { itemToOrder, orderToItem } from './items';
 import type { TraceCarrier } from '../tracing/context';
 
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-export interface OrderPage {
-  orders: Order[];
-  /** Present when more orders follow: the id of the last order returned. */
-  lastOrderId?: string;
-}
 
 /**
  * Every write here is conditional: an order is created only if its id is new, and a status change only if

@@ -5,6 +5,7 @@ import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
 import { IdempotencyMismatchError, VersionConflictError } from '../../core/orders/errors';
+import { getOrder, listOrders } from '../../core/orders/queries';
 
 /**
  * The order workflows on their own, through their ports: plain objects stand in for the store, so the outcomes
@@ -102,5 +103,24 @@ describe('cancelOrder', () => {
       kind: 'not-cancellable',
       status: 'REJECTED',
     });
+  });
+});
+
+describe('the order queries', () => {
+  it('getOrder shows an order to its customer and to admins, and to no one else (the same answer as none)', async () => {
+    const get = getOrder({ orders: repository() });
+    expect(await get({ orderId: order().orderId, caller: { sub: 'alice', isAdmin: false } })).toMatchObject({ kind: 'found', order: { customerId: 'alice' } });
+    expect(await get({ orderId: order().orderId, caller: { sub: 'root', isAdmin: true } })).toMatchObject({ kind: 'found' });
+    expect(await get({ orderId: order().orderId, caller: { sub: 'mallory', isAdmin: false } })).toEqual({ kind: 'not-found' });
+    expect(await getOrder({ orders: repository({ get: async () => undefined }) })({ orderId: 'x', caller: { sub: 'alice', isAdmin: false } })).toEqual({
+      kind: 'not-found',
+    });
+  });
+
+  it('listOrders reads only the caller’s own orders, from where the last page ended', async () => {
+    const asked: unknown[] = [];
+    const list = listOrders({ orders: { listByCustomer: async (...args) => (asked.push(args), { orders: [order()] }) } });
+    expect(await list({ caller: { sub: 'mallory', isAdmin: true }, limit: 5, afterOrderId: 'A' })).toEqual({ orders: [order()] });
+    expect(asked).toEqual([['mallory', 5, 'A']]);
   });
 });

@@ -1,11 +1,10 @@
 import Router from '@koa/router';
 import type { Middleware, ParameterizedContext } from 'koa';
 import { z } from 'zod';
-import { isVisibleTo } from '../../../core/domain/order';
 import { cancelOrder } from '../../../core/orders/cancelOrder';
 import { placeOrder } from '../../../core/orders/placeOrder';
-import type { OrderRepository, ProductCatalog } from '../../../core/orders/ports';
-import type { OrderStore } from '../../../core/store/orders';
+import type { OrderListing, OrderRepository, ProductCatalog } from '../../../core/orders/ports';
+import { getOrder, listOrders } from '../../../core/orders/queries';
 import { activeTraceId } from '../../../core/tracing/context';
 import { callerOf } from '../auth/middleware';
 import type { AppState } from '../http/context';
@@ -15,7 +14,7 @@ import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderId } from
 import { decodeCursor, encodeCursor, orderView } from './views';
 
 export interface OrderRouteDeps {
-  orders: OrderRepository & Pick<OrderStore, 'listByCustomer'>;
+  orders: OrderRepository & OrderListing;
   catalog: ProductCatalog;
   clock: () => Date;
   authenticate: Middleware<AppState>;
@@ -38,6 +37,8 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
   const router = new Router<AppState>({ prefix: '/v1/orders' });
   const place = placeOrder({ orders, catalog, clock });
   const cancelIt = cancelOrder({ orders, clock });
+  const getIt = getOrder({ orders });
+  const list = listOrders({ orders });
 
   router.post('/', authenticate, readBody, async (ctx) => {
     const request = parse('body', CreateOrderRequest, ctx.state.body);
@@ -78,20 +79,21 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
 
   router.get('/', authenticate, async (ctx) => {
     const query = parse('query', ListOrdersQuery, ctx.query);
-    const caller = callerOf(ctx).sub;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, caller);
-    const page = await orders.listByCustomer(caller, query.limit, after);
+    const caller = callerOf(ctx);
+    // The cursor is bound to the caller who got it (an HTTP concern): another caller's cursor is a client error.
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, caller.sub);
+    const page = await list({ caller, limit: query.limit, ...(after !== undefined ? { afterOrderId: after } : {}) });
     ctx.body = {
       items: page.orders.map(orderView),
-      ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId, caller) } : {}),
+      ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId, caller.sub) } : {}),
     };
   });
 
   router.get('/:orderId', authenticate, async (ctx) => {
     const { orderId } = parse('path', PathParams, ctx.params);
-    const order = await orders.get(orderId);
-    if (!order || !isVisibleTo(order, callerOf(ctx))) throw notFound();
-    ctx.body = orderView(order);
+    const result = await getIt({ orderId, caller: callerOf(ctx) });
+    if (result.kind === 'not-found') throw notFound();
+    ctx.body = orderView(result.order);
   });
 
   router.post('/:orderId/cancel', authenticate, readBody, async (ctx) => {

@@ -56,6 +56,18 @@ export function orderStatusChange(from: OrderStatus | null, to: OrderStatus): Fi
   };
 }
 
+/**
+ * The work the processor does, each kind with the order change that calls for it: the mapping's filter patterns
+ * are these patterns, and the handler reads a record's work from the same list, never from its event name.
+ */
+export const ORDER_WORK = [
+  // A new order to reserve stock for.
+  { kind: 'reserve', pattern: orderStatusChange(null, 'PENDING') },
+  // A confirmed order cancelled by its customer: its stock goes back.
+  { kind: 'release', pattern: orderStatusChange('CONFIRMED', 'CANCELLED') },
+] as const satisfies ReadonlyArray<{ kind: string; pattern: FilterPattern }>;
+export type OrderWorkKind = (typeof ORDER_WORK)[number]['kind'];
+
 export const orderProcessorMapping: EventSourceMappingSettings = {
   batchSize: 100,
   maximumBatchingWindowInSeconds: 0,
@@ -66,11 +78,6 @@ export const orderProcessorMapping: EventSourceMappingSettings = {
   functionResponseTypes: ['ReportBatchItemFailures'],
   parallelizationFactor: 1,
   // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records.
-  filterPatterns: [
-    // A new order to reserve stock for.
-    orderStatusChange(null, 'PENDING'),
-    // A confirmed order cancelled by its customer: its stock goes back.
-    orderStatusChange('CONFIRMED', 'CANCELLED'),
-  ],
+  filterPatterns: ORDER_WORK.map((work) => work.pattern),
   onFailure: { kind: 'sqs', messageRetentionSeconds: 14 * 24 * 60 * 60 },
 };

@@ -5,10 +5,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Order } from '../../core/domain/order';
-import { DECISION_CONCURRENCY, orderProcessorMapping } from '../../core/eventSourceMapping';
+import { DECISION_CONCURRENCY, ORDER_WORK, type OrderWorkKind } from '../../core/eventSourceMapping';
 import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy } from '../../core/store/retry';
 import { orderedByKey } from './orderedByKey';
-import { matchesAnyPattern } from '../../core/filterPattern';
+import { matchesPattern } from '../../core/filterPattern';
 import { orderIdOfKey } from '../../core/table';
 import { itemToOrder } from '../../core/store/items';
 import type { StockReservations } from '../../core/orders/ports';
@@ -30,21 +30,22 @@ export interface ProcessorDeps {
 export type ProcessorHandler = (event: ProcessorEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
 /** What a stream record asks of the processor, if anything. */
-export type OrderWork = { kind: 'reserve' | 'release'; order: Order; trace?: TraceCarrier } | { kind: 'ignore'; why: string };
+export type OrderWork = { kind: OrderWorkKind; order: Order; trace?: TraceCarrier } | { kind: 'ignore'; why: string };
 
 /**
  * Decides from the record alone. The mapping's filter already drops everything else in AWS; checking the same
  * patterns here keeps the handler correct when invoked without the filter (a redrive, a test, a misconfiguration).
  */
 export function workFor(record: DynamoDBRecord): OrderWork {
-  if (!matchesAnyPattern(record, orderProcessorMapping.filterPatterns)) return { kind: 'ignore', why: 'not an order change the processor owns' };
+  const work = ORDER_WORK.find(({ pattern }) => matchesPattern(record, pattern));
+  if (!work) return { kind: 'ignore', why: 'not an order change the processor owns' };
   const image = record.dynamodb?.NewImage;
   if (!image) return { kind: 'ignore', why: 'no new image' };
   const item = unmarshall(image as Record<string, AttributeValue>);
   const order = itemToOrder(item);
   // The trace context of the API request that wrote this change (internal to the item; never in responses).
   const trace = item.trace as TraceCarrier | undefined;
-  return { kind: record.eventName === 'INSERT' ? 'reserve' : 'release', order, ...(trace ? { trace } : {}) };
+  return { kind: work.kind, order, ...(trace ? { trace } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { Fulfilment } from '../../core/store/fulfilment';
 import { orderToItem, productToItem } from '../../core/store/items';
 import { ENTITY, idempotencyRecordKey, orderKey } from '../../core/table';
 import { LocalMetrics } from '../../local/processor';
-import { createHandler } from '../../processor/src/handler';
+import { createHandler, workFor } from '../../processor/src/handler';
 import { createTestTable, type TestTable } from '../support/env';
 import { storesOf } from '../support/pipeline';
 
@@ -191,5 +191,20 @@ describe('processor handler', () => {
     const order = await storedOrder([{ sku: 'A', quantity: 1 }]);
     const broken = { reserveStock: () => Promise.reject(new Error('store down')), releaseStock: () => Promise.reject(new Error('store down')) };
     await expect(run([inserted(order)], broken)).rejects.toThrow(/All records failed/);
+  });
+});
+
+describe('workFor', () => {
+  const order = () => newOrder({ orderId: newOrderId(), customerId: 'c1', items: [{ sku: 'KB-001', quantity: 1, unitPrice: 100 }], currency: 'EUR', now });
+
+  it('reads the work from the change the record shows, as the mapping’s filter does, not from its event name', () => {
+    const pending = order();
+    // A PENDING order whose old image has no status is a new order, whatever the event is called.
+    expect(workFor(record('MODIFY', orderToItem(pending), { entityType: ENTITY.order })).kind).toBe('reserve');
+    expect(workFor(inserted(pending)).kind).toBe('reserve');
+    const confirmed = confirm(pending, now).next;
+    expect(workFor(modified(confirmed, cancel(confirmed, now).next)).kind).toBe('release');
+    // PENDING → CANCELLED holds no stock: no work, though it is a MODIFY to CANCELLED.
+    expect(workFor(modified(pending, cancel(pending, now).next))).toEqual({ kind: 'ignore', why: 'not an order change the processor owns' });
   });
 });

@@ -4,6 +4,7 @@ import { repositoryArnOf } from '../artifacts';
 import type { ApiConfig } from '../config';
 import { API_SERVICE_TYPE, API_TABLE_ACTIONS, CONTAINER_PORT, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from './api';
 import type { ApiLoadBalancer } from './apiLoadBalancer';
+import { apiAutoscaling } from './apiAutoscaling';
 import { serviceRole } from './iam';
 
 export interface ApiServiceArgs {
@@ -201,43 +202,11 @@ export class ApiService extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...alb.listeners, execution.policy, task.policy], ignoreChanges: ['desiredCount'] },
     );
 
-    const scaling = new aws.appautoscaling.Target(
-      name,
-      {
-        serviceNamespace: 'ecs',
-        scalableDimension: 'ecs:service:DesiredCount',
-        resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
-        minCapacity: args.config.minCount,
-        maxCapacity: args.config.maxCount,
-      },
+    apiAutoscaling(name, {
+      resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
+      config: args.config,
+      requestLabel: pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${alb.targetGroup.arnSuffix}`,
       parent,
-    );
-    const tracking = (suffix: string, configuration: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
-      new aws.appautoscaling.Policy(
-        `${name}-${suffix}`,
-        {
-          policyType: 'TargetTrackingScaling',
-          serviceNamespace: scaling.serviceNamespace,
-          scalableDimension: scaling.scalableDimension,
-          resourceId: scaling.resourceId,
-          targetTrackingScalingPolicyConfiguration: configuration,
-        },
-        parent,
-      );
-    tracking('cpu', {
-      targetValue: args.config.cpuTargetPercent,
-      predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-      scaleInCooldown: 120,
-      scaleOutCooldown: 30,
-    });
-    tracking('requests', {
-      targetValue: args.config.requestsPerTargetPerMinute,
-      predefinedMetricSpecification: {
-        predefinedMetricType: 'ALBRequestCountPerTarget',
-        resourceLabel: pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${alb.targetGroup.arnSuffix}`,
-      },
-      scaleInCooldown: 120,
-      scaleOutCooldown: 30,
     });
 
     this.registerOutputs({ clusterName: this.cluster.name, serviceName: this.service.name });

@@ -343,3 +343,16 @@ describe('IAM’s size quotas', () => {
     expect(over).toEqual([]);
   });
 });
+
+describe('the identities at a first deploy’s preview', () => {
+  // As the engine runs it: every id and computed output unknown. Nothing may be registered only once an output is
+  // known, or `pulumi up --plan` would refuse it.
+  it('registers the same resources as the update', async () => {
+    const [preview, update] = await Promise.all(
+      (['preview', 'update'] as const).map((mode) => runStackInProcess('ci', { program: 'orders-ci', mode, overrides: CI_FILLED_IN })),
+    );
+    const urns = (run: Awaited<ReturnType<typeof runStackInProcess>> | undefined) => (run?.urns ?? []).map((u) => u.urn).sort();
+    expect(urns(preview).length).toBeGreaterThan(20);
+    expect(urns(preview)).toEqual(urns(update));
+  });
+});

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEMO_CATALOG } from '../core/domain/product';
-import { productToItem } from '../core/store/items';
+import { productToItem } from '../core/tableItems';
 import { createTableInput, orderTable } from '../core/table';
 
 /** Creates the table from the shared definition unless it exists; returns its stream ARN. */

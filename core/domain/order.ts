@@ -6,14 +6,15 @@
  *      └─────────────────────▶ CANCELLED
  *
  * PENDING → CONFIRMED | REJECTED is the processor's decision; → CANCELLED is the customer's.
- * A transition is only ever applied by a conditional write built from `allowedSources`,
- * so the store enforces the same graph this module declares.
+ * A transition is only ever applied by a conditional write built from its `requires` (`allowedSources`, and
+ * `stockSources` when stock moves), so the store enforces the same graphs this module and stock.ts declare.
  */
+import { canMoveStock, stockSources, type StockState } from './stock';
+
+export type { StockState } from './stock';
+
 export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Where the order's stock is: never reserved, held by a confirmed order, or given back after a cancel. */
-export type StockState = 'NONE' | 'RESERVED' | 'RELEASED';
 
 export interface OrderItem {
   sku: string;
@@ -62,28 +63,39 @@ export class IllegalTransitionError extends Error {
   constructor(
     readonly from: OrderStatus,
     readonly to: OrderStatus,
+    why = `an order that is ${from} cannot become ${to}`,
   ) {
-    super(`an order that is ${from} cannot become ${to}`);
+    super(why);
     this.name = 'IllegalTransitionError';
   }
 }
 
-/** A status change ready to be written: the new state, and the state it must still find in the store. */
+/** What the stored order must still be for a change to land: the write's condition, from the domain's tables. */
+export interface TransitionGuard {
+  readonly status: readonly OrderStatus[];
+  /** Present when the change moves stock. */
+  readonly stockState?: readonly StockState[];
+}
+
+/** A change ready to be written: the new state, and the state it must still find in the store. */
 export interface Transition {
   readonly orderId: string;
   readonly from: OrderStatus;
   readonly expectedVersion: number;
+  readonly requires: TransitionGuard;
   readonly next: Order;
 }
 
 export function transition(order: Order, to: OrderStatus, at: Date, reason?: string): Transition {
   if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.status, to);
   const iso = at.toISOString();
+  // A confirmation takes the stock in the same write; no other status change moves it.
   const stockState: StockState = to === 'CONFIRMED' ? 'RESERVED' : order.stockState;
   return {
     orderId: order.orderId,
     from: order.status,
     expectedVersion: order.version,
+    requires: { status: allowedSources(to), ...(stockState !== order.stockState ? { stockState: stockSources(stockState) } : {}) },
     next: {
       ...order,
       status: to,
@@ -100,7 +112,22 @@ export const reject = (order: Order, at: Date, reason: string): Transition => tr
 export const cancel = (order: Order, at: Date, reason = 'cancelled by customer'): Transition => transition(order, 'CANCELLED', at, reason);
 
 /** Stock goes back only for a cancelled order that held it, and only once. */
-export const mustReleaseStock = (order: Order): boolean => order.status === 'CANCELLED' && order.stockState === 'RESERVED';
+export const mustReleaseStock = (order: Order): boolean => order.status === 'CANCELLED' && canMoveStock(order.stockState, 'RELEASED');
+
+/**
+ * A cancelled order's stock given back. Bookkeeping rather than a change of the order's status: its status,
+ * history and updatedAt stay as the cancel left them.
+ */
+export function releaseStock(order: Order): Transition {
+  if (!mustReleaseStock(order)) throw new IllegalTransitionError(order.status, order.status, `${order.stockState} stock cannot be released`);
+  return {
+    orderId: order.orderId,
+    from: order.status,
+    expectedVersion: order.version,
+    requires: { status: [order.status], stockState: stockSources('RELEASED') },
+    next: { ...order, stockState: 'RELEASED', version: order.version + 1 },
+  };
+}
 
 export interface NewOrderInput {
   orderId: string;

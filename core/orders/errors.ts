@@ -21,6 +21,17 @@ export class IdempotencyMismatchError extends Error {
   }
 }
 
+/**
+ * Stock could not be moved because other writes contended for it (in DynamoDB, a transaction cancelled for a
+ * concurrent transaction or throttling), not because it ran short: worth trying again.
+ */
+export class StockContentionError extends Error {
+  constructor(readonly codes: string[]) {
+    super(`stock transaction cancelled (${codes.join(', ')}); retry`);
+    this.name = 'StockContentionError';
+  }
+}
+
 export interface CreatedOrder {
   order: Order;
   /** True when an earlier request with the same Idempotency-Key created this order. */

@@ -1,6 +1,6 @@
-import type { Order } from '../domain/order';
-import type { Transition } from '../domain/order';
+import type { Order, Transition } from '../domain/order';
 import type { Product } from '../domain/product';
+import type { Shortage } from '../domain/stock';
 import type { CreatedOrder } from './errors';
 import type { TraceCarrier } from '../tracing/context';
 
@@ -40,19 +40,19 @@ export interface ProductCatalog {
   getMany(skus: readonly string[]): Promise<Map<string, Product>>;
 }
 
-/** What the stream processor does to stock: both are idempotent, a redelivered record changes nothing. */
-export interface StockReservations {
-  reserveStock(order: Order, now: Date): Promise<ReservationOutcome>;
-  releaseStock(order: Order): Promise<ReleaseOutcome>;
+/**
+ * Where stock is held. Each move lands together with the order's own change (the transition, written on its
+ * condition) or not at all, so stock and order never disagree. Contention for the stock (other writes, not a
+ * shortage) throws StockContentionError.
+ */
+export interface StockLedger {
+  /** Takes every line of `confirmation.next` from stock; `stale` when the order is no longer where it was read. */
+  take(confirmation: Transition): Promise<StockTake>;
+  /** Puts every line of `release.next` back; `stale` when it was already given back. */
+  giveBack(release: Transition): Promise<'given-back' | 'stale'>;
 }
 
-export type ReservationOutcome =
-  | { outcome: 'CONFIRMED'; order: Order }
-  | { outcome: 'REJECTED'; order: Order; reason: string }
-  /** The order was no longer PENDING at this version (redelivery, or the customer cancelled first). */
-  | { outcome: 'UNCHANGED' };
-
-export type ReleaseOutcome = { outcome: 'RELEASED' } | { outcome: 'UNCHANGED' };
+export type StockTake = { kind: 'taken' } | { kind: 'stale' } | { kind: 'short'; shortages: Shortage[] };
 
 /** Who asks: customers see and change their own orders, admins all of them. */
 export interface Caller {

@@ -1,11 +1,11 @@
 import { hashOf } from '../hash';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { allowedSources, type Order, type Transition } from '../domain/order';
+import type { Order, Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
 import type { IdempotencyClaim, OrderPage } from '../orders/ports';
 import { cancellationReasons, isConditionFailed } from './errors';
-import { itemToOrder, orderToItem } from './items';
+import { itemToOrder, orderToItem } from '../tableItems';
 import type { TraceCarrier } from '../tracing/context';
 
 /** How long an Idempotency-Key is remembered. */
@@ -124,17 +124,23 @@ export class OrderStore {
     }
   }
 
-  /** The conditional update for a transition; also used inside the processor's transactions. */
-  transitionUpdate(change: Transition, extraCondition?: string) {
-    const { next } = change;
-    const sources = allowedSources(next.status);
-    const sourceNames = sources.map((_, i) => `:from${i}`);
-    const condition = `version = :expected AND #status IN (${sourceNames.join(', ')})`;
+  /** The conditional update for a change (its `requires`, at its version); also used in the stock transactions. */
+  transitionUpdate(change: Transition) {
+    const { next, requires } = change;
+    const statuses = requires.status.map((s, i) => [`:from${i}`, s] as const);
+    const stockStates = (requires.stockState ?? []).map((s, i) => [`:stockFrom${i}`, s] as const);
+    const names = (values: ReadonlyArray<readonly [string, string]>) => values.map(([name]) => name).join(', ');
+    const conditions = [`version = :expected`, `#status IN (${names(statuses)})`];
+    if (stockStates.length > 0) {
+      // Items written before stock tracking have no stockState, which the domain reads as NONE.
+      const none = requires.stockState?.includes('NONE') ? 'attribute_not_exists(stockState) OR ' : '';
+      conditions.push(`(${none}stockState IN (${names(stockStates)}))`);
+    }
     return {
       TableName: this.tableName,
       Key: orderKey(change.orderId),
       UpdateExpression: 'SET #status = :status, stockState = :stockState, version = :version, updatedAt = :updatedAt, history = :history',
-      ConditionExpression: extraCondition ? `${condition} AND ${extraCondition}` : condition,
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': next.status,
@@ -143,7 +149,7 @@ export class OrderStore {
         ':updatedAt': next.updatedAt,
         ':history': next.history,
         ':expected': change.expectedVersion,
-        ...Object.fromEntries(sources.map((s, i) => [sourceNames[i], s])),
+        ...Object.fromEntries([...statuses, ...stockStates]),
       },
     };
   }

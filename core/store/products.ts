@@ -1,7 +1,7 @@
 import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../domain/product';
 import { LIST_INDEX, catalogKey, productKey } from '../table';
-import { itemToProduct, productToItem } from './items';
+import { itemToProduct, productToItem } from '../tableItems';
 
 export class ProductStore {
   constructor(

@@ -6,12 +6,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { Order } from '../../core/domain/order';
 import { DECISION_CONCURRENCY, ORDER_WORK, type OrderWorkKind } from '../../core/eventSourceMapping';
-import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy } from '../../core/store/retry';
 import { orderedByKey } from './orderedByKey';
 import { matchesPattern } from '../../core/filterPattern';
 import { orderIdOfKey } from '../../core/table';
-import { itemToOrder } from '../../core/store/items';
-import type { StockReservations } from '../../core/orders/ports';
+import { itemToOrder } from '../../core/tableItems';
+import type { StockContentionError } from '../../core/orders/errors';
+import type { StockReservations } from '../../core/orders/stockReservations';
 import type { ProcessorEvent } from '../../core/streamHandler';
 import { activeTraceId, type TraceCarrier } from '../../core/tracing/context';
 import { annotate, decideInSpan } from './tracing';
@@ -23,7 +23,6 @@ export interface ProcessorDeps {
   clock?: () => Date;
   /** Records of different orders decided at once (core/eventSourceMapping.ts). */
   concurrency?: number;
-  conflictRetry?: ConflictRetryPolicy;
 }
 
 /** The processor's own handler always answers with its failures (the wider StreamHandler allows none). */
@@ -49,8 +48,10 @@ export function workFor(record: DynamoDBRecord): OrderWork {
 }
 
 /**
- * The Lambda handler: Powertools' batch processor with partial failures reported. Records of different orders
- * are decided concurrently (DECISION_CONCURRENCY at a time); an order's own records run in sequence order.
+ * The Lambda handler: Powertools' batch processor with partial failures reported. It parses each record, calls
+ * the use case its work names (core/orders/stockReservations.ts) and reports the outcome in logs and metrics.
+ * Records of different orders are decided concurrently (DECISION_CONCURRENCY at a time); an order's own records
+ * run in sequence order.
  */
 export function createHandler({
   reservations,
@@ -58,7 +59,6 @@ export function createHandler({
   metrics,
   clock = () => new Date(),
   concurrency = DECISION_CONCURRENCY,
-  conflictRetry = HOT_PRODUCT_RETRY,
 }: ProcessorDeps): ProcessorHandler {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -113,14 +113,14 @@ export function createHandler({
       }
     };
 
-    const retried = (keys: Record<string, string>) => (attempt: number, err: Error) => {
+    const retried = (keys: Record<string, string>) => (attempt: number, err: StockContentionError) => {
       metrics.addMetric('ReservationConflictsRetried', MetricUnit.Count, 1);
       logger.debug('transaction conflict; retrying', { ...keys, attempt, error: err.message });
     };
 
     const reserve = async (order: Order, keys: Record<string, string>) => {
       const now = clock();
-      const result = await retryConflicts(() => reservations.reserveStock(order, now), conflictRetry, retried(keys));
+      const result = await reservations.reserveStock(order, now, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'UNCHANGED') {
         logger.info('order already decided; nothing to do', keys);
@@ -132,7 +132,7 @@ export function createHandler({
     };
 
     const release = async (order: Order, keys: Record<string, string>) => {
-      const result = await retryConflicts(() => reservations.releaseStock(order), conflictRetry, retried(keys));
+      const result = await reservations.releaseStock(order, retried(keys));
       annotate('outcome', result.outcome);
       if (result.outcome === 'RELEASED') metrics.addMetric('StockReleased', MetricUnit.Count, 1);
       logger.info(result.outcome === 'RELEASED' ? 'stock released' : 'stock already released; nothing to do', keys);

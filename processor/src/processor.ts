@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../core/serviceNames';
-import { Fulfilment } from '../../core/store/fulfilment';
+import { stockReservations } from '../../core/orders/stockReservations';
 import { OrderStore } from '../../core/store/orders';
+import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { createHandler, type ProcessorHandler } from './handler';
 
 export interface ProcessorWiring {
@@ -19,8 +20,9 @@ export interface ProcessorWiring {
 
 /** The processor as every runtime builds it: the Lambda entry point, `npm start`, the dead-letter tools, the bench. */
 export function buildProcessor({ db, tableName, logLevel, metrics, concurrency }: ProcessorWiring): ProcessorHandler {
+  const orders = new OrderStore(db, tableName);
   return createHandler({
-    reservations: new Fulfilment(db, tableName, new OrderStore(db, tableName)),
+    reservations: stockReservations({ ledger: new DynamoStockLedger(db, tableName, orders), orders }),
     logger: new Logger({ serviceName: SERVICE_NAME.processor, ...(logLevel ? { logLevel } : {}) }),
     metrics: metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME.processor }),
     ...(concurrency ? { concurrency } : {}),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../../core/domain/order';
+import { ORDER_STATUSES, type Order as DomainOrder } from '../../core/domain/order';
+import type { Product as DomainProduct } from '../../core/domain/product';
 import { isOrderId } from '../../core/ids';
+import { shapesAgree, type SameShape } from '../../core/sameShape';
 
 /**
  * The API's schemas: the same objects validate requests and generate the OpenAPI document (openapi.ts),
@@ -99,11 +101,17 @@ export const Order = z
   })
   .meta({ id: 'Order' });
 
+// What is published is the domain's shape, field for field, less the stock bookkeeping (internal to the
+// processor): a field added to the domain must be published here or added to what is left out.
+shapesAgree<SameShape<z.output<typeof Order>, Omit<DomainOrder, 'stockState'>>>();
+
 export const OrderList = z.object({ items: z.array(Order), nextCursor: z.string().optional() }).meta({ id: 'OrderList' });
 
 export const Product = z
   .object({ sku: Sku, name: z.string(), price: MinorUnits, currency: Currency, stock: z.number().int(), updatedAt: z.iso.datetime() })
   .meta({ id: 'Product' });
+
+shapesAgree<SameShape<z.output<typeof Product>, DomainProduct>>();
 
 export const ProductList = z.object({ items: z.array(Product) }).meta({ id: 'ProductList' });
 

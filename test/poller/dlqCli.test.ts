@@ -8,7 +8,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from 'aws-lambda';
 import { newOrder } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
-import { orderToItem } from '../../core/store/items';
+import { orderToItem } from '../../core/tableItems';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { createTestTable, standIns, type TestTable } from '../support/env';

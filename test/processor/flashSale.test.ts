@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newOrder } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
 import { ENTITY } from '../../core/table';
-import { productToItem } from '../../core/store/items';
+import { productToItem } from '../../core/tableItems';
 import { LocalMetrics, localProcessor } from '../../local/processor';
 import { createTestTable, scanTable, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';

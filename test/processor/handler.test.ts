@@ -3,9 +3,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { cancel, confirm, newOrder, type Order } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
-import type { StockReservations } from '../../core/orders/ports';
-import { Fulfilment } from '../../core/store/fulfilment';
-import { orderToItem, productToItem } from '../../core/store/items';
+import { stockReservations, type StockReservations } from '../../core/orders/stockReservations';
+import { DynamoStockLedger } from '../../core/store/stockLedger';
+import { orderToItem, productToItem } from '../../core/tableItems';
 import { ENTITY, idempotencyRecordKey, orderKey } from '../../core/table';
 import { LocalMetrics } from '../../local/processor';
 import { createHandler, workFor } from '../../processor/src/handler';
@@ -43,7 +43,8 @@ function handlerWith(reservations: StockReservations) {
     clock: () => now,
   });
 }
-const realReservations = () => new Fulfilment(table.db, table.tableName, storesOf(table).orders);
+const realReservations = () =>
+  stockReservations({ ledger: new DynamoStockLedger(table.db, table.tableName, storesOf(table).orders), orders: storesOf(table).orders });
 const run = (records: DynamoDBRecord[], reservations: StockReservations = realReservations()) =>
   handlerWith(reservations)({ Records: records }, { awsRequestId: 'req-1', functionName: 'test' } as never);
 

@@ -10,11 +10,13 @@ import {
   mustReleaseStock,
   newOrder,
   reject,
+  releaseStock,
   type Order,
   type OrderStatus,
 } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
-import { itemToOrder, orderToItem } from '../../core/store/items';
+import { STOCK_STATES, canMoveStock, insufficientStockReason, stockSources } from '../../core/domain/stock';
+import { itemToOrder, orderToItem } from '../../core/tableItems';
 import { orderView } from '../../service/src/routes/views';
 
 const at = new Date('2026-01-02T03:04:05.000Z');
@@ -79,6 +81,34 @@ describe('order lifecycle', () => {
     expect(mustReleaseStock(cancel(confirmed, later).next)).toBe(true);
     expect(mustReleaseStock(cancel(fresh(), later).next)).toBe(false);
     expect(mustReleaseStock({ ...cancel(confirmed, later).next, stockState: 'RELEASED' })).toBe(false);
+  });
+
+  it('moves stock only NONE -> RESERVED -> RELEASED, and conditions each move on it', () => {
+    const moves = STOCK_STATES.flatMap((from) => STOCK_STATES.filter((to) => canMoveStock(from, to)).map((to) => `${from}->${to}`));
+    expect(moves).toEqual(['NONE->RESERVED', 'RESERVED->RELEASED']);
+    expect(stockSources('RELEASED')).toEqual(['RESERVED']);
+    expect(confirm(fresh(), later).requires).toEqual({ status: ['PENDING'], stockState: ['NONE'] });
+    // Cancelling and rejecting leave the stock where it is, so their writes do not condition on it.
+    expect(cancel(confirm(fresh(), later).next, later).requires).toEqual({ status: ['PENDING', 'CONFIRMED'] });
+    expect(reject(fresh(), later, 'x').requires).toEqual({ status: ['PENDING'] });
+  });
+
+  it('releasing stock is bookkeeping: the version moves, the status, history and updatedAt stay', () => {
+    const cancelled = cancel(confirm(fresh(), later).next, new Date(later.getTime() + 1000)).next;
+    const release = releaseStock(cancelled);
+    expect(release).toMatchObject({ from: 'CANCELLED', expectedVersion: cancelled.version, requires: { status: ['CANCELLED'], stockState: ['RESERVED'] } });
+    expect(release.next).toEqual({ ...cancelled, stockState: 'RELEASED', version: cancelled.version + 1 });
+    expect(() => releaseStock(release.next)).toThrow(IllegalTransitionError);
+    expect(() => releaseStock(cancel(fresh(), later).next)).toThrow(/NONE stock cannot be released/);
+  });
+
+  it('says which lines ran short and by how much', () => {
+    expect(
+      insufficientStockReason([
+        { sku: 'B', ordered: 2, inStock: 1 },
+        { sku: 'GONE', ordered: 1 },
+      ]),
+    ).toBe('insufficient stock (B: 1 in stock, 2 ordered; GONE: unknown product)');
   });
 
   it('shows an order to its owner and admins only', () => {

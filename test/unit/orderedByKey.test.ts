@@ -1,5 +1,5 @@
-import { RetryableFulfilmentError } from '../../core/store/fulfilment';
-import { retryConflicts } from '../../core/store/retry';
+import { StockContentionError } from '../../core/orders/errors';
+import { retryConflicts } from '../../core/orders/retry';
 import { orderedByKey } from '../../processor/src/orderedByKey';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +54,7 @@ describe('retryConflicts', () => {
     const retries: number[] = [];
     const result = await retryConflicts(
       async () => {
-        if (++calls < 3) throw new RetryableFulfilmentError(['None', 'TransactionConflict']);
+        if (++calls < 3) throw new StockContentionError(['None', 'TransactionConflict']);
         return 'reserved';
       },
       policy,
@@ -68,7 +68,7 @@ describe('retryConflicts', () => {
   it('gives up after the last attempt, and never retries other errors', async () => {
     let calls = 0;
     await expect(
-      retryConflicts(async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])).finally(() => calls++), policy, undefined, noSleep),
+      retryConflicts(async () => Promise.reject(new StockContentionError(['TransactionConflict'])).finally(() => calls++), policy, undefined, noSleep),
     ).rejects.toThrow(/TransactionConflict/);
     expect(calls).toBe(4);
     calls = 0;
@@ -81,7 +81,7 @@ describe('retryConflicts', () => {
   it('waits a jittered, capped, growing delay', async () => {
     const waits: number[] = [];
     await retryConflicts(
-      async () => Promise.reject(new RetryableFulfilmentError(['TransactionConflict'])),
+      async () => Promise.reject(new StockContentionError(['TransactionConflict'])),
       policy,
       undefined,
       async (ms) => void waits.push(ms),

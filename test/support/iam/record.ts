@@ -6,9 +6,9 @@ import { iamRequests, type IamRequest } from './actions';
 
 /**
  * Records every AWS call the API and the processor make while the tests run, as IAM requests with the role
- * that would make them in AWS: calls inside an HTTP request to a Koa app are the API task role's, calls
- * inside the processor's Fulfilment are the processor role's. Test code's own calls (table setup, scans for
- * assertions, the local poller's stream reads) carry no role and are not recorded.
+ * that would make them in AWS: calls inside an HTTP request to a Koa app are the API task role's, calls inside
+ * the processor's handler (its batch processor) are the processor role's. Test code's own calls (table setup,
+ * scans for assertions, the local poller's stream reads) carry no role and are not recorded.
  */
 export type Role = 'api' | 'processor';
 export interface RecordedCall extends IamRequest {

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Koa from 'koa';
-import { Fulfilment } from '../../../core/store/fulfilment';
+import { BatchProcessor } from '@aws-lambda-powertools/batch';
 import { callerRole, flushRecordedCalls, record } from './record';
 
 const testFile = () => expect.getState().testPath ?? 'unknown';
@@ -30,13 +30,10 @@ Koa.prototype.callback = function (this: Koa) {
   return (req, res) => callerRole.run('api', () => handle(req, res));
 };
 
-// The processor: everything its Fulfilment does.
-for (const name of Object.getOwnPropertyNames(Fulfilment.prototype)) {
-  const method = (Fulfilment.prototype as unknown as Record<string, unknown>)[name];
-  if (name === 'constructor' || typeof method !== 'function') continue;
-  (Fulfilment.prototype as unknown as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
-    return callerRole.run('processor', () => (method as (...a: unknown[]) => unknown).apply(this, args));
-  };
-}
+// The processor: everything its handler does while Powertools' batch processor works through a batch.
+const processBatch = BatchProcessor.prototype.process;
+BatchProcessor.prototype.process = function (this: BatchProcessor) {
+  return callerRole.run('processor', () => processBatch.call(this));
+};
 
 afterAll(() => flushRecordedCalls());

@@ -1,4 +1,4 @@
-import { RetryableFulfilmentError } from './fulfilment';
+import { StockContentionError } from './errors';
 
 export interface ConflictRetryPolicy {
   attempts: number;
@@ -14,17 +14,20 @@ export interface ConflictRetryPolicy {
  */
 export const HOT_PRODUCT_RETRY: ConflictRetryPolicy = { attempts: 8, baseDelayMs: 10, maxDelayMs: 500 };
 
+/** Told of each retry: the attempt that conflicted and why. */
+export type RetryObserver = (attempt: number, err: StockContentionError) => void;
+
 export async function retryConflicts<T>(
   work: () => Promise<T>,
   policy: ConflictRetryPolicy = HOT_PRODUCT_RETRY,
-  onRetry: (attempt: number, err: RetryableFulfilmentError) => void = () => undefined,
+  onRetry: RetryObserver = () => undefined,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (err) {
-      if (!(err instanceof RetryableFulfilmentError) || attempt >= policy.attempts) throw err;
+      if (!(err instanceof StockContentionError) || attempt >= policy.attempts) throw err;
       onRetry(attempt, err);
       await sleep(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
     }

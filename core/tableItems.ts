@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, type Order } from '../domain/order';
-import type { Product } from '../domain/product';
-import { ENTITY, catalogKey, customerOrdersKey, orderKey, productKey } from '../table';
+import { ORDER_STATUSES, type Order } from './domain/order';
+import type { Product } from './domain/product';
+import { STOCK_STATES } from './domain/stock';
+import { shapesAgree, type SameShape } from './sameShape';
+import { ENTITY, catalogKey, customerOrdersKey, orderKey, productKey } from './table';
 
 /**
  * What a stored order item (or a stream image of one) must hold to become an Order: parsed where it enters, so
@@ -16,7 +18,7 @@ const StoredOrder = z.object({
   currency: z.string().length(3),
   status: z.enum(ORDER_STATUSES),
   // Items written before stock tracking have none: nothing was reserved for them.
-  stockState: z.enum(['NONE', 'RESERVED', 'RELEASED']).default('NONE'),
+  stockState: z.enum(STOCK_STATES).default('NONE'),
   version: z.int().nonnegative(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -31,6 +33,10 @@ const StoredProduct = z.object({
   stock: z.int(),
   updatedAt: z.string(),
 });
+
+// The stored shapes are the domain's, field for field: a field added to Order or Product must be stored too.
+shapesAgree<SameShape<z.output<typeof StoredOrder>, Order>>();
+shapesAgree<SameShape<z.output<typeof StoredProduct>, Product>>();
 
 /** Order ↔ table item. Keys and the entity tag are storage concerns and never leave this module. */
 export const orderToItem = (order: Order) => ({

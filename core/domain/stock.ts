@@ -1,0 +1,36 @@
+/**
+ * The order's stock, as its own small lifecycle beside the status. Pure: no AWS, Koa, Lambda or Pulumi.
+ *
+ *   NONE ──▶ RESERVED ──▶ RELEASED
+ *
+ * NONE → RESERVED happens in the confirmation's own write; RESERVED → RELEASED is a later write, once, after a
+ * confirmed order is cancelled. As with statuses, the store conditions each stock move on `stockSources`.
+ */
+export const STOCK_STATES = ['NONE', 'RESERVED', 'RELEASED'] as const;
+
+/** Where the order's stock is: never reserved, held by a confirmed order, or given back after a cancel. */
+export type StockState = (typeof STOCK_STATES)[number];
+
+const STOCK_NEXT: Record<StockState, readonly StockState[]> = {
+  NONE: ['RESERVED'],
+  RESERVED: ['RELEASED'],
+  RELEASED: [],
+};
+
+export const canMoveStock = (from: StockState, to: StockState): boolean => STOCK_NEXT[from].includes(to);
+
+/** The stock states an order may be in for a move to `to`: the store's write condition. */
+export const stockSources = (to: StockState): StockState[] => STOCK_STATES.filter((from) => canMoveStock(from, to));
+
+/** One order line the stock could not cover; `inStock` is absent when the product does not exist. */
+export interface Shortage {
+  sku: string;
+  ordered: number;
+  inStock?: number;
+}
+
+/** The reason a rejected order records (and its customer reads). */
+export const insufficientStockReason = (shortages: readonly Shortage[]): string =>
+  `insufficient stock (${shortages
+    .map(({ sku, ordered, inStock }) => (inStock === undefined ? `${sku}: unknown product` : `${sku}: ${inStock} in stock, ${ordered} ordered`))
+    .join('; ')})`;

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { z } from 'zod';
+import { parseEnvironment } from '../core/config';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
 
 /**
@@ -17,40 +19,62 @@ export interface LocalSettings {
    * as a fresh `pulumi up` leaves them, to rehearse the pipeline's bootstrap.
    */
   seedDemoData: boolean;
+  /** Level of the stack's own log lines (LOG_LEVEL, pino's levels). */
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** Powertools log level of the in-process processor (PROCESSOR_LOG_LEVEL). */
   processorLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** The poller's lanes per shard (PARALLELIZATION_FACTOR, 1–10), as a stack's orders:processor sets it. */
   parallelizationFactor: number;
 }
 
-const portFrom = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got '${value}'`);
-  return port;
-};
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 
-function parallelizationFactorFrom(value: string | undefined): number {
-  if (value === undefined || value === '') return orderProcessorMapping.parallelizationFactor;
-  const factor = Number(value);
-  if (!Number.isInteger(factor) || factor < 1 || factor > 10)
-    throw new Error(`PARALLELIZATION_FACTOR must be a whole number from 1 to 10 (Lambda's range), got '${value}'`);
-  return factor;
-}
+/** An unset or empty variable takes the default, as a shell's `VAR= npm start` would expect. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const port = z.preprocess(
+  unsetIfEmpty,
+  z.coerce.number('must be a port number').int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number').optional(),
+);
+
+/** The environment `npm start`, `npm run token` and `npm run dlq` read, parsed once with every problem named. */
+const Env = z.object({
+  PORT: port,
+  DYNAMODB_PORT: port,
+  COGNITO_PORT: port,
+  /** The local stack's own log (pino), apart from the processor's. */
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn')),
+  TABLE_NAME: z.preprocess(unsetIfEmpty, z.string().default('orders-local')),
+  DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  PROCESSOR_LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === 'string' ? value.toUpperCase() : value),
+    z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('WARN'),
+  ),
+  PARALLELIZATION_FACTOR: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number()
+      .int("must be a whole number from 1 to 10 (Lambda's range)")
+      .min(1, "must be a whole number from 1 to 10 (Lambda's range)")
+      .max(10, "must be a whole number from 1 to 10 (Lambda's range)")
+      .default(orderProcessorMapping.parallelizationFactor),
+  ),
+});
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): LocalSettings {
-  const apiPort = portFrom(env.PORT, 5000, 'PORT');
+  const parsed = parseEnvironment(Env, env);
+  const apiPort = parsed.PORT ?? 5000;
   const dataDirFlag = argv.indexOf('--data-dir');
-  const dataDir = dataDirFlag >= 0 ? argv[dataDirFlag + 1] : env.DATA_DIR;
+  const dataDir = dataDirFlag >= 0 ? argv[dataDirFlag + 1] : parsed.DATA_DIR;
   return {
     apiPort,
     // Derived from PORT unless set, so two stacks on one machine only need different PORTs.
-    dynamoPort: portFrom(env.DYNAMODB_PORT, apiPort + 1, 'DYNAMODB_PORT'),
-    cognitoPort: portFrom(env.COGNITO_PORT, apiPort + 2, 'COGNITO_PORT'),
-    tableName: env.TABLE_NAME || 'orders-local',
+    dynamoPort: parsed.DYNAMODB_PORT ?? apiPort + 1,
+    cognitoPort: parsed.COGNITO_PORT ?? apiPort + 2,
+    tableName: parsed.TABLE_NAME,
     seedDemoData: !argv.includes('--empty'),
-    processorLogLevel: (['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const).find((l) => l === env.PROCESSOR_LOG_LEVEL?.toUpperCase()) ?? 'WARN',
-    parallelizationFactor: parallelizationFactorFrom(env.PARALLELIZATION_FACTOR),
+    logLevel: parsed.LOG_LEVEL,
+    processorLogLevel: parsed.PROCESSOR_LOG_LEVEL,
+    parallelizationFactor: parsed.PARALLELIZATION_FACTOR,
     ...(dataDir ? { dataDir: path.resolve(dataDir) } : {}),
   };
 }

@@ -18,7 +18,7 @@ async function main() {
   const traces = tracesFile(settings);
   const tracing = startApiTracing(new OtlpFileExporter(traces, { fresh: !settings.dataDir }), { serviceName: 'orders-local', batchDelayMs: 200 });
   const { startLocalStack } = await import('./stack.js');
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'orders-local' } });
+  const logger = pino({ level: settings.logLevel, base: { service: 'orders-local' } });
   console.log(`Starting DynamoDB Local (${settings.dataDir ? `data in ${settings.dataDir}` : 'in memory'}) and cognito-local…`);
   const stack = await startLocalStack(settings, logger);
   const url = stack.apiUrl;

@@ -51,3 +51,25 @@ export class ShardProgress {
     return this.checkpoint;
   }
 }
+
+/** A shard's checkpoints, saved one after another, each further along than the last. */
+export class CheckpointWriter {
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly progress: ShardProgress,
+    private readonly save: (sequenceNumber: string) => Promise<void>,
+  ) {}
+
+  /** Saves the checkpoint if the front of the shard has moved; resolves once it (and every one before) is saved. */
+  commit(): Promise<void> {
+    const next = this.progress.advance();
+    if (next) this.saving = this.saving.catch(() => undefined).then(() => this.save(next));
+    return this.saving;
+  }
+
+  /** Waits for the last save to end, however it ends. */
+  async settle(): Promise<void> {
+    await this.saving.catch(() => undefined);
+  }
+}

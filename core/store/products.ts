@@ -1,9 +1,11 @@
 import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProductRepository } from '../catalog/ports';
 import type { Product } from '../domain/product';
 import { LIST_INDEX, catalogKey, productKey } from '../table';
 import { itemToProduct, productToItem } from '../tableItems';
 
-export class ProductStore {
+/** The catalog in the table: the repository the catalog use cases and order pricing read. */
+export class ProductStore implements ProductRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

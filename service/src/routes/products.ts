@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import type { ProductStore } from '../../../core/store/products';
+import type { ProductRepository } from '../../../core/catalog/ports';
+import { getProduct, listProducts, putProduct } from '../../../core/catalog/useCases';
 import type { CatalogCache } from '../catalogCache';
 import type { AppState } from '../http/context';
 import { ProblemError } from '../http/problem';
@@ -10,7 +11,7 @@ import { PutProductRequest, Sku } from '../schemas';
 import { productView } from './views';
 
 export interface ProductRouteDeps {
-  products: ProductStore;
+  products: ProductRepository;
   catalog: CatalogCache;
   clock: () => Date;
   authenticate: Middleware<AppState>;
@@ -22,24 +23,24 @@ const PathParams = z.strictObject({ sku: Sku });
 
 export function productRoutes({ products, catalog, clock, authenticate, requireAdmin, readBody }: ProductRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/v1/products' });
+  const list = listProducts({ products });
+  const get = getProduct({ products });
+  const put = putProduct({ products, changes: catalog, clock });
 
   router.get('/', authenticate, async (ctx) => {
-    ctx.body = { items: (await products.list()).map(productView) };
+    ctx.body = { items: (await list()).map(productView) };
   });
 
   router.get('/:sku', authenticate, async (ctx) => {
     const { sku } = parse('path', PathParams, ctx.params);
-    const product = await products.get(sku);
-    if (!product) throw new ProblemError(404, 'product-not-found', 'Product not found', `No product with sku ${sku}.`);
-    ctx.body = productView(product);
+    const found = await get(sku);
+    if (found.kind === 'not-found') throw new ProblemError(404, 'product-not-found', 'Product not found', `No product with sku ${sku}.`);
+    ctx.body = productView(found.product);
   });
 
   router.put('/:sku', authenticate, requireAdmin, readBody, async (ctx) => {
     const { sku } = parse('path', PathParams, ctx.params);
-    const body = parse('body', PutProductRequest, ctx.state.body);
-    const product = { sku, ...body, updatedAt: clock().toISOString() };
-    const created = await products.put(product);
-    catalog.invalidate(sku);
+    const { product, created } = await put(sku, parse('body', PutProductRequest, ctx.state.body));
     ctx.status = created ? 201 : 200;
     if (created) ctx.set('Location', `/v1/products/${sku}`);
     ctx.body = productView(product);

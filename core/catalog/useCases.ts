@@ -1,0 +1,37 @@
+import type { Product } from '../domain/product';
+import type { CatalogChanges, ProductRepository } from './ports';
+
+export type GetProductResult = { kind: 'found'; product: Product } | { kind: 'not-found' };
+
+/** One product by SKU. */
+export function getProduct(deps: { products: Pick<ProductRepository, 'get'> }) {
+  return async (sku: string): Promise<GetProductResult> => {
+    const product = await deps.products.get(sku);
+    return product ? { kind: 'found', product } : { kind: 'not-found' };
+  };
+}
+
+/** The catalog, by SKU. */
+export function listProducts(deps: { products: Pick<ProductRepository, 'list'> }) {
+  return (): Promise<Product[]> => deps.products.list();
+}
+
+export interface ProductDetails {
+  name: string;
+  price: number;
+  currency: string;
+  stock: number;
+}
+
+/**
+ * Creates or replaces a product (an admin's action, checked by the caller), stamped with the time of the change;
+ * anything pricing from a copy of the catalog is told, so new orders are priced from the new product.
+ */
+export function putProduct(deps: { products: Pick<ProductRepository, 'put'>; changes: CatalogChanges; clock: () => Date }) {
+  return async (sku: string, details: ProductDetails): Promise<{ product: Product; created: boolean }> => {
+    const product: Product = { sku, ...details, updatedAt: deps.clock().toISOString() };
+    const created = await deps.products.put(product);
+    deps.changes.invalidate(sku);
+    return { product, created };
+  };
+}

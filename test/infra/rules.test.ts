@@ -216,7 +216,7 @@ describe('guard rules', () => {
 
   it('https-on-stage-and-main catches a stage or main without TLS, or with plain HTTP still forwarding', () => {
     const noTls = clean.filter((r) => !(r.type === 'aws:lb/listener:Listener' && r.inputs.protocol === 'HTTPS'));
-    expect(caught(httpsOnStageAndMain, noTls, 'stage')).toEqual(['stage has no HTTPS listener: set orders:domain (README, HTTPS)']);
+    expect(caught(httpsOnStageAndMain, noTls, 'stage')).toEqual(['stage has no HTTPS listener: set orders:domain (docs/deploying.md, HTTPS)']);
     const forwarding = withChange('aws:lb/listener:Listener', (i) => (i.defaultActions = [{ type: 'forward', targetGroupArn: 'tg' }]), '-http');
     expect(caught(httpsOnStageAndMain, forwarding, 'main')).toEqual(['plain HTTP must only redirect to HTTPS in main']);
     expect(caught(httpsOnStageAndMain, noTls, 'development')).toEqual([]);

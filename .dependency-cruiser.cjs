@@ -39,6 +39,24 @@ module.exports = {
       { path: '^(service|processor|local|loadtest|test)/' },
     ),
     forbid(
+      'infra-never-imports-scripts',
+      'scripts/ drive the Pulumi program (build, release, deploy), not the other way round: what both need, such as the bundle definitions, lives in build/',
+      { path: '^infra/' },
+      { path: '^scripts/' },
+    ),
+    forbid(
+      'loadtest-never-imports-scripts',
+      'the pipeline scripts run the load test, not the other way round: what both need, such as the stack bootstrap, lives in loadtest/',
+      { path: '^loadtest/' },
+      { path: '^scripts/' },
+    ),
+    forbid(
+      'build-imports-nothing-of-ours',
+      'build/ names the deployables by their entry files; infra/ and scripts/ import it, so it imports none of our code',
+      { path: '^build/' },
+      { path: '^(core|service|processor|local|infra|scripts|loadtest|test)/' },
+    ),
+    forbid(
       'loadtest-lib-runs-in-k6-and-node',
       'k6 bundles loadtest/lib itself: nothing outside it, no Node built-ins',
       { path: '^loadtest/lib/' },

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bundleDigest, PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../scripts/bundles';
+import { bundleDigest, PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../build/bundles';
 import type { ArtifactsConfig } from './config';
 
 /**

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { REPO_ROOT, processorBundle, serviceBundle } from './bundles';
+import { REPO_ROOT, processorBundle, serviceBundle } from '../build/bundles';
 
 /** `npm run build`: type-check everything, then bundle the API (dist/service) and the Lambda (dist/processor). */
 async function main() {

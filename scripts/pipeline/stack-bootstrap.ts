@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gateScenario } from '../../loadtest/lib/config';
 import { readLoadConfig } from '../../loadtest/local/loadConfig';
-import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser, type Change } from './bootstrap';
+import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser, type Change } from '../../loadtest/setup/bootstrap';
 import { requireFlag, run, stackFlag } from './cli';
 import { readStackOutputs } from './stackOutputs';
 

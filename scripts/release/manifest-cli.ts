@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { bundleDigest, PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../bundles';
+import { bundleDigest, PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../../build/bundles';
 import { flag, requireFlag, run } from '../pipeline/cli';
 import { parseRelease, releaseOutputs, writeRelease, writeStepOutputs } from './manifest';
 import { sourceOf } from './source';

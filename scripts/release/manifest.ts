@@ -5,7 +5,7 @@ import { z } from 'zod';
  * The release manifest: what one build produced, by address — the API image by its registry digest, the Lambda
  * bundle by its content digest — and the source tree it was built from. Every stack deploys a manifest's artifacts
  * (as `orders:apiImage` and `orders:processorBundle`), the gate's verdict names the manifest it judged, and
- * promotion hands the same manifest on (README, "Build once, promote the digest").
+ * promotion hands the same manifest on (docs/deploying.md, "Build once, promote the digest").
  */
 const sha1 = z.string().regex(/^[0-9a-f]{40}$/);
 export const Release = z.strictObject({

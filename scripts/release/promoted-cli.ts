@@ -1,4 +1,4 @@
-import { PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../bundles';
+import { PROCESSOR_BUNDLE_DIR, REPO_ROOT } from '../../build/bundles';
 import { downloadArtifact, greenRuns } from '../pipeline/gh';
 import { flag, requireFlag, run, stackFlag } from '../pipeline/cli';
 import { releaseOutputs, writeRelease, writeStepOutputs } from './manifest';

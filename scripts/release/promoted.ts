@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StackName } from '../../infra/policy/stackConfig';
-import { bundleDigest } from '../bundles';
+import { bundleDigest } from '../../build/bundles';
 import { parseRelease, type Release } from './manifest';
 
 /**

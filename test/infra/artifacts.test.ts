@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { retainedResourceOptions, statefulResourceOptions } from '../../infra/components/protection';
-import { serviceBundle } from '../../scripts/bundles';
+import { serviceBundle } from '../../build/bundles';
 import { parseDockerfile } from '../../scripts/image/dockerfile';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -16,7 +16,7 @@ describe('deployment artifacts', () => {
     expect(deps!.image).toMatch(/^node:22-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
     expect(runtime!.image).toBe(deps!.image);
     expect(deps!.instructions).toContainEqual({ op: 'RUN', command: expect.stringMatching(/^npm ci --omit=dev\b/) });
-    // The bundle comes from scripts/bundles.ts (one definition): no stage bundles, installs esbuild or dev deps.
+    // The bundle comes from build/bundles.ts (one definition): no stage bundles, installs esbuild or dev deps.
     for (const stage of [deps!, runtime!]) {
       for (const step of stage.instructions) if (step.op === 'RUN') expect(step.command).not.toMatch(/esbuild|tsx|--include=dev|npm (i|install)\b/);
     }

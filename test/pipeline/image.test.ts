@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../local/process';
-import { bundle, serviceBundle } from '../../scripts/bundles';
+import { bundle, serviceBundle } from '../../build/bundles';
 import { stageImage, type StagedImage } from '../../scripts/image/stage';
 import { runStack } from '../infra/harness';
 import { createTestTable, standIns, tokenFor, type TestTable } from '../support/env';
@@ -11,7 +11,7 @@ import { exited, ROOT, waitFor } from '../support/processes';
 
 /**
  * The API image's runtime constraints, rehearsed as far as this machine allows: service/Dockerfile's stages
- * staged into a scratch folder (production dependencies only, the bundle from scripts/bundles.ts), then the
+ * staged into a scratch folder (production dependencies only, the bundle from build/bundles.ts), then the
  * final stage's CMD run under bubblewrap with a read-only root (no writable /tmp either) as uid 1000, with the
  * environment the task definition sets (read from the mocked development graph) and only the endpoints pointed
  * at the local stand-ins.

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleDigest, PROCESSOR_BUNDLE_DIR } from '../../scripts/bundles';
+import { bundleDigest, PROCESSOR_BUNDLE_DIR } from '../../build/bundles';
 import type { Release } from '../../scripts/release/manifest';
 import { forkRun, listAnswer, pullRequestRun, REPOSITORY, workflowRun, type RecordedRun } from '../support/ghRuns';
 import { npmRun, ROOT } from '../support/processes';

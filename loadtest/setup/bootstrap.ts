@@ -5,14 +5,15 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { productToItem } from '../../core/store/items';
+import { productToItem } from '../../core/tableItems';
 import { userPoolShape } from '../../core/userpool';
 import { createUser } from '../../local/cognito';
-import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
+import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../lib/catalog';
 
 /**
  * What a freshly deployed stack lacks before its gate can run: a load-test user that can sign in, and the gate's
- * own products. Each step is idempotent and says what it changed, so running it twice changes nothing.
+ * own products. Each step is idempotent and says what it changed, so running it twice changes nothing. Run on a
+ * deployed stack by `npm run stack:bootstrap` (scripts/pipeline), on a local one by `npm run loadtest`.
  */
 export type Change = { what: string; action: 'created' | 'updated' | 'unchanged'; detail?: string };
 

@@ -1,9 +1,13 @@
+/**
+ * The two deployables' esbuild settings and content address, shared by `npm run build`, the image stages, the
+ * release scripts and the Pulumi program. Here, not in scripts/, because infra/ must not import scripts/.
+ */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync, type BuildOptions } from 'esbuild';
 
-/** The two deployables' esbuild settings, shared by `npm run build`, the image stages and the release scripts. */
+/** The repository's root: the bundles' entries and outputs are named from it. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**

@@ -26,8 +26,14 @@ module.exports = {
     ),
     forbid(
       'use-cases-never-import-the-store',
-      'core/orders holds the workflows and their ports in the domain’s terms; the store implements the ports, not the other way round',
-      { path: '^core/orders/' },
+      'core/orders and core/catalog hold the workflows and their ports in the domain’s terms; the store implements the ports, not the other way round',
+      { path: '^core/(orders|catalog)/' },
+      { path: '^core/store/' },
+    ),
+    forbid(
+      'runtimes-reach-the-store-through-their-wiring',
+      'handlers and routes call use cases; only the wiring (processor.ts and index.ts, app.ts and main.ts) builds the store adapters',
+      { path: '^(processor/src|service/src)/', pathNot: '^(processor/src/(processor|index)|service/src/(app|main))\\.ts$' },
       { path: '^core/store/' },
     ),
     forbid('api-and-processor-apart', 'they share core/, not each other', { path: '^service/' }, { path: '^processor/' }),

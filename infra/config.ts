@@ -18,12 +18,12 @@ const ProcessorConfig = z.strictObject({
   memoryMb: z.number().int().min(128).max(10240),
   /**
    * Executions reserved for the processor; 0 = none (it shares the account's unreserved pool). AWS refuses a
-   * reservation that leaves fewer than 100 unreserved, and new accounts start with a low quota (README).
+   * reservation that leaves fewer than 100 unreserved, and new accounts start with a low quota (docs/capacity.md).
    */
   reservedConcurrency: z.number().int().min(0),
   /**
    * Batches of one stream shard in flight at once (Lambda's ParallelizationFactor, 1–10), records of one order
-   * always in the same one. Sizing: README, "Capacity".
+   * always in the same one. Sizing: docs/capacity.md.
    */
   parallelizationFactor: z.number().int().min(1).max(10),
 });
@@ -96,7 +96,7 @@ const DomainConfig = z.union([
 ]);
 
 /**
- * What the stack deploys, built once per release outside Pulumi (README, "Build once, promote the digest"): the
+ * What the stack deploys, built once per release outside Pulumi (docs/deploying.md, "Build once, promote the digest"): the
  * API image by its digest in the shared repository, and the Lambda bundle by its content digest. The pipeline sets
  * both from the release manifest (`npm run release:*`); nothing is built inside the program, so a preview registers
  * exactly what the update will.
@@ -155,15 +155,18 @@ export interface StackConfig {
 }
 
 /**
- * The stack files ship placeholders an operator must replace before the first deploy (README, "Before the first
- * deploy"): names under the domains reserved for examples (RFC 2606: example.com/.net/.org, .example, .invalid,
+ * The stack files ship placeholders an operator must replace before the first deploy (docs/deploying.md, "Before the
+ * first deploy"): names under the domains reserved for examples (RFC 2606: example.com/.net/.org, .example, .invalid,
  * .test) and zone ids spelling REPLACE. Deployed, they mail alarms to nobody and ask for a certificate no one
  * can validate, so they stop the program here, naming the setting.
  */
 const PLACEHOLDER = /(^|[.@])example\.(com|net|org)$|\.(example|invalid|test)$|REPLACE/i;
 function refusePlaceholders(key: string, values: Array<[field: string, value: string | undefined]>): void {
   const found = values.find(([, value]) => value !== undefined && PLACEHOLDER.test(value));
-  if (found) throw new Error(`config orders:${key}: ${found[0]} ${found[1]} is a placeholder: replace it before deploying (README, "Before the first deploy")`);
+  if (found)
+    throw new Error(
+      `config orders:${key}: ${found[0]} ${found[1]} is a placeholder: replace it before deploying (docs/deploying.md, "Before the first deploy")`,
+    );
 }
 
 function parse<S extends z.ZodType>(key: string, schema: S, value: unknown): z.output<S> {
@@ -194,7 +197,7 @@ export function readConfig(): StackConfig {
   // A reservation is a ceiling as well as a floor: below one shard's lanes it throttles even a one-shard stream.
   if (processor.reservedConcurrency > 0 && processor.reservedConcurrency < processor.parallelizationFactor)
     throw new Error(
-      `config orders:processor: reservedConcurrency ${processor.reservedConcurrency} is below parallelizationFactor ${processor.parallelizationFactor}: reserve at least shards × parallelizationFactor, or 0 for none (README, "Lambda concurrency")`,
+      `config orders:processor: reservedConcurrency ${processor.reservedConcurrency} is below parallelizationFactor ${processor.parallelizationFactor}: reserve at least shards × parallelizationFactor, or 0 for none (docs/capacity.md, "Lambda concurrency")`,
     );
   return {
     stack: pulumi.getStack(),

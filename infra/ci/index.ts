@@ -46,7 +46,7 @@ const release = config.releaseRepository
     })
   : undefined;
 
-// What the repository's setup needs (README, "Repository setup"): the account, the backend URL, the registry.
+// What the repository's setup needs (docs/pipeline.md, "Repository setup"): the account, the backend URL, the registry.
 export const accountId = account;
 export const awsRegion = config.region;
 export const oidcProviderArn = github.provider.arn;

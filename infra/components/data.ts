@@ -20,7 +20,7 @@ export interface OrderTableArgs {
  *  - the account administers the key (and may delegate that through IAM policies: stackKey);
  *  - any principal of this account may have DynamoDB use the key on its behalf, and only DynamoDB in this Region
  *    (kms:ViaService), never directly: "You can provide these permissions in a key policy, an IAM policy, or a grant",
- *    so the API's and the processor's roles need no KMS statement of their own (README, "IAM proven by evaluation");
+ *    so the API's and the processor's roles need no KMS statement of their own (docs/deploying.md, "IAM proven by evaluation");
  *  - DynamoDB itself may read the key's metadata.
  */
 const tableKeyGrants = (accountId: pulumi.Input<string>, region: string) => [

@@ -4,7 +4,7 @@ import type { DomainConfig } from '../config';
 
 /**
  * The API's public name. With `certificateArn`, an existing ACM certificate is used and the operator points
- * the hostname at the load balancer (README). With `hostedZoneId`, the certificate is requested and validated
+ * the hostname at the load balancer (docs/deploying.md, HTTPS). With `hostedZoneId`, the certificate is requested and validated
  * by DNS in that Route 53 zone, and `pointAt` creates the alias record.
  */
 export class ApiDomain extends pulumi.ComponentResource {

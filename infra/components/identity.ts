@@ -48,7 +48,7 @@ export class Identity extends pulumi.ComponentResource {
         ...(config.threatProtection === 'OFF' ? {} : { userPoolAddOns: { advancedSecurityMode: config.threatProtection } }),
         mfaConfiguration: config.mfa,
         ...(config.mfa === 'OFF' ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
-        // Cognito's own sender is limited to 50 e-mails a day: production sign-ups need SES (README).
+        // Cognito's own sender is limited to 50 e-mails a day: production sign-ups need SES (docs/deploying.md).
         emailConfiguration: config.ses
           ? { emailSendingAccount: 'DEVELOPER', sourceArn: config.ses.identityArn, fromEmailAddress: config.ses.fromAddress }
           : { emailSendingAccount: 'COGNITO_DEFAULT' },

@@ -49,7 +49,7 @@ export interface PollerStats {
  * payload and window; filters with the mapping's criteria; invokes the handler with Lambda-shaped events under
  * the function's timeout; honours ReportBatchItemFailures; bisects, retries, expires and dead-letters like
  * Lambda; recovers from trimmed data; and checkpoints, never past a record a lane still holds, so a restart
- * resumes where it stopped. What it does not reproduce is listed in the README's fidelity table.
+ * resumes where it stopped. What it does not reproduce is listed in docs/local-poller.md's fidelity table.
  *
  * Reading the stream is `StreamReader`'s, a shard's lanes `ShardLanes`'s, delivering a batch
  * `FunctionDelivery`'s; the poller discovers shards and reads each one into its lanes.

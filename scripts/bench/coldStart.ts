@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { bundle, processorBundle } from '../bundles';
+import { bundle, processorBundle } from '../../build/bundles';
 
 /**
  * The processor's cold-start cost as far as it can be measured off AWS: the bundle's size (Lambda downloads and

@@ -1,7 +1,8 @@
 import { DECISION_CONCURRENCY } from '../../core/eventSourceMapping';
-import { Fulfilment } from '../../core/store/fulfilment';
-import { orderToItem } from '../../core/store/items';
+import { stockReservations } from '../../core/orders/stockReservations';
+import { orderToItem } from '../../core/tableItems';
 import { OrderStore } from '../../core/store/orders';
+import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { LOCAL_AWS, startDynamoDbLocal } from '../../local/dynamodb';
 import { LocalMetrics, localProcessor } from '../../local/processor';
 import { documentClient } from '../../core/store/client';
@@ -32,6 +33,12 @@ function storeClient(env: Env, roundTripMs: number) {
 
 type Order = ReturnType<typeof orderFor>;
 
+/** The processor's reservation workflow on a table, wired as processor/src/processor.ts wires it. */
+function reservationsOn(table: BenchTable) {
+  const orders = new OrderStore(table.db, table.name);
+  return stockReservations({ ledger: new DynamoStockLedger(table.db, table.name, orders), orders });
+}
+
 /**
  * Runs `measure` on a DynamoDB Local of its own, warmed by a few hundred reservations first: one JVM slows as
  * it serves side after side (even with their tables dropped), which would make a side's figure depend on its
@@ -42,11 +49,11 @@ async function onFreshStore<T>(env: Env, measure: (env: Env) => Promise<T>): Pro
   try {
     const fresh = { ...env, dynamoEndpoint: dynamo.endpoint };
     const warm = await newTable(fresh, { products: 10 });
-    const fulfilment = new Fulfilment(warm.db, warm.name, new OrderStore(warm.db, warm.name));
+    const reservations = reservationsOn(warm);
     const orders = Array.from({ length: 300 }, (_, i) => orderFor(env.customer, new Date(), warm.skus[i % warm.skus.length]));
     await writeItems(warm.db, warm.name, orders.map(orderToItem));
     await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let order = orders.shift(); order; order = orders.shift()) await fulfilment.reserveStock(order, new Date());
+      for (let order = orders.shift(); order; order = orders.shift()) await reservations.reserveStock(order, new Date());
     }));
     await warm.drop();
     return await measure(fresh);
@@ -90,12 +97,12 @@ async function drainThroughPoller(env: Env, options: { concurrency: number; prod
 /** The processor's own store operation, one reservation transaction per order, `concurrency` at a time. */
 async function rawReservations(env: Env, concurrency: number): Promise<number> {
   const { table, orders } = await backlog(env, { products: PRODUCTS });
-  const fulfilment = new Fulfilment(table.db, table.name, new OrderStore(table.db, table.name));
+  const reservations = reservationsOn(table);
   const queue = [...orders];
   const started = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let order = queue.shift(); order; order = queue.shift()) await fulfilment.reserveStock(order, new Date());
+      for (let order = queue.shift(); order; order = queue.shift()) await reservations.reserveStock(order, new Date());
     }),
   );
   await table.drop();

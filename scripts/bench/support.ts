@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +21,8 @@ import { documentClient } from '../../core/store/client';
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 export const POLL_INTERVAL_MS = 250;
+/** The repository root: bench/ results, and the working directory of the API process. */
+export const ROOT = path.resolve(__dirname, '../..');
 
 export const median = (values: number[]) => percentile(values, 50);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
-import { runStackInProcess, stackConfig } from '../graph/mockedStack';
-import { formatReport, priceResources, type CostReport, type PriceTable } from './pricing';
+import { stackConfig } from '../graph/programs';
+import { runStackInProcess } from '../graph/runStackInProcess';
+import type { CostReport } from './bill';
+import { formatReport } from './format';
+import type { PriceTable } from './priceTable';
+import { priceResources } from './pricing';
 import prices from './prices.json';
 
 /**

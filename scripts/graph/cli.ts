@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { PROGRAMS, runStack, type ProgramName, type RunMode } from './mockedStack';
+import { runStack } from './mockedStack';
+import { PROGRAMS, type ProgramName } from './programs';
+import type { RunMode } from './stackRun';
 
 /**
  * Prints one stack's mocked graph as JSON (resources, URNs, outputs): `tsx scripts/graph/cli.ts --stack <name>

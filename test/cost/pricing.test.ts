@@ -1,5 +1,9 @@
 import { PRICE_TABLE, standIns } from '../../scripts/cost/cli';
-import { formatReport, priceResources, vpcShape, type CostResource, type PriceKey } from '../../scripts/cost/pricing';
+import { formatReport } from '../../scripts/cost/format';
+import type { PriceKey } from '../../scripts/cost/priceTable';
+import { priceResources } from '../../scripts/cost/pricing';
+import type { CostResource } from '../../scripts/cost/resources';
+import { vpcShape } from '../../scripts/cost/rules/network';
 
 /**
  * The pricing function on hand-built resource lists: each priced item, the NAT/AZ derivation from an awsx VPC's

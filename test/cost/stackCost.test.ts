@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stackConfig } from '../../scripts/graph/mockedStack';
-import type { CostReport } from '../../scripts/cost/pricing';
+import { stackConfig } from '../../scripts/graph/programs';
+import type { CostReport } from '../../scripts/cost/bill';
 
 /**
  * `npm run cost -- --stack <name>` on each stack's real graph (the Pulumi program under mocks): development stays
@@ -11,6 +11,8 @@ import type { CostReport } from '../../scripts/cost/pricing';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const STACKS = ['development', 'stage', 'main'] as const;
+// Where the fixed monthly cost of each stack is quoted ("Fixed monthly cost").
+const COST_DOC = path.join(ROOT, 'docs/capacity.md');
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Result = CostReport & { notes: string[] };
 
@@ -68,8 +70,13 @@ describe.each(STACKS)('%s: the line items match the stack', (stack) => {
     expect(result.notes.length).toBe(stack === 'development' ? 0 : 1);
   });
 
-  it('is the total the README quotes', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(`\`${stack}\` **$${results[stack]!.total.toFixed(2)}**`);
+  it('is the total docs/capacity.md quotes', () => {
+    expect(readFileSync(COST_DOC, 'utf8')).toContain(`\`${stack}\` **$${results[stack]!.total.toFixed(2)}**`);
   });
+});
+
+it('is the sum of the three totals docs/capacity.md quotes', () => {
+  // The sum of the totals as quoted (to the cent), so that a reader adding them up gets the same figure.
+  const cents = STACKS.reduce((sum, stack) => sum + Math.round(results[stack]!.total * 100), 0);
+  expect(readFileSync(COST_DOC, 'utf8')).toContain(`($${(cents / 100).toFixed(2)} for the three)`);
 });

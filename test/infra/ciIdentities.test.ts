@@ -1,6 +1,6 @@
 import { githubTrust } from '../../infra/ci/policies/github';
 import type { PolicyDocument } from '../../infra/ci/policies/document';
-import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
 import { filledIn } from './filledIn';
 import { deployExtras, needsOf, previewExtras, type Need, type Where } from '../support/iam/ciNeeds';
 import { deployMustDeny, previewMustDeny, releaseMustAllow, releaseMustDeny } from '../support/iam/ciMustDeny';

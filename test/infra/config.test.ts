@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { readConfig } from '../../infra/config';
-import { releaseConfig } from '../../scripts/graph/mockedStack';
+import { releaseConfig } from '../../scripts/graph/programs';
 import { filledIn } from './filledIn';
 import { stackConfig } from './harness';
 

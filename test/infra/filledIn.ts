@@ -1,6 +1,6 @@
 /**
  * What an operator writes over the placeholders of Pulumi.stage.yaml and Pulumi.main.yaml before their first
- * deploy (README, "Before the first deploy"). The committed files keep the placeholders, which infra/config.ts
+ * deploy (docs/deploying.md, "Before the first deploy"). The committed files keep the placeholders, which infra/config.ts
  * refuses, so every test that runs stage or main under mocks passes these as `runStack` overrides. Real-looking
  * values (no name under a reserved example domain, no REPLACE in the zone id), one alarm address each: the URN
  * fixtures hold one e-mail subscription per stack.

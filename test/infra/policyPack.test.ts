@@ -10,7 +10,8 @@ import Ajv from 'ajv';
 import { rules } from '../../infra/policy/rules';
 import { policyPackConfig, stackConfigSchema } from '../../infra/policy/stackConfig';
 import { UNKNOWN } from '../../infra/policy/unknowns';
-import { runStackInProcess, type GraphResource, type RunMode, type StackRun } from '../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
+import type { GraphResource, RunMode, StackRun } from '../../scripts/graph/stackRun';
 import { filledIn } from './filledIn';
 
 /**

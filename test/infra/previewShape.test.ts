@@ -1,4 +1,6 @@
-import { runStackInProcess, UNKNOWN, type StackRun } from '../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
+import type { StackRun } from '../../scripts/graph/stackRun';
+import { UNKNOWN } from '../../scripts/graph/unknowns';
 import { filledIn } from './filledIn';
 
 /**

@@ -21,7 +21,7 @@ import {
 } from '../../infra/policy/rules';
 import { boundaryPolicyArn } from '../../infra/ci/names';
 import { ruleContext } from '../../infra/policy/stackConfig';
-import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
 import { filledIn } from './filledIn';
 import { runStack } from './harness';
 

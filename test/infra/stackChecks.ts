@@ -254,7 +254,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       if (identity.threatProtection === 'OFF') expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['ESSENTIALS', undefined]);
       else expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['PLUS', { advancedSecurityMode: identity.threatProtection }]);
       expect(pool.emailConfiguration.emailSendingAccount).toBe(identity.ses ? 'DEVELOPER' : 'COGNITO_DEFAULT');
-      // main starts in audit mode, and an operator switches it to ENFORCED (README): never OFF.
+      // main starts in audit mode, and an operator switches it to ENFORCED (docs/deploying.md): never OFF.
       if (stack === 'main') expect([identity.threatProtection, identity.mfa, identity.loadTestClient]).toEqual(['AUDIT', 'OPTIONAL', false]);
     });
 
@@ -589,7 +589,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       ]);
       const thresholds = run.config['orders:alarms'] as Json;
       expect(alarms.find((a) => a.name.endsWith('api-p99-latency'))!.inputs.threshold).toBe(thresholds.p99LatencyMs / 1000);
-      // development does without a dashboard (orders:dashboard false: README, "Fixed monthly cost").
+      // development does without a dashboard (orders:dashboard false: docs/capacity.md, "Fixed monthly cost").
       expect(run.config['orders:dashboard'] === false).toBe(stack === 'development');
       if (stack === 'development') {
         expect([run.ofType('aws:cloudwatch/dashboard:Dashboard'), run.outputs.dashboardName]).toEqual([[], undefined]);

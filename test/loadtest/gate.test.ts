@@ -87,7 +87,7 @@ describe('the gate on a running local stack', () => {
       'httpP99Ms',
     ]);
     // Only the error rate is independent of this machine's speed (other test files run meanwhile); whether the
-    // timed figures hold is `npm run bench`'s and the README's business, not a pass/fail test's.
+    // timed figures hold is `npm run bench`'s and bench/RESULTS.md's business, not a pass/fail test's.
     expect(second.report.comparisons.find((c) => c.figure === 'errorRate')!.ok).toBe(true);
   }, 120_000);
 

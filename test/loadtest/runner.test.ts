@@ -7,7 +7,7 @@ import { freePort } from '../../local/process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** `npm run loadtest -- --scenario smoke` on a stack it starts itself: the gate the README promises. */
+/** `npm run loadtest -- --scenario smoke` on a stack it starts itself: the gate docs/pipeline.md promises. */
 it('runs the smoke scenario end to end and passes its thresholds', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'loadtest-'));
   const { stdout } = await promisify(execFile)(

@@ -1,12 +1,12 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
 import { CI_FILLED_IN } from '../support/iam/ciRoles';
 import { npmRun } from '../support/processes';
 
 /**
- * `npm run ci:github`, as the README's setup runs it, on the outputs infra/ci exports (from its mocked graph),
+ * `npm run ci:github`, as docs/pipeline.md's repository setup runs it, on the outputs infra/ci exports (from its mocked graph),
  * against a stand-in `gh` on PATH that keeps a repository's variables, environments and deployment branch
  * policies the way GitHub's REST API does (GitHub is not reachable here).
  */

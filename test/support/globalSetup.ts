@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureUserPool, startCognitoLocal } from '../../local/cognito';
 import { startDynamoDbLocal } from '../../local/dynamodb';
-import { bundle, processorBundle } from '../../scripts/bundles';
-import { runStackInProcess } from '../../scripts/graph/mockedStack';
+import { bundle, processorBundle } from '../../build/bundles';
+import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
 import { filledIn } from '../infra/filledIn';
 import { CI_FILLED_IN } from './iam/ciRoles';
 

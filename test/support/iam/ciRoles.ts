@@ -1,6 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../../../infra/ci/policies/document';
-import { runStackInProcess } from '../../../scripts/graph/mockedStack';
+import { runStackInProcess } from '../../../scripts/graph/runStackInProcess';
 import type { Decision } from './contract';
 
 /**

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { LOCAL_AWS } from '../../local/dynamodb';
+import { freePort } from '../../local/process';
+import { ROOT, sleep, type Env } from './support';
+
+/** The API as deployed: its own process (tsx service/src/main.ts), configured from the environment. */
+export async function startApiProcess(env: Env, tableName: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'service/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      TABLE_NAME: tableName,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      DYNAMODB_ENDPOINT: env.dynamoEndpoint,
+      COGNITO_CLIENT_ID: env.pool.clientId,
+      COGNITO_ISSUER: env.pool.issuer,
+      COGNITO_JWKS_URI: env.pool.jwksUri,
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`${url}/v1/health`).then((r) => r.ok, () => false)) break;
+    await sleep(100);
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

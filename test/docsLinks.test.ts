@@ -53,3 +53,50 @@ describe('links in the README and docs/', () => {
     expect(broken).toEqual([]);
   });
 });
+
+/**
+ * The README is the front door (what it is, how to run it, the walk-through, a map of docs/), and depth lives in
+ * docs/: a line limit keeps it so. A test count quoted in prose is stale by the next commit, so none is.
+ */
+const README_MAX_LINES = 200;
+const TEST_COUNT = [
+  // "598 tests", "598/598 tests", "35 of 36 tests", "12 test suites", "3 passing tests", "1 test"
+  /\b\d+(?:,\d{3})*(?:\s*(?:\/|of)\s*\d+(?:,\d{3})*)?\s+(?:(?:passing|passed|failing|green|jest|unit|integration|end-to-end)\s+)?(?:tests?|test\s+(?:files|suites|cases)|suites|specs)\b/gi,
+  // jest's own summary: "Tests: 598 passed, 598 total"
+  /\b(?:tests|test suites):\s+\d+(?:,\d{3})*\s+(?:passed|failed|total)\b/gi,
+];
+
+describe('the README and docs/ stay short and true', () => {
+  it(`README.md has at most ${README_MAX_LINES} lines`, () => {
+    const lines = readFileSync(path.join(ROOT, 'README.md'), 'utf8').trimEnd().split('\n').length;
+    expect(lines).toBeLessThanOrEqual(README_MAX_LINES);
+  });
+
+  it('catches a quoted test count', () => {
+    const quoted = (text: string) => TEST_COUNT.some((re) => text.match(re) !== null);
+    for (const text of [
+      '598/598 tests pass',
+      'all 35 tests',
+      '35 of 36 tests',
+      'in 12 test suites',
+      '1,204 passing tests',
+      'Tests:       598 passed, 598 total',
+    ]) {
+      expect([text, quoted(text)]).toEqual([text, true]);
+    }
+    for (const text of [
+      '5,000 orders per fault run',
+      'each has a test that breaks the graph',
+      'test/reliability/restart.test.ts',
+      '3 s with 100 units',
+      'Node 22, tests also run it',
+    ]) {
+      expect([text, quoted(text)]).toEqual([text, false]);
+    }
+  });
+
+  it.each(FILES.map((f) => [path.relative(ROOT, f), f]))('%s: quotes no test count', (_, file) => {
+    const text = readFileSync(file, 'utf8');
+    expect(TEST_COUNT.flatMap((re) => text.match(re) ?? [])).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../../core/domain/order';
+import { ORDER_STATUSES, canTransition, type Order, type OrderStatus } from '../../core/domain/order';
 import { ENTITY } from '../../core/table';
 import type { DeadLetter } from '../../local/poller/state';
 import { scanTable } from './env';
@@ -14,8 +14,20 @@ export interface InvariantReport {
  * The invariants every fault scenario must leave intact, checked over the whole table once processing drained:
  * - every accepted order is decided, unless its record is in the dead-letter store;
  * - stock is never negative, and initial stock = current stock + units held by orders that still reserve it;
- * - no order was confirmed twice; stock was only released from an order that had been confirmed and cancelled.
+ * - no order was confirmed twice; stock was only released from an order that had been confirmed and cancelled;
+ * - stock is held only by an order confirmed once and still in CONFIRMED or a status reachable from it.
  */
+/** CONFIRMED and every status reachable from it, by the domain's own transitions (a new status follows). */
+const HOLDS_STOCK: ReadonlySet<OrderStatus> = (() => {
+  const reached = new Set<OrderStatus>(['CONFIRMED']);
+  for (let grew = true; grew;) {
+    const before = reached.size;
+    for (const from of [...reached]) for (const to of ORDER_STATUSES) if (canTransition(from, to)) reached.add(to);
+    grew = reached.size > before;
+  }
+  return reached;
+})();
+
 export async function checkInvariants(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -34,7 +46,7 @@ export async function checkInvariants(
     if (confirmations > 1) violations.push(`order ${order.orderId} was confirmed ${confirmations} times`);
     if (order.stockState === 'RELEASED' && (order.status !== 'CANCELLED' || confirmations !== 1))
       violations.push(`order ${order.orderId} released stock it never held`);
-    if (order.stockState === 'RESERVED' && order.status !== 'CONFIRMED' && order.status !== 'CANCELLED')
+    if (order.stockState === 'RESERVED' && (!HOLDS_STOCK.has(order.status) || confirmations !== 1))
       violations.push(`order ${order.orderId} holds stock while ${order.status}`);
   }
   const held = new Map<string, number>();

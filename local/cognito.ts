@@ -49,6 +49,7 @@ export async function startCognitoLocal(options: { port?: number; dataDir?: stri
   writeFileSync(path.join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `http://127.0.0.1:${port}` } }, null, 2));
   const standIn = startTethered(process.execPath, [startScript], {
     cwd: dir,
+    // HOST is also its bind address: loopback only, so no one else on the network can mint tokens the API accepts.
     env: { PORT: String(port), HOST: '127.0.0.1' },
   });
   const endpoint = `http://127.0.0.1:${port}`;

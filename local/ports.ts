@@ -22,8 +22,8 @@ const heldOn = (port: number, host?: string) =>
     probe.listen({ port, ...(host ? { host } : {}) }, () => probe.close(() => resolve(false)));
   });
 
-// All interfaces, as the API listens, and loopback, where the stand-ins listen and where a process holding only
-// 127.0.0.1 can hide from an all-interfaces probe (SO_REUSEADDR on macOS).
+// All interfaces, where another process may hold the port, and loopback, where the stand-ins listen and where a
+// process holding only 127.0.0.1 can hide from an all-interfaces probe (SO_REUSEADDR on macOS).
 const isTaken = async (port: number) => (await heldOn(port)) || (await heldOn(port, '127.0.0.1'));
 
 /** The claims whose port another process already holds. */

@@ -1,9 +1,9 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface Tracing {
@@ -14,20 +14,27 @@ export interface Tracing {
 
 /**
  * Registers the process's OpenTelemetry SDK: async-context propagation, W3C trace context plus X-Ray's
- * header (the ALB sends X-Amzn-Trace-Id; stored carriers hold both forms), and `exporter`. Batching by default;
- * `immediate` exports each span as it ends (tests, and short-lived tools).
+ * header unless `propagator` says otherwise (stored carriers are read and written apart from it:
+ * context.ts), and `exporter`. Every span follows its parent's sampling decision and a new trace is sampled,
+ * unless `sampler` says otherwise. Batching by default; `immediate` exports each span as it ends (tests, and
+ * short-lived tools).
  */
 export interface TracingOptions {
   immediate?: boolean;
   /** How long the batch processor waits before exporting (OpenTelemetry's default: 5 s). */
   batchDelayMs?: number;
+  /** Which incoming headers a trace continues (the API's: the load balancer's trace id only). */
+  propagator?: TextMapPropagator;
+  /** Which spans are recorded (the API's: a share of requests, whatever the caller asks). */
+  sampler?: Sampler;
 }
 
 export function startTracing(serviceName: string, exporter: SpanExporter, options: TracingOptions = {}): Tracing {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new AWSXRayPropagator()] }));
+  propagation.setGlobalPropagator(options.propagator ?? new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new AWSXRayPropagator()] }));
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    ...(options.sampler ? { sampler: options.sampler } : {}),
     spanProcessors: [
       options.immediate
         ? new SimpleSpanProcessor({ exporter })

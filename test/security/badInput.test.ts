@@ -34,6 +34,9 @@ afterAll(() => api.close());
 // ——— generators ———
 const validLine = fc.record({ sku: fc.constantFrom('KB-001', 'MS-002', 'CB-004'), quantity: fc.integer({ min: 1, max: 3 }) });
 const controlChar = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c));
+/** Invisible format characters (Unicode Cf): bidi override and isolate, zero-width space and joiner, BOM, soft hyphen. */
+const formatChar = fc.constantFrom('\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '\u00ad');
+const withFormatChar = fc.tuple(fc.string({ maxLength: 5 }), formatChar, fc.string({ maxLength: 5 })).map(([a, c, b]) => `${a}${c}${b}ok`);
 const nastyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.tuple(fc.string({ maxLength: 5 }), controlChar, fc.string({ maxLength: 5 })).map(([a, c, b]) => a + c + b),
@@ -122,7 +125,7 @@ const badLimit = fc.oneof(
 );
 const badProduct: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
-    name: fc.oneof(fc.constant(''), fc.string({ minLength: 101, maxLength: 120 }), fc.integer(), controlChar),
+    name: fc.oneof(fc.constant(''), fc.string({ minLength: 101, maxLength: 120 }), fc.integer(), controlChar, withFormatChar),
     price: fc.constant(100),
     currency: fc.constant('EUR'),
     stock: fc.constant(1),
@@ -229,6 +232,7 @@ const attacks: Array<[string, number, fc.Arbitrary<Attack>]> = [
             fc.constant(''),
             fc.string({ minLength: 201, maxLength: 220 }),
             fc.tuple(fc.string({ maxLength: 5 }), controlChar).map(([a, c]) => a + c),
+            withFormatChar,
             fc.constant(null),
           ),
         }),
@@ -279,6 +283,24 @@ const attacks: Array<[string, number, fc.Arbitrary<Attack>]> = [
     ),
   ],
 ];
+
+describe('invisible format characters in free text', () => {
+  const sendReason = (text: string) => post(`/v1/orders/${aliceOrderId}/cancel`, alice, { reason: text });
+  const sendName = (text: string) => api.http.put('/v1/products/FUZZ-1').set('Authorization', admin).send({ name: text, price: 1, currency: 'EUR', stock: 1 });
+  it.each([
+    ['a cancel reason', 'U+202E', 'reason', sendReason, '\u202e'],
+    ['a cancel reason', 'U+200B', 'reason', sendReason, '\u200b'],
+    ['a product name', 'U+202E', 'name', sendName, '\u202e'],
+    ['a product name', 'U+200B', 'name', sendName, '\u200b'],
+  ])('refuses %s holding %s: 422 naming the field and the character', async (_what, label, field, send, char) => {
+    const res = await send(`Changed my mind${char}gnp.exe`);
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([{ field, pointer: `#/${field}`, detail: expect.stringContaining(`invisible format characters`) }]);
+    expect(res.body.errors[0].detail).toContain(`(found ${label})`);
+    expect(res.body.detail).toMatch(new RegExp(`^${field}: must not contain invisible format characters`));
+  });
+});
 
 describe(`${TOTAL} malformed requests`, () => {
   it.each(attacks)(

@@ -12,9 +12,13 @@ export interface EdgeOptions {
 
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/** For JSON and problem answers: a browser that renders one anyway may load, run and frame nothing. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /**
- * Headers for every response: `nosniff`; HSTS where the stack serves HTTPS; `no-store` whenever the request
- * carried credentials (orders and catalog answers hold personal data, and a shared cache must never keep them).
+ * Headers for every response: `nosniff`; a Content-Security-Policy that allows nothing unless the route set its
+ * own (Swagger UI's page); HSTS where the stack serves HTTPS; `no-store` whenever the request carried
+ * credentials (orders and catalog answers hold personal data, and a shared cache must never keep them).
  */
 export function securityHeaders(options: EdgeOptions): Middleware<AppState> {
   return async (ctx, next) => {
@@ -22,6 +26,7 @@ export function securityHeaders(options: EdgeOptions): Middleware<AppState> {
       await next();
     } finally {
       ctx.set('X-Content-Type-Options', 'nosniff');
+      if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', API_CSP);
       if (options.hsts) ctx.set('Strict-Transport-Security', HSTS);
       if (ctx.get('Authorization') || ctx.state.caller) ctx.set('Cache-Control', 'no-store');
     }

@@ -22,7 +22,7 @@ const StoredOrder = z.object({
   version: z.int().nonnegative(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), reason: z.string().optional() })),
+  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), reason: z.string().optional(), detail: z.string().optional() })),
 });
 
 const StoredProduct = z.object({

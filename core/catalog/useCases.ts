@@ -1,5 +1,5 @@
 import type { Product } from '../domain/product';
-import type { CatalogChanges, ProductRepository } from './ports';
+import type { CatalogChanges, ProductPage, ProductRepository } from './ports';
 
 export type GetProductResult = { kind: 'found'; product: Product } | { kind: 'not-found' };
 
@@ -11,9 +11,9 @@ export function getProduct(deps: { products: Pick<ProductRepository, 'get'> }) {
   };
 }
 
-/** The catalog, by SKU. */
-export function listProducts(deps: { products: Pick<ProductRepository, 'list'> }) {
-  return (): Promise<Product[]> => deps.products.list();
+/** The catalog by SKU, a page at a time after `afterSku` (a task's catalog cache may answer it). */
+export function listProducts(deps: { products: Pick<ProductRepository, 'listPage'> }) {
+  return (input: { limit: number; afterSku?: string }): Promise<ProductPage> => deps.products.listPage(input.limit, input.afterSku);
 }
 
 export interface ProductDetails {
@@ -25,7 +25,7 @@ export interface ProductDetails {
 
 /**
  * Creates or replaces a product (an admin's action, checked by the caller), stamped with the time of the change;
- * anything pricing from a copy of the catalog is told, so new orders are priced from the new product.
+ * anything serving from a copy of the catalog is told, so new orders are priced, and pages listed, from the new product.
  */
 export function putProduct(deps: { products: Pick<ProductRepository, 'put'>; changes: CatalogChanges; clock: () => Date }) {
   return async (sku: string, details: ProductDetails): Promise<{ product: Product; created: boolean }> => {

@@ -29,8 +29,25 @@ export interface Shortage {
   inStock?: number;
 }
 
-/** The reason a rejected order records (and its customer reads). */
-export const insufficientStockReason = (shortages: readonly Shortage[]): string =>
-  `insufficient stock (${shortages
-    .map(({ sku, ordered, inStock }) => (inStock === undefined ? `${sku}: unknown product` : `${sku}: ${inStock} in stock, ${ordered} ordered`))
-    .join('; ')})`;
+/**
+ * Why a rejected order was rejected, in two parts. `reason` is what its customer reads: which products could
+ * not be had, never how many are left (a rejection must not be a way to read the inventory). `detail` adds the
+ * counts, for admins.
+ */
+export interface Rejection {
+  reason: string;
+  detail: string;
+}
+
+export function insufficientStockReason(shortages: readonly Shortage[]): Rejection {
+  const short = shortages.filter((s) => s.inStock !== undefined).map((s) => s.sku);
+  const unknown = shortages.filter((s) => s.inStock === undefined).map((s) => s.sku);
+  const reason = [
+    ...(short.length > 0 ? [`insufficient stock: ${short.join(', ')}`] : []),
+    ...(unknown.length > 0 ? [`unknown product: ${unknown.join(', ')}`] : []),
+  ];
+  const counts = shortages.map(({ sku, ordered, inStock }) =>
+    inStock === undefined ? `${sku}: unknown product` : `${sku}: ${inStock} in stock, ${ordered} ordered`,
+  );
+  return { reason: reason.join('; '), detail: `insufficient stock (${counts.join('; ')})` };
+}

@@ -1,5 +1,5 @@
 import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProductRepository } from '../catalog/ports';
+import type { ProductPage, ProductRepository } from '../catalog/ports';
 import type { Product } from '../domain/product';
 import { LIST_INDEX, catalogKey, productKey } from '../table';
 import { itemToProduct, productToItem } from '../tableItems';
@@ -31,23 +31,39 @@ export class ProductStore implements ProductRepository {
     return (await this.getMany([sku])).get(sku);
   }
 
-  /** The whole catalog, by SKU: a Query on the catalog's partition of the index. */
+  /**
+   * One page of the catalog by SKU: a Query on the catalog's partition of the index, from just after `afterSku`.
+   * It asks for one product more than the page holds, to know whether another page follows without handing out
+   * a cursor to an empty one.
+   */
+  async listPage(limit: number, afterSku?: string): Promise<ProductPage> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LIST_INDEX,
+        KeyConditionExpression: 'GSI1PK = :catalog',
+        ExpressionAttributeValues: { ':catalog': catalogKey('').GSI1PK },
+        Limit: limit + 1,
+        // The cursor carries only a SKU; the start key is rebuilt here, inside the catalog's partition.
+        ExclusiveStartKey: afterSku === undefined ? undefined : { ...productKey(afterSku), ...catalogKey(afterSku) },
+      }),
+    );
+    const products = (page.Items ?? []).map(itemToProduct);
+    if (products.length <= limit) return { products };
+    const shown = products.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return last ? { products: shown, lastSku: last.sku } : { products: shown };
+  }
+
+  /** The whole catalog, by SKU, page after page: for tools and tests that check stock; no request reads it. */
   async list(): Promise<Product[]> {
     const products: Product[] = [];
-    let start: Record<string, unknown> | undefined;
+    let after: string | undefined;
     do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LIST_INDEX,
-          KeyConditionExpression: 'GSI1PK = :catalog',
-          ExpressionAttributeValues: { ':catalog': catalogKey('').GSI1PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      products.push(...(page.Items ?? []).map(itemToProduct));
-      start = page.LastEvaluatedKey;
-    } while (start);
+      const page = await this.listPage(100, after);
+      products.push(...page.products);
+      after = page.lastSku;
+    } while (after !== undefined);
     return products;
   }
 

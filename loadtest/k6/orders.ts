@@ -44,20 +44,27 @@ const throughputRatio = new Gauge('decision_throughput_ratio');
 const undecidedAfterDrain = new Counter('orders_undecided_after_drain');
 const decisionsPerSecond = new Gauge('decisions_per_second');
 const ordersCreated = new Counter('orders_created');
-/** Flash sale: units by which the product's stock after the run differs from what the orders could take. */
+/**
+ * Flash sale: units by which what the run's orders took differs from what they could take (the stock left, as the
+ * orders' outcomes account for it), plus one if the product's availability afterwards disagrees with that.
+ */
 const flashStockMismatch = new Counter('flash_sale_stock_mismatch');
 
 interface SetupData {
   token: string;
   orderIds: string[];
   startedAtMs: number;
-  /** The flash-sale product's stock when the run started (flash-sale scenarios only). */
+  /**
+   * The units the flash sale started with (flash-sale scenarios only): what `stack:bootstrap --flash-sale` arms.
+   * The load-test user is a customer, who sees a product's availability, never its count.
+   */
   flashStockBefore?: number;
 }
 
-function flashStock(): number | undefined {
-  const res = http.get(`${API_URL}/v1/products/${FLASH_SALE.product.sku}`, { tags: { name: 'GET /v1/products/{sku}' } });
-  return res.status === 200 ? (res.json('stock') as number) : undefined;
+/** The flash-sale product's availability as the load-test user reads it (undefined: no such product). */
+function flashAvailability(token: string): string | undefined {
+  const res = http.get(`${API_URL}/v1/products/${FLASH_SALE.product.sku}`, { headers: headers(token), tags: { name: 'GET /v1/products/{sku}' } });
+  return res.status === 200 ? (res.json('availability') as string) : undefined;
 }
 
 /**
@@ -83,9 +90,10 @@ export function setup(): SetupData {
   }
   if (orderIds.length === 0) fail('no seed order was accepted: is the gate catalog there? (npm run stack:bootstrap)');
   if (!isFlashSale(config.scenarios[SCENARIO]!)) return { token, orderIds, startedAtMs: Date.now() };
-  const flashStockBefore = flashStock();
-  if (!flashStockBefore) fail(`the flash sale is not armed (${FLASH_SALE.product.sku} has no stock): npm run stack:bootstrap -- --flash-sale`);
-  return { token, orderIds, startedAtMs: Date.now(), flashStockBefore };
+  const availability = flashAvailability(token);
+  if (!availability || availability === 'OUT_OF_STOCK')
+    fail(`the flash sale is not armed (${FLASH_SALE.product.sku} is ${availability ?? 'missing'}): npm run stack:bootstrap -- --flash-sale`);
+  return { token, orderIds, startedAtMs: Date.now(), flashStockBefore: FLASH_SALE.stock };
 }
 
 function headers(token: string) {
@@ -114,9 +122,11 @@ interface ListedOrder extends OrderTimes {
   items: Array<{ sku: string }>;
 }
 
+type ListedOutcome = OrderOutcome & { flash: boolean; confirmed: boolean };
+
 /** The load-test user's orders accepted since `sinceMs`, newest first (the gate's user orders nothing else). */
-function ordersSince(token: string, sinceMs: number, limit: number): Array<OrderOutcome & { flash: boolean }> {
-  const outcomes: Array<OrderOutcome & { flash: boolean }> = [];
+function ordersSince(token: string, sinceMs: number, limit: number): ListedOutcome[] {
+  const outcomes: ListedOutcome[] = [];
   let cursor = '';
   while (outcomes.length < limit) {
     const res = http.get(`${API_URL}/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
@@ -130,7 +140,8 @@ function ordersSince(token: string, sinceMs: number, limit: number): Array<Order
       if (createdAtMs < sinceMs) return outcomes;
       const e2e = endToEndMs(order);
       const flash = order.items.some((item) => item.sku === FLASH_SALE.product.sku);
-      outcomes.push({ orderId: order.orderId, createdAtMs, flash, ...(e2e !== undefined ? { decidedAtMs: createdAtMs + e2e } : {}) });
+      const confirmed = order.status === 'CONFIRMED';
+      outcomes.push({ orderId: order.orderId, createdAtMs, flash, confirmed, ...(e2e !== undefined ? { decidedAtMs: createdAtMs + e2e } : {}) });
     }
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -160,10 +171,15 @@ export function teardown(data: SetupData) {
   throughputRatio.add(outcomes.length === 0 ? 0 : steady.ratio);
   decisionsPerSecond.add(steady.decisionsPerSecond);
   if (data.flashStockBefore !== undefined) {
-    const expected = expectedFlashStock(data.flashStockBefore, outcomes.filter((o) => o.flash).length);
-    const after = flashStock() ?? -1;
-    if (after !== expected) console.warn(`flash sale: ${FLASH_SALE.product.sku} has ${after} units left, expected ${expected}`);
-    flashStockMismatch.add(Math.abs(after - expected));
+    // Each flash order asks for one unit: the confirmed ones took what left the shelf.
+    const flash = outcomes.filter((o) => o.flash);
+    const expected = expectedFlashStock(data.flashStockBefore, flash.length);
+    const after = data.flashStockBefore - flash.filter((o) => o.confirmed).length;
+    if (after !== expected) console.warn(`flash sale: the orders left ${after} units of ${FLASH_SALE.product.sku}, expected ${expected}`);
+    const availability = flashAvailability(data.token);
+    const availabilityAgrees = (availability === 'OUT_OF_STOCK') === (expected === 0);
+    if (!availabilityAgrees) console.warn(`flash sale: ${FLASH_SALE.product.sku} is ${availability ?? 'missing'} with ${expected} units expected left`);
+    flashStockMismatch.add(Math.abs(after - expected) + (availabilityAgrees ? 0 : 1));
   }
 }
 

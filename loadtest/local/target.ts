@@ -8,6 +8,7 @@ import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { localSettings, type LocalSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { ProductStore } from '../../core/store/products';
 import { DEMO_PASSWORD } from '../../core/userpool';
 import { cognitoEndpoint } from '../lib/signIn';
 import { armFlashSale, ensureLoadTestCatalog, ensureLoadTestUser } from '../setup/bootstrap';
@@ -20,6 +21,12 @@ const LOCAL_LOADTEST_USER = { username: 'loadtest@example.com', password: DEMO_P
 export interface Target {
   url: string;
   token: string;
+  /**
+   * Units of a product in stock (undefined: no such product), as the flash sale checks them. The count is in an
+   * admin's view only (customers, the load-test user among them, see availability): a local stack's is read from
+   * its table, a named stack's through the API, which shows it only when the runner is signed in as an admin.
+   */
+  stockOf(sku: string): Promise<number | undefined>;
   /** Request units consumed so far by the stack's API and processor, where the runner can see them. */
   capacity(): CapacityTally | undefined;
   stop(): Promise<void>;
@@ -49,6 +56,26 @@ interface LocalParts {
   userPoolId: string;
 }
 
+/** Stock counts read from a local stack's table, with a client kept until the run stops. */
+function tableStock(dynamoEndpoint: string, tableName: string) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint }));
+  const products = new ProductStore(db, tableName);
+  return { stockOf: async (sku: string) => (await products.get(sku))?.stock, close: () => db.destroy() };
+}
+
+/** Stock counts through the API: only an admin's view holds them, so a customer's token is told so. */
+const apiStock = (url: string, token: string) => async (sku: string) => {
+  const res = await fetch(`${url}/v1/products/${sku}`, { headers: { Authorization: `Bearer ${token}` } });
+  if (res.status === 404) return undefined;
+  const { stock } = (await res.json()) as { stock?: number };
+  if (res.status !== 200 || stock === undefined) {
+    throw new Error(
+      `${url} shows ${sku}'s stock count to admins only (answered ${res.status}): sign the runner in as an admin, or run the flash sale on a local stack`,
+    );
+  }
+  return stock;
+};
+
 /** A local stack gets what the pipeline's bootstrap gives a deployed one: the gate's user and products. */
 async function bootstrapLocal(parts: LocalParts, flashSale: number | undefined) {
   const { cognito, tableName, clientId, userPoolId } = parts;
@@ -74,7 +101,8 @@ async function namedStack(apiUrl: string, env: NodeJS.ProcessEnv): Promise<Targe
     env.LOADTEST_PASSWORD ?? '',
   );
   console.log(`Using the stack at ${apiUrl} (signed in as ${env.LOADTEST_USERNAME})`);
-  return { url: apiUrl.replace(/\/$/, ''), token, capacity: () => undefined, stop: async () => undefined };
+  const url = apiUrl.replace(/\/$/, '');
+  return { url, token, stockOf: apiStock(url, token), capacity: () => undefined, stop: async () => undefined };
 }
 
 /** The stack `npm start` runs at `url`: bootstrapped, and left running afterwards. */
@@ -94,7 +122,8 @@ async function runningStack(url: string, settings: LocalSettings, flashSale: num
     flashSale,
   );
   console.log(`Using the running stack at ${url}`);
-  return { url, token, capacity: () => readCapacity(capacityFile(settings.apiPort)), stop: async () => undefined };
+  const stock = tableStock(`http://127.0.0.1:${settings.dynamoPort}`, settings.tableName);
+  return { url, token, stockOf: stock.stockOf, capacity: () => readCapacity(capacityFile(settings.apiPort)), stop: async () => stock.close() };
 }
 
 /** A stack of its own, in memory on free ports, stopped when the run ends. */
@@ -112,7 +141,12 @@ async function freshStack(settings: LocalSettings, flashSale: number | undefined
       userPoolId: stack.pool.userPoolId,
     };
     const token = await bootstrapLocal(parts, flashSale);
-    return { url: stack.apiUrl, token, capacity: () => ({ ...stack.capacity }), stop: () => stack.stop() };
+    const stock = tableStock(stack.dynamo.endpoint, stack.tableName);
+    const stop = async () => {
+      stock.close();
+      await stack.stop();
+    };
+    return { url: stack.apiUrl, token, stockOf: stock.stockOf, capacity: () => ({ ...stack.capacity }), stop };
   } catch (err) {
     await stack.stop();
     throw err;

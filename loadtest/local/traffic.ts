@@ -35,12 +35,6 @@ export async function seedOrders(url: string, auth: string): Promise<string[]> {
   return seeded;
 }
 
-/** The flash-sale product's stock as the API answers it (undefined: no such product). */
-export const flashStockReader = (url: string, auth: string) => async (): Promise<number | undefined> => {
-  const res = await fetch(`${url}/v1/products/${FLASH_SALE.product.sku}`, { headers: { Authorization: auth } });
-  return res.status === 200 ? ((await res.json()) as { stock: number }).stock : undefined;
-};
-
 /** What one request of the scenario's mix is, and what its answer adds to the traffic. */
 function requestOf(scenario: ScenarioDefinition, auth: string, seeded: readonly string[], traffic: Traffic): autocannon.Request {
   let n = 0;

@@ -1,12 +1,14 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productToItem } from '../../core/tableItems';
-import { userPoolShape } from '../../core/userpool';
+import { LOAD_TESTERS_GROUP, userPoolShape } from '../../core/userpool';
 import { createUser } from '../../local/cognito';
 import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../lib/catalog';
 
@@ -35,6 +37,22 @@ export function passwordProblem(password: string): string | undefined {
  * An existing user whose sign-in fails (a rotated secret) gets the password again.
  */
 export async function ensureLoadTestUser(
+  cognito: CognitoIdentityProviderClient,
+  pool: { userPoolId: string; clientId: string },
+  credentials: { username: string; password: string },
+): Promise<Change> {
+  const change = await ensureSignIn(cognito, pool, credentials);
+  // The gate places orders at load-test rates: its user is in the group the per-customer limits skip.
+  // By the pool's own username: cognito-local matches members by it, not by the e-mail alias (AWS takes either).
+  const { Username } = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: credentials.username }));
+  const groups = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: Username ?? credentials.username }));
+  if (groups.Groups?.some((g) => g.GroupName === LOAD_TESTERS_GROUP)) return change;
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: credentials.username, GroupName: LOAD_TESTERS_GROUP }));
+  return change.action === 'unchanged' ? { ...change, action: 'updated', detail: `added to ${LOAD_TESTERS_GROUP}` } : change;
+}
+
+/** The user exists, confirmed, and signs in with the given password. */
+async function ensureSignIn(
   cognito: CognitoIdentityProviderClient,
   pool: { userPoolId: string; clientId: string },
   credentials: { username: string; password: string },

@@ -1,4 +1,5 @@
 import { DEMO_CATALOG } from '../../core/domain/product';
+import { ProductStore } from '../../core/store/products';
 import { createTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -8,11 +9,30 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('products', () => {
-  it('lists the seeded catalog to any signed-in user', async () => {
+  it('lists the seeded catalog to any signed-in user: availability to a customer, the stock too to an admin', async () => {
     const res = await api.http.get('/v1/products').set('Authorization', await api.auth('bob'));
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { sku: string }) => p.sku).sort()).toEqual(DEMO_CATALOG.map((p) => p.sku).sort());
-    expect(res.body.items.find((p: { sku: string }) => p.sku === 'KB-001')).toMatchObject({ price: 8900, currency: 'EUR', stock: 100 });
+    const bySku = (items: Array<{ sku: string }>) => Object.fromEntries(items.map((p) => [p.sku, p]));
+    expect(bySku(res.body.items)).toMatchObject({
+      'KB-001': { price: 8900, currency: 'EUR', availability: 'IN_STOCK' },
+      'HS-005': { availability: 'LOW_STOCK' },
+      'DK-006': { availability: 'OUT_OF_STOCK' },
+    });
+    expect(res.body.items.filter((p: object) => 'stock' in p)).toEqual([]);
+    const asAdmin = await api.http.get('/v1/products').set('Authorization', await api.auth('admin'));
+    expect(bySku(asAdmin.body.items)).toMatchObject({
+      'KB-001': { availability: 'IN_STOCK', stock: 100 },
+      'DK-006': { availability: 'OUT_OF_STOCK', stock: 0 },
+    });
+  });
+
+  it('shows one product’s availability to a customer and its stock only to an admin', async () => {
+    const asCustomer = await api.http.get('/v1/products/HS-005').set('Authorization', await api.auth('alice'));
+    expect(asCustomer.status).toBe(200);
+    expect(asCustomer.body).toEqual({ sku: 'HS-005', name: 'Headset', price: 5900, currency: 'EUR', availability: 'LOW_STOCK', updatedAt: expect.any(String) });
+    const asAdmin = await api.http.get('/v1/products/HS-005').set('Authorization', await api.auth('admin'));
+    expect(asAdmin.body).toEqual({ ...asCustomer.body, stock: 3 });
   });
 
   it('lets admins create (201) and replace (200) a product, and new orders use its price', async () => {
@@ -20,8 +40,10 @@ describe('products', () => {
     const created = await api.http.put('/v1/products/NEW-1').set('Authorization', admin).send({ name: 'New thing', price: 1234, currency: 'EUR', stock: 5 });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe('/v1/products/NEW-1');
+    expect(created.body).toMatchObject({ stock: 5, availability: 'LOW_STOCK' }); // an admin's view
     const located = await api.http.get(created.headers.location!).set('Authorization', await api.auth('bob'));
-    expect([located.status, located.body]).toEqual([200, created.body]); // Location names a readable resource
+    const { stock: _stock, ...customerView } = created.body;
+    expect([located.status, located.body]).toEqual([200, customerView]); // Location names a readable resource
     const replaced = await api.http.put('/v1/products/NEW-1').set('Authorization', admin).send({ name: 'New thing', price: 1500, currency: 'EUR', stock: 7 });
     expect(replaced.status).toBe(200);
     const order = await api.http
@@ -99,5 +121,77 @@ describe('products', () => {
       .send({ name: 'x', price: 1, currency: 'EUR', stock: 1 });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('path.sku');
+  });
+});
+
+describe('the product list, a page at a time', () => {
+  let paged: TestApi;
+  beforeAll(async () => {
+    // A table of its own holding only the demo catalog, and a cache that outlives the test.
+    paged = await createTestApi({ catalogCacheMs: 60_000 });
+  });
+  afterAll(() => paged.close());
+
+  const list = async (query: string, user: 'alice' | 'admin' = 'alice') => paged.http.get(`/v1/products${query}`).set('Authorization', await paged.auth(user));
+  const skus = (res: { body: { items: Array<{ sku: string }> } }) => res.body.items.map((p) => p.sku);
+
+  it('pages through the catalog by SKU with limit and nextCursor, and the last page has no cursor', async () => {
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await list(`?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      pages.push(skus(res));
+      cursor = res.body.nextCursor;
+    } while (cursor !== undefined && pages.length < 10);
+    expect(pages).toEqual([
+      ['CB-004', 'DK-006'],
+      ['HS-005', 'KB-001'],
+      ['MN-003', 'MS-002'],
+    ]);
+    const all = await list('');
+    expect([skus(all), all.body.nextCursor]).toEqual([pages.flat(), undefined]); // 20 by default
+  });
+
+  it.each([
+    ['a forged cursor', 'query.cursor', '?cursor=forged'],
+    [
+      'an order list’s cursor',
+      'query.cursor',
+      `?cursor=${Buffer.from(JSON.stringify({ after: '01ARZ3NDEKTSV4RRFFQ69G5FAV', for: 'x' })).toString('base64url')}`,
+    ],
+    ['a limit of 0', 'query.limit', '?limit=0'],
+    ['a limit over 100', 'query.limit', '?limit=101'],
+    ['an unknown parameter', 'query.offset', '?offset=2'],
+  ])('answers 400 for %s, naming %s', async (_what, field, query) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+  });
+
+  it('serves a page from the task’s cache until a PUT through the API replaces a product', async () => {
+    const first = await list('?limit=3');
+    // Written behind the API's back: the cached page does not show it, so the list did not read the table.
+    await new ProductStore(paged.table.db, paged.table.tableName).put({
+      sku: 'AA-000',
+      name: 'Early',
+      price: 1,
+      currency: 'EUR',
+      stock: 1,
+      updatedAt: new Date().toISOString(),
+    });
+    expect((await list('?limit=3')).body).toEqual(first.body);
+    expect(skus(await list('?limit=3', 'admin'))).toEqual(skus(first)); // one cache, whoever reads
+    const put = await paged.http
+      .put('/v1/products/KB-001')
+      .set('Authorization', await paged.auth('admin'))
+      .send({ name: 'Mechanical keyboard', price: 8900, currency: 'EUR', stock: 5 });
+    expect(put.status).toBe(200);
+    const after = await list('?limit=3');
+    expect(skus(after)).toEqual(['AA-000', 'CB-004', 'DK-006']);
+    expect((await list('?limit=2&cursor=' + encodeURIComponent(after.body.nextCursor))).body.items).toEqual([
+      expect.objectContaining({ sku: 'HS-005', availability: 'LOW_STOCK' }),
+      expect.objectContaining({ sku: 'KB-001', availability: 'LOW_STOCK' }),
+    ]);
   });
 });

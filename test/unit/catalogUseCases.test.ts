@@ -12,8 +12,13 @@ describe('catalog use cases', () => {
     expect(await get('NOPE')).toEqual({ kind: 'not-found' });
   });
 
-  it('lists the catalog as the repository gives it', async () => {
-    expect(await listProducts({ products: { list: async () => [keyboard] } })()).toEqual([keyboard]);
+  it('lists a page of the catalog as the repository gives it, after the SKU asked for', async () => {
+    const asked: Array<[number, string | undefined]> = [];
+    const list = listProducts({
+      products: { listPage: async (limit, afterSku) => (asked.push([limit, afterSku]), { products: [keyboard], lastSku: 'KB-001' }) },
+    });
+    expect(await list({ limit: 1, afterSku: 'CB-004' })).toEqual({ products: [keyboard], lastSku: 'KB-001' });
+    expect(asked).toEqual([[1, 'CB-004']]);
   });
 
   it('stamps a replaced product with the time of the change, and tells the pricing cache, after the write', async () => {

@@ -102,13 +102,27 @@ describe('order lifecycle', () => {
     expect(() => releaseStock(cancel(fresh(), later).next)).toThrow(/NONE stock cannot be released/);
   });
 
-  it('says which lines ran short and by how much', () => {
+  it('tells the customer which lines ran short, and only an admin by how much', () => {
     expect(
       insufficientStockReason([
         { sku: 'B', ordered: 2, inStock: 1 },
         { sku: 'GONE', ordered: 1 },
+        { sku: 'C', ordered: 5, inStock: 0 },
       ]),
-    ).toBe('insufficient stock (B: 1 in stock, 2 ordered; GONE: unknown product)');
+    ).toEqual({
+      reason: 'insufficient stock: B, C; unknown product: GONE',
+      detail: 'insufficient stock (B: 1 in stock, 2 ordered; GONE: unknown product; C: 0 in stock, 5 ordered)',
+    });
+    expect(insufficientStockReason([{ sku: 'GONE', ordered: 1 }]).reason).toBe('unknown product: GONE');
+  });
+
+  it('keeps a rejection’s detail beside its reason', () => {
+    expect(reject(fresh(), later, 'insufficient stock: A', 'insufficient stock (A: 1 in stock, 2 ordered)').next.history.at(-1)).toEqual({
+      status: 'REJECTED',
+      at: later.toISOString(),
+      reason: 'insufficient stock: A',
+      detail: 'insufficient stock (A: 1 in stock, 2 ordered)',
+    });
   });
 
   it('shows an order to its owner and admins only', () => {
@@ -124,7 +138,7 @@ describe('the published order', () => {
 
   it('is built by allow-list: bookkeeping on the order, present or future, never reaches a client', () => {
     const order = aliceOrder();
-    const view = orderView({ ...order, trace: { traceparent: '00-abc' }, internalNote: 'x' } as Order);
+    const view = orderView({ ...order, trace: { traceparent: '00-abc' }, internalNote: 'x' } as Order, { isAdmin: true });
     expect(Object.keys(view).sort()).toEqual(['createdAt', 'currency', 'customerId', 'history', 'items', 'orderId', 'status', 'total', 'updatedAt', 'version']);
   });
 

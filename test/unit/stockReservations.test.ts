@@ -49,9 +49,10 @@ describe('reserveStock', () => {
   it('rejects on a shortage, with the reason written through the order repository', async () => {
     const { port } = ledger([{ kind: 'short', shortages: [{ sku: 'KB-001', ordered: 2, inStock: 1 }] }]);
     const result = await stockReservations({ ledger: port, orders: orders() }).reserveStock(pending(), now);
-    const reason = 'insufficient stock (KB-001: 1 in stock, 2 ordered)';
+    const reason = 'insufficient stock: KB-001';
+    const detail = 'insufficient stock (KB-001: 1 in stock, 2 ordered)';
     expect(result).toMatchObject({ outcome: 'REJECTED', reason, order: { status: 'REJECTED', version: 2 } });
-    expect(applied.map((c) => c.next.history.at(-1))).toEqual([{ status: 'REJECTED', at: now.toISOString(), reason }]);
+    expect(applied.map((c) => c.next.history.at(-1))).toEqual([{ status: 'REJECTED', at: now.toISOString(), reason, detail }]);
   });
 
   it('changes nothing when the order moved on: before the take, or before the rejection', async () => {

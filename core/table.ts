@@ -6,6 +6,8 @@
  *   order        PK=ORDER#<orderId>                 SK=ORDER        GSI1: CUSTOMER#<customerId> / ORDER#<orderId>
  *   product      PK=PRODUCT#<sku>                   SK=PRODUCT      GSI1: PRODUCTS / PRODUCT#<sku>
  *   idempotency  PK=IDEMPOTENCY#<customer>#<hash>   SK=IDEMPOTENCY  (expires through TTL on `expiresAt`)
+ *   quota        PK=CUSTOMER#<customer>             SK=QUOTA        the customer's open orders, kept with every change
+ *   rate window  PK=CUSTOMER#<customer>             SK=RATE#<minute> orders placed in that minute (TTL `expiresAt`)
  * A customer's orders are one Query on GSI1, newest first because order ids are ULIDs.
  */
 export type KeyType = 'S' | 'N' | 'B';
@@ -45,7 +47,13 @@ export const orderTable: TableDefinition = {
 };
 
 /** Entity discriminator stored on every item; the stream filter matches on it. */
-export const ENTITY = { order: 'Order', product: 'Product', idempotency: 'IdempotencyRecord' } as const;
+export const ENTITY = {
+  order: 'Order',
+  product: 'Product',
+  idempotency: 'IdempotencyRecord',
+  quota: 'CustomerQuota',
+  rateWindow: 'OrderRateWindow',
+} as const;
 
 export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
 /** The order id an order item's partition key names (undefined for any other item). */
@@ -56,6 +64,9 @@ export const customerOrdersKey = (customerId: string, orderId: string) => ({
 });
 export const productKey = (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: 'PRODUCT' });
 export const catalogKey = (sku: string) => ({ GSI1PK: 'PRODUCTS', GSI1SK: `PRODUCT#${sku}` });
+export const customerQuotaKey = (customerId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: 'QUOTA' });
+/** `minute`: whole minutes since the epoch. */
+export const orderRateKey = (customerId: string, minute: number) => ({ PK: `CUSTOMER#${customerId}`, SK: `RATE#${minute}` });
 export const idempotencyRecordKey = (customerId: string, keyHash: string) => ({
   PK: `IDEMPOTENCY#${customerId}#${keyHash}`,
   SK: 'IDEMPOTENCY',

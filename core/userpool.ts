@@ -3,6 +3,10 @@
  * creates the same pool, client and groups in cognito-local.
  */
 export const ADMINS_GROUP = 'admins';
+/** The k6 gate's user: it places orders at load-test rates, so the per-customer limits do not apply to it. */
+export const LOAD_TESTERS_GROUP = 'load-testers';
+/** Groups held to no per-customer order limits (core/domain/limits.ts). Membership is set by an admin only. */
+export const LIMIT_EXEMPT_GROUPS: readonly string[] = [LOAD_TESTERS_GROUP];
 
 export const userPoolShape = {
   passwordPolicy: {
@@ -17,7 +21,10 @@ export const userPoolShape = {
   usernameAttributes: ['email'] as const,
   autoVerifiedAttributes: ['email'] as const,
   accessTokenValidityMinutes: 60,
-  groups: [{ name: ADMINS_GROUP, description: 'May read every order and manage the catalog' }],
+  groups: [
+    { name: ADMINS_GROUP, description: 'May read every order and manage the catalog' },
+    { name: LOAD_TESTERS_GROUP, description: 'The load gate’s user: not held to the per-customer order limits' },
+  ],
 } as const;
 
 /**

@@ -12,6 +12,10 @@ const ApiConfig = z.strictObject({
   requestsPerTargetPerMinute: z.number().int().positive(),
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigins: z.array(z.url().refine((o) => new URL(o).origin === o, 'must be an origin: scheme://host[:port]')).default([]),
+  /** What one customer may order (core/domain/limits.ts; docs/api.md, "Limits"), held across every task. */
+  limits: z.strictObject({ unitsPerLine: z.int().min(1), linesPerOrder: z.int().min(1).max(50), openOrders: z.int().min(1), ordersPerMinute: z.int().min(1) }),
+  /** The share of requests whose traces are kept (0–1), whatever a client's trace header asks. */
+  traceSampleRatio: z.number().min(0).max(1),
 });
 
 const ProcessorConfig = z.strictObject({

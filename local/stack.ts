@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { createApp } from '../service/src/app';
+import { readLimits } from '../service/src/config';
 import { localCognitoVerifier } from '../service/src/auth/verifier';
 import { documentClient } from '../core/store/client';
 import { listen, type RunningServer } from '../service/src/server';
@@ -63,8 +64,11 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     const pool = await ensureUserPool(cognito, { demoUsers: settings.seedDemoData });
     const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) });
     const state = { shuttingDown: false };
-    const app = createApp({ db, tableName: settings.tableName, verifier, logger, isShuttingDown: () => state.shuttingDown });
-    const api = await listen(app, { port: settings.apiPort, shutdownTimeoutMs: 5000, logger, state });
+    // The per-customer limits as a deployed task reads them (LIMIT_* variables, development's values by default).
+    const limits = readLimits(process.env);
+    const app = createApp({ db, tableName: settings.tableName, verifier, logger, limits, isShuttingDown: () => state.shuttingDown });
+    // Loopback only, as the stand-ins: a laptop on a shared network serves no one else its demo data and tokens.
+    const api = await listen(app, { port: settings.apiPort, host: '127.0.0.1', shutdownTimeoutMs: 5000, logger, state });
     stopped.unshift(() => api.shutdown());
 
     // The processor, fed by a poller that behaves like Lambda's event source mapping.

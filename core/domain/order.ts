@@ -26,7 +26,10 @@ export interface OrderItem {
 export interface StatusChange {
   status: OrderStatus;
   at: string;
+  /** Why, as the order's customer reads it. */
   reason?: string;
+  /** Admins only: what the customer is not told (a rejection's stock counts). */
+  detail?: string;
 }
 
 export interface Order {
@@ -53,6 +56,9 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
 };
 
 export const isTerminal = (status: OrderStatus): boolean => NEXT[status].length === 0;
+
+/** Open: not yet rejected or cancelled, so it is being decided or holds stock (what the open-order limit counts). */
+export const isOpen = (status: OrderStatus): boolean => !isTerminal(status);
 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
 
@@ -86,7 +92,7 @@ export interface Transition {
   readonly next: Order;
 }
 
-export function transition(order: Order, to: OrderStatus, at: Date, reason?: string): Transition {
+export function transition(order: Order, to: OrderStatus, at: Date, reason?: string, detail?: string): Transition {
   if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.status, to);
   const iso = at.toISOString();
   // A confirmation takes the stock in the same write; no other status change moves it.
@@ -102,13 +108,13 @@ export function transition(order: Order, to: OrderStatus, at: Date, reason?: str
       stockState,
       version: order.version + 1,
       updatedAt: iso,
-      history: [...order.history, reason ? { status: to, at: iso, reason } : { status: to, at: iso }],
+      history: [...order.history, { status: to, at: iso, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) }],
     },
   };
 }
 
 export const confirm = (order: Order, at: Date): Transition => transition(order, 'CONFIRMED', at);
-export const reject = (order: Order, at: Date, reason: string): Transition => transition(order, 'REJECTED', at, reason);
+export const reject = (order: Order, at: Date, reason: string, detail?: string): Transition => transition(order, 'REJECTED', at, reason, detail);
 export const cancel = (order: Order, at: Date, reason = 'cancelled by customer'): Transition => transition(order, 'CANCELLED', at, reason);
 
 /** Stock goes back only for a cancelled order that held it, and only once. */

@@ -32,6 +32,19 @@ export class StockContentionError extends Error {
   }
 }
 
+/** A customer's limit (core/domain/limits.ts) turned an order away; nothing was written. */
+export class OrderLimitError extends Error {
+  constructor(
+    readonly limit: 'open-orders' | 'orders-per-minute',
+    readonly allowed: number,
+    /** For the rate: seconds until the current minute's window closes. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(limit === 'open-orders' ? `at most ${allowed} open orders per customer` : `at most ${allowed} orders per minute per customer`);
+    this.name = 'OrderLimitError';
+  }
+}
+
 export interface CreatedOrder {
   order: Order;
   /** True when an earlier request with the same Idempotency-Key created this order. */

@@ -10,9 +10,16 @@ import type { TraceCarrier } from '../tracing/context';
  */
 export interface OrderRepository {
   get(orderId: string): Promise<Order | undefined>;
-  /** Writes a new order (and its Idempotency-Key claim, atomically); a claim already made replays its order. */
-  create(order: Order, claim?: IdempotencyClaim, trace?: TraceCarrier): Promise<CreatedOrder>;
-  /** A conditional write of one transition; a concurrent change makes it fail with VersionConflictError. */
+  /**
+   * Writes a new order, counted among its customer's open orders, with its Idempotency-Key claim, atomically; a
+   * claim already made replays its order. With `quota`, an order past the customer's open-order or per-minute
+   * limit is refused with OrderLimitError and nothing is written.
+   */
+  create(order: Order, claim?: IdempotencyClaim, trace?: TraceCarrier, quota?: OrderQuota): Promise<CreatedOrder>;
+  /**
+   * A conditional write of one transition (an order closing leaves its customer's open count in the same write);
+   * a concurrent change makes it fail with VersionConflictError.
+   */
   apply(change: Transition, trace?: TraceCarrier): Promise<Order>;
 }
 
@@ -26,6 +33,12 @@ export interface OrderPage {
 /** A customer's orders, a page at a time (only that customer's partition is ever read). */
 export interface OrderListing {
   listByCustomer(customerId: string, limit: number, afterOrderId?: string): Promise<OrderPage>;
+}
+
+/** The limits an order's creation is held to, where they apply to its customer. */
+export interface OrderQuota {
+  openOrders: number;
+  ordersPerMinute: number;
 }
 
 /** An Idempotency-Key claimed with the order it created. */

@@ -6,7 +6,8 @@ import { HOT_PRODUCT_RETRY, retryConflicts, type ConflictRetryPolicy, type Retry
 
 export type ReservationOutcome =
   | { outcome: 'CONFIRMED'; order: Order }
-  | { outcome: 'REJECTED'; order: Order; reason: string }
+  /** `reason` is what the customer reads; `detail` (the counts) is for admins and operators. */
+  | { outcome: 'REJECTED'; order: Order; reason: string; detail: string }
   /** The order was no longer PENDING at this version (redelivery, or the customer cancelled first). */
   | { outcome: 'UNCHANGED' };
 
@@ -40,9 +41,9 @@ export function stockReservations({ ledger, orders, retry = HOT_PRODUCT_RETRY }:
     const take = await retryConflicts(() => ledger.take(confirmation), retry, onRetry);
     if (take.kind === 'stale') return UNCHANGED;
     if (take.kind === 'taken') return { outcome: 'CONFIRMED', order: confirmation.next };
-    const reason = insufficientStockReason(take.shortages);
+    const { reason, detail } = insufficientStockReason(take.shortages);
     try {
-      return { outcome: 'REJECTED', order: await orders.apply(reject(order, now, reason)), reason };
+      return { outcome: 'REJECTED', order: await orders.apply(reject(order, now, reason, detail)), reason, detail };
     } catch (err) {
       if (err instanceof VersionConflictError) return UNCHANGED;
       throw err;

@@ -1,9 +1,10 @@
 import { hashOf } from '../hash';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Order, Transition } from '../domain/order';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isOpen, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
-import type { IdempotencyClaim, OrderPage } from '../orders/ports';
+import type { IdempotencyClaim, OrderPage, OrderQuota } from '../orders/ports';
+import { openOrderClosed, quotaWrites } from './customerQuota';
 import { cancellationReasons, isConditionFailed } from './errors';
 import { itemToOrder, orderToItem } from '../tableItems';
 import type { TraceCarrier } from '../tracing/context';
@@ -23,56 +24,57 @@ export class OrderStore {
 
   /**
    * `trace`: the trace context of the request creating the order. It is stored on the item (internal: items are
-   * read back through `itemToOrder`, which leaves it out) so the processor can continue that trace.
+   * read back through `itemToOrder`, which leaves it out) so the processor can continue that trace. The order,
+   * its Idempotency-Key claim and its count among the customer's open orders land together or not at all.
    */
-  async create(order: Order, idempotency?: IdempotencyClaim, trace?: TraceCarrier): Promise<CreatedOrder> {
+  async create(order: Order, idempotency?: IdempotencyClaim, trace?: TraceCarrier, quota?: OrderQuota): Promise<CreatedOrder> {
     const put = {
       TableName: this.tableName,
       Item: { ...orderToItem(order), ...(trace ? { trace } : {}) },
       ConditionExpression: 'attribute_not_exists(PK)',
     };
-    if (!idempotency) {
-      await this.db.send(new PutCommand(put));
-      return { order, replayed: false };
-    }
-    const recordKey = idempotencyRecordKey(order.customerId, hashOf(idempotency.key));
-    const nowSeconds = Math.floor(Date.parse(order.createdAt) / 1000);
+    const createdAt = new Date(order.createdAt);
+    const claim = idempotency ? [{ Put: this.claimItem(order, idempotency, createdAt) }] : [];
+    const counted = quotaWrites(this.tableName, order.customerId, createdAt, quota);
     try {
-      // The claim on the key and the order land together or not at all.
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...recordKey,
-                  entityType: ENTITY.idempotency,
-                  orderId: order.orderId,
-                  requestHash: idempotency.requestHash,
-                  expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
-                },
-                // TTL deletes lazily: an expired record is treated as absent.
-                ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
-                ExpressionAttributeValues: { ':now': nowSeconds },
-              },
-            },
-            { Put: put },
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...claim, { Put: put }, ...counted.items] }));
       return { order, replayed: false };
     } catch (err) {
       const reasons = cancellationReasons(err);
-      if (reasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
-      const claimed = await this.db.send(new GetCommand({ TableName: this.tableName, Key: recordKey, ConsistentRead: true }));
-      const record = claimed.Item as { orderId: string; requestHash: string } | undefined;
-      if (!record) throw err; // expired and deleted in between: let the client retry
-      if (record.requestHash !== idempotency.requestHash) throw new IdempotencyMismatchError(record.orderId);
-      const original = await this.get(record.orderId);
-      if (!original) throw err;
-      return { order: original, replayed: true };
+      if (!reasons) throw err;
+      // A key already claimed replays its order, whatever else the transaction ran into.
+      if (idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') return this.replay(order.customerId, idempotency, err);
+      throw counted.limitHit(reasons, claim.length + 1) ?? err;
     }
+  }
+
+  private claimItem(order: Order, idempotency: IdempotencyClaim, createdAt: Date) {
+    const nowSeconds = Math.floor(createdAt.getTime() / 1000);
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...idempotencyRecordKey(order.customerId, hashOf(idempotency.key)),
+        entityType: ENTITY.idempotency,
+        orderId: order.orderId,
+        requestHash: idempotency.requestHash,
+        expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+      },
+      // TTL deletes lazily: an expired record is treated as absent.
+      ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': nowSeconds },
+    };
+  }
+
+  /** The order an earlier request with this key created, or the reason it cannot be replayed. */
+  private async replay(customerId: string, idempotency: IdempotencyClaim, err: unknown): Promise<CreatedOrder> {
+    const recordKey = idempotencyRecordKey(customerId, hashOf(idempotency.key));
+    const claimed = await this.db.send(new GetCommand({ TableName: this.tableName, Key: recordKey, ConsistentRead: true }));
+    const record = claimed.Item as { orderId: string; requestHash: string } | undefined;
+    if (!record) throw err; // expired and deleted in between: let the client retry
+    if (record.requestHash !== idempotency.requestHash) throw new IdempotencyMismatchError(record.orderId);
+    const original = await this.get(record.orderId);
+    if (!original) throw err;
+    return { order: original, replayed: true };
   }
 
   async get(orderId: string): Promise<Order | undefined> {
@@ -116,10 +118,15 @@ export class OrderStore {
         }
       : update;
     try {
-      await this.db.send(new UpdateCommand(traced));
+      if (isOpen(change.from) && !isOpen(change.next.status)) {
+        // Closing: the order leaves its customer's open orders in the same write.
+        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: traced }, openOrderClosed(this.tableName, change.next.customerId)] }));
+      } else {
+        await this.db.send(new UpdateCommand(traced));
+      }
       return change.next;
     } catch (err) {
-      if (isConditionFailed(err)) throw new VersionConflictError(change.orderId);
+      if (isConditionFailed(err) || cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflictError(change.orderId);
       throw err;
     }
   }

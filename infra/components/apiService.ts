@@ -160,6 +160,11 @@ export class ApiService extends pulumi.ComponentResource {
               { name: 'LOG_LEVEL', value: 'info' },
               { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },
               { name: 'CORS_ALLOWED_ORIGINS', value: args.config.corsOrigins.join(',') },
+              { name: 'LIMIT_UNITS_PER_LINE', value: String(args.config.limits.unitsPerLine) },
+              { name: 'LIMIT_LINES_PER_ORDER', value: String(args.config.limits.linesPerOrder) },
+              { name: 'LIMIT_OPEN_ORDERS', value: String(args.config.limits.openOrders) },
+              { name: 'LIMIT_ORDERS_PER_MINUTE', value: String(args.config.limits.ordersPerMinute) },
+              { name: 'TRACE_SAMPLE_RATIO', value: String(args.config.traceSampleRatio) },
               // Browsers remember HSTS: send it only where the stack serves HTTPS.
               { name: 'HSTS', value: String(args.https) },
             ],

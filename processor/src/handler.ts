@@ -128,7 +128,7 @@ export function createHandler({
       }
       metrics.addMetric(result.outcome === 'CONFIRMED' ? 'OrdersConfirmed' : 'OrdersRejected', MetricUnit.Count, 1);
       metrics.addMetric('ProcessingLatency', MetricUnit.Milliseconds, Math.max(0, now.getTime() - Date.parse(order.createdAt)));
-      logger.info(`order ${result.outcome.toLowerCase()}`, result.outcome === 'REJECTED' ? { ...keys, reason: result.reason } : keys);
+      logger.info(`order ${result.outcome.toLowerCase()}`, result.outcome === 'REJECTED' ? { ...keys, reason: result.reason, detail: result.detail } : keys);
     };
 
     const release = async (order: Order, keys: Record<string, string>) => {

@@ -21,7 +21,9 @@ export async function cost(env: Env) {
   const apiUnits = meterCapacity(apiDb);
   const processorUnits = meterCapacity(processorDb);
   const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
-  const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }) });
+  // As deployed: every order counted against its customer's limits (roomy enough for this one customer's orders).
+  const limits = { unitsPerLine: 100, linesPerOrder: 50, openOrders: ORDERS, ordersPerMinute: ORDERS };
+  const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }), limits });
   const api = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1000, logger: pino({ level: 'silent' }), state: { shuttingDown: false } });
   let decided = 0;
   const handler = localProcessor({ db: processorDb, tableName: table.name, logLevel: 'SILENT' });

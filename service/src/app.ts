@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
+import type { CustomerLimits } from '../../core/domain/limits';
 import { OrderStore } from '../../core/store/orders';
 import { ProductStore } from '../../core/store/products';
 import { requireAdmin, requireAuth } from './auth/middleware';
@@ -28,6 +29,8 @@ export interface AppDeps {
   catalogCacheMs?: number;
   /** True once SIGTERM arrived: health fails so the load balancer stops sending, responses close connections. */
   isShuttingDown?: () => boolean;
+  /** Per-customer limits on placing orders (core/domain/limits.ts); none when absent (tests that load one customer). */
+  limits?: CustomerLimits;
   /** CORS allow-list and HSTS (service/src/http/edge.ts). */
   edge?: EdgeOptions;
 }
@@ -58,7 +61,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const routers = [
     healthRoutes({ db: deps.db, tableName: deps.tableName, isShuttingDown }),
     docsRoutes(openApiDocument()),
-    orderRoutes({ orders, catalog, clock, authenticate, readBody }),
+    orderRoutes({ orders, catalog, clock, ...(deps.limits ? { limits: deps.limits } : {}), authenticate, readBody }),
     productRoutes({ products, catalog, clock, authenticate, requireAdmin: requireAdmin(), readBody }),
   ];
   for (const router of routers) {

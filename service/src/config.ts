@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_REGION, parseEnvironment } from '../../core/config';
+import type { CustomerLimits } from '../../core/domain/limits';
 
 /** The container's configuration, read once from the environment (infra/ sets these on the task). */
 const Env = z.object({
@@ -39,11 +40,21 @@ const Env = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Per-customer order limits (core/domain/limits.ts): each stack's orders:limits; these defaults are npm start's. */
+  LIMIT_UNITS_PER_LINE: z.coerce.number().int().min(1).default(100),
+  LIMIT_LINES_PER_ORDER: z.coerce.number().int().min(1).default(50),
+  LIMIT_OPEN_ORDERS: z.coerce.number().int().min(1).default(100),
+  LIMIT_ORDERS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Below ECS's stopTimeout (infra keeps them in step). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Share of requests traced, 0–1, decided by the API whatever a caller's trace header says (apiTracing.ts); 1 unless the stack sets it. */
+  TRACE_SAMPLE_RATIO: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(1).default(1)),
 });
 
 export type ServiceConfig = z.infer<typeof Env>;
+
+/** The trace sample ratio alone: tracing starts before the rest of the configuration is read (tracing.ts). */
+export const readTraceSampleRatio = (env: NodeJS.ProcessEnv): number => parseEnvironment(Env.pick({ TRACE_SAMPLE_RATIO: true }), env).TRACE_SAMPLE_RATIO;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const config = parseEnvironment(Env, env);
@@ -52,3 +63,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   }
   return config;
 }
+
+/** The per-customer limits alone, from an environment (`npm start` builds the app without the rest of this). */
+export const readLimits = (env: NodeJS.ProcessEnv): CustomerLimits =>
+  customerLimitsOf(
+    parseEnvironment(Env.pick({ LIMIT_UNITS_PER_LINE: true, LIMIT_LINES_PER_ORDER: true, LIMIT_OPEN_ORDERS: true, LIMIT_ORDERS_PER_MINUTE: true }), env),
+  );
+
+/** The per-customer limits a configuration sets. */
+export const customerLimitsOf = (
+  config: Pick<ServiceConfig, 'LIMIT_UNITS_PER_LINE' | 'LIMIT_LINES_PER_ORDER' | 'LIMIT_OPEN_ORDERS' | 'LIMIT_ORDERS_PER_MINUTE'>,
+): CustomerLimits => ({
+  unitsPerLine: config.LIMIT_UNITS_PER_LINE,
+  linesPerOrder: config.LIMIT_LINES_PER_ORDER,
+  openOrders: config.LIMIT_OPEN_ORDERS,
+  ordersPerMinute: config.LIMIT_ORDERS_PER_MINUTE,
+});

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from './app';
 import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
 import { documentClient } from '../../core/store/client';
-import { readConfig } from './config';
+import { customerLimitsOf, readConfig } from './config';
 import { listen } from './server';
 
 /** The container's entry point: configuration from the environment, then serve until SIGTERM. */
@@ -23,6 +23,7 @@ async function main() {
     logger,
     isShuttingDown: () => state.shuttingDown,
     edge: { corsOrigins: config.CORS_ALLOWED_ORIGINS, hsts: config.HSTS },
+    limits: customerLimitsOf(config),
   });
   const running = await listen(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger, state });
   logger.info({ port: running.port }, 'orders API listening');

@@ -39,7 +39,12 @@ export function openApiDocument() {
       400: problem('Malformed JSON or header'),
       413: problem('Body too large'),
       415: problem('Not JSON'),
-      422: problem('Invalid fields, unknown products, or a reused Idempotency-Key'),
+      409: problem('The customer has as many open orders as the stack allows: cancel one first'),
+      422: problem('Invalid fields, unknown products, lines over the per-customer limits, or a reused Idempotency-Key'),
+      429: {
+        ...problem('The customer placed as many orders this minute as the stack allows'),
+        headers: { 'Retry-After': { description: 'Seconds until the customer may order again', schema: { type: 'integer', minimum: 1 } } },
+      },
       ...authErrors,
     },
   });
@@ -85,16 +90,19 @@ export function openApiDocument() {
     path: '/v1/products',
     operationId: 'listProducts',
     tags: ['Products'],
-    summary: 'The catalog',
+    summary: 'The catalog by SKU, a page at a time',
+    description:
+      'Each product with its availability; an admin also sees its stock. A task serves pages from its catalog cache, so a page may be a couple of seconds old; a change made through this task shows at once.',
     security: auth,
-    responses: { 200: json('All products', s.ProductList), ...authErrors },
+    request: { query: s.ListProductsQuery },
+    responses: { 200: json('A page of products', s.ProductList), 400: problem('Invalid limit or cursor'), ...authErrors },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/products/{sku}',
     operationId: 'getProduct',
     tags: ['Products'],
-    summary: 'One product, with its stock',
+    summary: 'One product, with its availability (and its stock, for admins)',
     security: auth,
     request: { params: z.object({ sku: s.Sku }) },
     responses: { 200: json('The product', s.Product), 404: problem('No such product'), ...authErrors },

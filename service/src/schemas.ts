@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, type Order as DomainOrder } from '../../core/domain/order';
-import type { Product as DomainProduct } from '../../core/domain/product';
+import { AVAILABILITY_LEVELS, LOW_STOCK_THRESHOLD, type ProductView } from '../../core/domain/product';
 import { isOrderId } from '../../core/ids';
 import { shapesAgree, type SameShape } from '../../core/sameShape';
 
@@ -11,13 +11,28 @@ import { shapesAgree, type SameShape } from '../../core/sameShape';
 export const MAX_ITEMS_PER_ORDER = 50; // a reservation is one transaction: items + the order ≤ 100 writes
 export const MAX_QUANTITY = 1000;
 
-/** Printable text: no control characters (they end up in logs and UIs). */
+const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Printable text: no control characters (they end up in logs and UIs), and no invisible format characters
+ * (Unicode Cf): a bidi override such as U+202E shows a reader text in another order than it is stored, a
+ * zero-width character such as U+200B makes two names look alike, a BOM hides at either end. Emoji joined
+ * with U+200D are refused with them.
+ */
 const printable = (max: number) =>
   z
     .string()
     .min(1)
     .max(max)
-    .refine((s) => !/[\p{Cc}\p{Cs}]/u.test(s), 'must not contain control characters');
+    .refine((s) => !/[\p{Cc}\p{Cs}]/u.test(s), 'must not contain control characters')
+    .superRefine((s, ctx) => {
+      const found = /\p{Cf}/u.exec(s);
+      if (found)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must not contain invisible format characters such as bidi overrides or zero-width spaces (found ${codePoint(found[0])})`,
+        });
+    });
 
 export const Sku = z
   .string()
@@ -59,7 +74,8 @@ export const CreateOrderRequest = z
 
 export const CancelOrderRequest = z.strictObject({ reason: printable(200).optional() }).meta({ id: 'CancelOrderRequest' });
 
-export const ListOrdersQuery = z.strictObject({
+/** The page size and cursor every list takes. */
+const pageQuery = () => ({
   // Published as the integer it is; a query string arrives as text, so only plain digits become a number
   // (no `1e1`, ` 5`, `0x10`): anything else stays text and fails as not a number.
   limit: z
@@ -72,6 +88,10 @@ export const ListOrdersQuery = z.strictObject({
   cursor: z.string().max(200).optional().meta({ description: 'Opaque cursor from a previous page’s nextCursor' }),
 });
 
+export const ListOrdersQuery = z.strictObject(pageQuery());
+
+export const ListProductsQuery = z.strictObject(pageQuery());
+
 export const PutProductRequest = z
   .strictObject({
     name: printable(100),
@@ -82,7 +102,14 @@ export const PutProductRequest = z
   .meta({ id: 'PutProductRequest' });
 
 export const OrderItem = z.object({ sku: Sku, quantity: z.number().int(), unitPrice: MinorUnits }).meta({ id: 'OrderItem' });
-export const StatusChange = z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime(), reason: z.string().optional() }).meta({ id: 'StatusChange' });
+export const StatusChange = z
+  .object({
+    status: z.enum(ORDER_STATUSES),
+    at: z.iso.datetime(),
+    reason: z.string().optional().meta({ description: 'Why, as the customer reads it (a rejection names the products, not how many are left)' }),
+    detail: z.string().optional().meta({ description: 'In an admin’s view only: what the customer is not told, such as a rejection’s stock counts' }),
+  })
+  .meta({ id: 'StatusChange' });
 
 export const Order = z
   .object({
@@ -107,13 +134,27 @@ shapesAgree<SameShape<z.output<typeof Order>, Omit<DomainOrder, 'stockState'>>>(
 
 export const OrderList = z.object({ items: z.array(Order), nextCursor: z.string().optional() }).meta({ id: 'OrderList' });
 
+export const Availability = z
+  .enum(AVAILABILITY_LEVELS)
+  .meta({ id: 'Availability', description: `Whether the product can be ordered: LOW_STOCK is ${LOW_STOCK_THRESHOLD} units or fewer` });
+
 export const Product = z
-  .object({ sku: Sku, name: z.string(), price: MinorUnits, currency: Currency, stock: z.number().int(), updatedAt: z.iso.datetime() })
-  .meta({ id: 'Product' });
+  .object({
+    sku: Sku,
+    name: z.string(),
+    price: MinorUnits,
+    currency: Currency,
+    availability: Availability,
+    stock: z.number().int().optional().meta({ description: 'Units in stock: in an admin’s view only; customers see `availability`' }),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Product', description: 'A product as its reader may see it: everyone its availability, admins also its stock' });
 
-shapesAgree<SameShape<z.output<typeof Product>, DomainProduct>>();
+// What is published is the domain's view of a product, field for field: a field added to the domain's product is
+// in the view (its availability and admin-only stock aside) and must be published here.
+shapesAgree<SameShape<z.output<typeof Product>, ProductView>>();
 
-export const ProductList = z.object({ items: z.array(Product) }).meta({ id: 'ProductList' });
+export const ProductList = z.object({ items: z.array(Product), nextCursor: z.string().optional() }).meta({ id: 'ProductList' });
 
 export const Health = z.object({ status: z.enum(['ok']) }).meta({ id: 'Health' });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cancel, confirm, reject } from '../../core/domain/order';
+import { stockReservations } from '../../core/orders/stockReservations';
 import { OrderStore } from '../../core/store/orders';
+import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { createTestApi, type TestApi } from '../support/api';
 import { subOf, tokenFor } from '../support/env';
 
@@ -168,6 +170,30 @@ describe('GET /v1/orders/{orderId}', () => {
     const bad = await api.http.get('/v1/orders/not-an-id').set('Authorization', alice);
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('path.orderId');
+  });
+});
+
+describe('a rejected order', () => {
+  it('tells its customer which product was short, and only an admin how many were left', async () => {
+    const { body: placed } = await placeOrder(alice, [
+      { sku: 'KB-001', quantity: 1 },
+      { sku: 'DK-006', quantity: 2 },
+    ]);
+    // The processor's decision, through its use case on the real table (test/processor/ runs it from the stream).
+    const orders = new OrderStore(api.table.db, api.table.tableName);
+    const reservations = stockReservations({ ledger: new DynamoStockLedger(api.table.db, api.table.tableName, orders), orders });
+    expect(await reservations.reserveStock((await orders.get(placed.orderId))!, new Date())).toMatchObject({ outcome: 'REJECTED' });
+
+    const rejection = { status: 'REJECTED', at: expect.any(String), reason: 'insufficient stock: DK-006' };
+    const asCustomer = await api.http.get(`/v1/orders/${placed.orderId}`).set('Authorization', alice);
+    expect(asCustomer.body.history.at(-1)).toEqual(rejection);
+    expect(JSON.stringify(asCustomer.body)).not.toMatch(/in stock|ordered/);
+    const listed = await api.http.get('/v1/orders').query({ limit: 100 }).set('Authorization', alice);
+    expect(listed.body.items.find((o: { orderId: string }) => o.orderId === placed.orderId).history.at(-1)).toEqual(rejection);
+
+    const asAdmin = await api.http.get(`/v1/orders/${placed.orderId}`).set('Authorization', admin);
+    expect(asAdmin.body.history.at(-1)).toEqual({ ...rejection, detail: 'insufficient stock (DK-006: 0 in stock, 2 ordered)' });
+    expect((await orders.get(placed.orderId))!.history.at(-1)).toEqual(asAdmin.body.history.at(-1)); // as stored
   });
 });
 

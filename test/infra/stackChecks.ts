@@ -1,3 +1,4 @@
+import { readLimits } from '../../service/src/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { orderProcessorMapping } from '../../core/eventSourceMapping';
@@ -227,7 +228,7 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(pool.passwordPolicy.minimumLength).toBe(userPoolShape.passwordPolicy.minimumLength);
       expect(pool.usernameAttributes).toEqual(['email']);
       expect(pool.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
-      expect(run.one('aws:cognito/userGroup:UserGroup').inputs.name).toBe('admins');
+      expect(run.ofType('aws:cognito/userGroup:UserGroup').map((g) => g.inputs.name)).toEqual(userPoolShape.groups.map((g) => g.name));
     });
 
     it('gives each caller its own app client, with only the flows it needs; the gate’s password client never on main', () => {
@@ -483,9 +484,9 @@ export function describeStack(stack: string, expected: StackExpectations) {
       ]);
     });
 
-    it('puts a rate-limiting WAF on main’s load balancer only, with the configured limit', () => {
+    it('puts a rate-limiting WAF on stage’s and main’s load balancers, with the configured limit', () => {
       const acls = run.ofType('aws:wafv2/webAcl:WebAcl');
-      if (stack !== 'main') {
+      if (stack === 'development') {
         expect(acls).toEqual([]);
         return;
       }
@@ -496,7 +497,20 @@ export function describeStack(stack: string, expected: StackExpectations) {
         rules: [{ action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP' } } }],
       });
       const association = run.one('aws:wafv2/webAclAssociation:WebAclAssociation').inputs as Json;
-      expect(association.resourceArn).toBe(`arn:aws:lb:eu-west-1:${ACCOUNT}:lb/orders-main`); // the mocks' ARN of the ALB
+      expect(association.resourceArn).toBe(`arn:aws:lb:eu-west-1:${ACCOUNT}:lb/orders-${stack}`); // the mocks' ARN of the ALB
+    });
+
+    it('hands the API its per-customer limits and trace sampling from the stack config', () => {
+      const api = run.config['orders:api'] as Json;
+      expect(apiEnvironment(run)).toMatchObject({
+        LIMIT_UNITS_PER_LINE: String(api.limits.unitsPerLine),
+        LIMIT_LINES_PER_ORDER: String(api.limits.linesPerOrder),
+        LIMIT_OPEN_ORDERS: String(api.limits.openOrders),
+        LIMIT_ORDERS_PER_MINUTE: String(api.limits.ordersPerMinute),
+        TRACE_SAMPLE_RATIO: String(api.traceSampleRatio),
+      });
+      // The service reads them back as it would in the task: a value it refused would stop every task at start.
+      expect(readLimits(apiEnvironment(run))).toEqual(api.limits);
     });
 
     it('serves HTTPS on stage and main (certificate validated in the zone, alias to the ALB), HTTP on development', () => {

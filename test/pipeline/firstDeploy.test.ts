@@ -1,7 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { findUserPool, type LocalUserPool } from '../../local/cognito';
@@ -10,6 +16,7 @@ import { freePort } from '../../local/process';
 import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
 import { signInAsK6 } from '../../loadtest/local/signIn';
 import { productKey } from '../../core/table';
+import { LOAD_TESTERS_GROUP } from '../../core/userpool';
 import { runStack } from '../infra/harness';
 import { scanTable } from '../support/env';
 import { exited, npmRun as runScript, spawnTs, waitFor } from '../support/processes';
@@ -121,6 +128,9 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     for (const p of LOADTEST_PRODUCTS) expect(result.output).toContain(`created   product ${p.sku}`);
     const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: SECRETS.LOADTEST_USERNAME }));
     expect(user.UserStatus).toBe('CONFIRMED');
+    // In the group the per-customer order limits skip: the gate orders at load-test rates.
+    const groups = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: user.Username }));
+    expect(groups.Groups?.map((g) => g.GroupName)).toEqual([LOAD_TESTERS_GROUP]);
     expect(await signInToStack(SECRETS.LOADTEST_USERNAME, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
     expect((await products()).map((p) => [p.sku, p.stock]).sort()).toEqual(LOADTEST_PRODUCTS.map((p) => [p.sku, LOADTEST_STOCK.refillTo]).sort());
   }, 60_000);

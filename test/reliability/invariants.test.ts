@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { cancel, confirm, newOrder, reject, type Order } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
 import { orderToItem, productToItem } from '../../core/tableItems';
+import { ENTITY, customerQuotaKey } from '../../core/table';
 import { createTestTable, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
 
@@ -57,5 +58,14 @@ describe('checkInvariants', () => {
     const { violations } = await check(9);
     expect(violations).toContain(`order ${twice.orderId} was confirmed 2 times`);
     expect(violations).toContain(`order ${released.orderId} released stock it never held`);
+  });
+});
+
+describe('checkInvariants on the open-order count', () => {
+  it('catches a customer whose count disagrees with their open orders', async () => {
+    const placed = order(1);
+    await store(confirm(placed, now).next);
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...customerQuotaKey('c1'), entityType: ENTITY.quota, openOrders: 2 } }));
+    expect((await check(9)).violations).toEqual(['customer c1 counts 2 open orders, has 1']);
   });
 });

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ORDER_STATUSES, canTransition, type Order, type OrderStatus } from '../../core/domain/order';
+import { ORDER_STATUSES, canTransition, isOpen, type Order, type OrderStatus } from '../../core/domain/order';
 import { ENTITY } from '../../core/table';
 import type { DeadLetter } from '../../local/poller/state';
 import { scanTable } from './env';
@@ -15,7 +15,8 @@ export interface InvariantReport {
  * - every accepted order is decided, unless its record is in the dead-letter store;
  * - stock is never negative, and initial stock = current stock + units held by orders that still reserve it;
  * - no order was confirmed twice; stock was only released from an order that had been confirmed and cancelled;
- * - stock is held only by an order confirmed once and still in CONFIRMED or a status reachable from it.
+ * - stock is held only by an order confirmed once and still in CONFIRMED or a status reachable from it;
+ * - a customer's open-order count (their quota item) is the number of their orders not yet rejected or cancelled.
  */
 /** CONFIRMED and every status reachable from it, by the domain's own transitions (a new status follows). */
 const HOLDS_STOCK: ReadonlySet<OrderStatus> = (() => {
@@ -48,6 +49,12 @@ export async function checkInvariants(
       violations.push(`order ${order.orderId} released stock it never held`);
     if (order.stockState === 'RESERVED' && (!HOLDS_STOCK.has(order.status) || confirmations !== 1))
       violations.push(`order ${order.orderId} holds stock while ${order.status}`);
+  }
+  const quotas = items.filter((i) => i.entityType === ENTITY.quota) as Array<{ PK: string; openOrders: number }>;
+  for (const quota of quotas) {
+    const customerId = quota.PK.slice('CUSTOMER#'.length);
+    const open = orders.filter((o) => o.customerId === customerId && isOpen(o.status)).length;
+    if (quota.openOrders !== open) violations.push(`customer ${customerId} counts ${quota.openOrders} open orders, has ${open}`);
   }
   const held = new Map<string, number>();
   for (const order of orders.filter((o) => o.stockState === 'RESERVED')) {

@@ -4,7 +4,7 @@ import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
 import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
-import { IdempotencyMismatchError, VersionConflictError } from '../../core/orders/errors';
+import { IdempotencyMismatchError, OrderLimitError, VersionConflictError } from '../../core/orders/errors';
 import { getOrder, listOrders } from '../../core/orders/queries';
 
 /**
@@ -33,6 +33,43 @@ function repository(overrides: Partial<OrderRepository> = {}): OrderRepository &
 }
 
 describe('placeOrder', () => {
+  const limits = { unitsPerLine: 2, linesPerOrder: 1, openOrders: 3, ordersPerMinute: 4 };
+
+  it('holds a customer to the limits: lines checked first, the open and rate limits handed to the store', async () => {
+    const quotas: unknown[] = [];
+    const orders = repository({ create: async (o, _claim, _trace, quota) => (quotas.push(quota), { order: o, replayed: false }) });
+    const place = placeOrder({ orders, catalog, clock, limits });
+    expect(await place({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 3 }] })).toEqual({
+      kind: 'over-line-limits',
+      problems: [{ index: 0, detail: 'at most 2 units per line' }],
+    });
+    expect(quotas).toEqual([]);
+    expect(await place({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 2 }] })).toMatchObject({ kind: 'placed' });
+    expect(quotas).toEqual([{ openOrders: 3, ordersPerMinute: 4 }]);
+  });
+
+  it('holds the load-test group to no limits', async () => {
+    const quotas: unknown[] = [];
+    const orders = repository({ create: async (o, _claim, _trace, quota) => (quotas.push(quota), { order: o, replayed: false }) });
+    const result = await placeOrder({ orders, catalog, clock, limits })({
+      customerId: 'k6',
+      customerGroups: ['load-testers'],
+      lines: [{ sku: 'KB-001', quantity: 3 }],
+    });
+    expect(result).toMatchObject({ kind: 'placed' });
+    expect(quotas).toEqual([undefined]);
+  });
+
+  it('reports a limit the store refused, with its Retry-After', async () => {
+    const orders = repository({ create: async () => Promise.reject(new OrderLimitError('orders-per-minute', 4, 17)) });
+    expect(await placeOrder({ orders, catalog, clock, limits })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }] })).toEqual({
+      kind: 'limited',
+      limit: 'orders-per-minute',
+      allowed: 4,
+      retryAfterSeconds: 17,
+    });
+  });
+
   it('prices the lines from the catalog and writes the order PENDING', async () => {
     const orders = repository();
     const result = await placeOrder({ orders, catalog, clock })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 2 }] });

@@ -20,6 +20,11 @@ export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
   if (!e || typeof e !== 'object') return false;
   if (e.name && STORE_UNAVAILABLE.has(e.name)) return true;
+  // A transaction cancelled only because others contended for its items (or throttled them) can simply be retried.
+  const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  if (e.name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')) {
+    return !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+  }
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   // The SDK may wrap a socket error into a plain Error whose message is all that is left of its code.
   if (err instanceof Error && NETWORK_MESSAGE.test(err.message)) return true;

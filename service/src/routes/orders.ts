@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import type { Middleware, ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import { cancelOrder } from '../../../core/orders/cancelOrder';
-import { placeOrder } from '../../../core/orders/placeOrder';
+import { placeOrder, type PlaceOrderResult } from '../../../core/orders/placeOrder';
+import type { CustomerLimits } from '../../../core/domain/limits';
 import type { OrderListing, OrderRepository, ProductCatalog } from '../../../core/orders/ports';
 import { getOrder, listOrders } from '../../../core/orders/queries';
 import { activeTraceId } from '../../../core/tracing/context';
@@ -17,6 +18,8 @@ export interface OrderRouteDeps {
   orders: OrderRepository & OrderListing;
   catalog: ProductCatalog;
   clock: () => Date;
+  /** Per-customer limits on placing orders (none when absent). */
+  limits?: CustomerLimits;
   authenticate: Middleware<AppState>;
   readBody: Middleware<AppState>;
 }
@@ -30,12 +33,23 @@ function logAbout(ctx: ParameterizedContext<AppState>, orderId: string): void {
   ctx.state.log = ctx.state.log.child({ orderId, ...(traceId ? { traceId } : {}) });
 }
 
+/** The customer's open orders (409: cancel one or let one be decided) or their rate (429, until the minute ends). */
+function limitedProblem(result: Extract<PlaceOrderResult, { kind: 'limited' }>): ProblemError {
+  if (result.limit === 'open-orders') {
+    return new ProblemError(409, 'open-order-limit', 'Too many open orders', `At most ${result.allowed} open orders per customer; cancel one first.`);
+  }
+  const retryAfter = String(result.retryAfterSeconds ?? 60);
+  return new ProblemError(429, 'order-rate-limit', 'Too many orders', `At most ${result.allowed} orders per minute per customer.`, undefined, {
+    'Retry-After': retryAfter,
+  });
+}
+
 const notFound = () => new ProblemError(404, 'order-not-found', 'Order not found', 'No order with this id is visible to you.');
 
 /** The order routes: each parses what it is given, calls a use case (core/orders) and answers in HTTP terms. */
-export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: OrderRouteDeps): Router<AppState> {
+export function orderRoutes({ orders, catalog, clock, limits, authenticate, readBody }: OrderRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/v1/orders' });
-  const place = placeOrder({ orders, catalog, clock });
+  const place = placeOrder({ orders, catalog, clock, ...(limits ? { limits } : {}) });
   const cancelIt = cancelOrder({ orders, clock });
   const getIt = getOrder({ orders });
   const list = listOrders({ orders });
@@ -48,8 +62,10 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         fieldError('header', ['Idempotency-Key'], 'must be 1–255 printable ASCII characters'),
       ]);
     }
+    const caller = callerOf(ctx);
     const result = await place({
-      customerId: callerOf(ctx).sub,
+      customerId: caller.sub,
+      customerGroups: caller.groups,
       lines: request.items,
       ...(key ? { idempotencyKey: key } : {}),
       onOrderId: (orderId) => logAbout(ctx, orderId),
@@ -59,6 +75,12 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         const errors = result.problems.map((p) => fieldError('body', ['items', p.index, 'sku'], p.detail));
         throw new ProblemError(422, 'unorderable-items', 'Some items cannot be ordered', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);
       }
+      case 'over-line-limits': {
+        const errors = result.problems.map((p) => fieldError('body', p.index === undefined ? ['items'] : ['items', p.index, 'quantity'], p.detail));
+        throw new ProblemError(422, 'order-limits', 'The order is over the customer limits', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);
+      }
+      case 'limited':
+        throw limitedProblem(result);
       case 'key-reused':
         throw new ProblemError(
           422,
@@ -73,7 +95,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
         ctx.status = 202;
         ctx.set('Location', `/v1/orders/${result.order.orderId}`);
         if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
-        ctx.body = orderView(result.order);
+        ctx.body = orderView(result.order, caller);
     }
   });
 
@@ -84,7 +106,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, caller.sub);
     const page = await list({ caller, limit: query.limit, ...(after !== undefined ? { afterOrderId: after } : {}) });
     ctx.body = {
-      items: page.orders.map(orderView),
+      items: page.orders.map((order) => orderView(order, caller)),
       ...(page.lastOrderId ? { nextCursor: encodeCursor(page.lastOrderId, caller.sub) } : {}),
     };
   });
@@ -93,7 +115,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
     const { orderId } = parse('path', PathParams, ctx.params);
     const result = await getIt({ orderId, caller: callerOf(ctx) });
     if (result.kind === 'not-found') throw notFound();
-    ctx.body = orderView(result.order);
+    ctx.body = orderView(result.order, callerOf(ctx));
   });
 
   router.post('/:orderId/cancel', authenticate, readBody, async (ctx) => {
@@ -110,7 +132,7 @@ export function orderRoutes({ orders, catalog, clock, authenticate, readBody }: 
       case 'busy':
         throw new ProblemError(409, 'order-busy', 'Order is changing', 'The order kept changing while being cancelled; try again.');
       case 'cancelled':
-        ctx.body = orderView(result.order);
+        ctx.body = orderView(result.order, callerOf(ctx));
     }
   });
 

@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The catalog */
+        /**
+         * The catalog by SKU, a page at a time
+         * @description Each product with its availability; an admin also sees its stock. A task serves pages from its catalog cache, so a page may be a couple of seconds old; a change made through this task shows at once.
+         */
         get: operations["listProducts"];
         put?: never;
         post?: never;
@@ -79,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One product, with its stock */
+        /** One product, with its availability (and its stock, for admins) */
         get: operations["getProduct"];
         /** Create or replace a product (admins) */
         put: operations["putProduct"];
@@ -164,7 +167,10 @@ export interface components {
             status: "PENDING" | "CONFIRMED" | "REJECTED" | "CANCELLED";
             /** Format: date-time */
             at: string;
+            /** @description Why, as the customer reads it (a rejection names the products, not how many are left) */
             reason?: string;
+            /** @description In an admin’s view only: what the customer is not told, such as a rejection’s stock counts */
+            detail?: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -203,7 +209,9 @@ export interface components {
         };
         ProductList: {
             items: components["schemas"]["Product"][];
+            nextCursor?: string;
         };
+        /** @description A product as its reader may see it: everyone its availability, admins also its stock */
         Product: {
             /**
              * @description Product code
@@ -215,10 +223,17 @@ export interface components {
             price: number;
             /** @example EUR */
             currency: string;
-            stock: number;
+            availability: components["schemas"]["Availability"];
+            /** @description Units in stock: in an admin’s view only; customers see `availability` */
+            stock?: number;
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description Whether the product can be ordered: LOW_STOCK is 10 units or fewer
+         * @enum {string}
+         */
+        Availability: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK";
         PutProductRequest: {
             name: string;
             /** @description Amount in minor units (cents) */
@@ -342,6 +357,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The customer has as many open orders as the stack allows: cancel one first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -360,9 +384,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, unknown products, or a reused Idempotency-Key */
+            /** @description Invalid fields, unknown products, lines over the per-customer limits, or a reused Idempotency-Key */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The customer placed as many orders this minute as the stack allows */
+            429: {
+                headers: {
+                    /** @description Seconds until the customer may order again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -540,20 +575,34 @@ export interface operations {
     };
     listProducts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Opaque cursor from a previous page’s nextCursor */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All products */
+            /** @description A page of products */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /** @description Invalid limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired access token */

@@ -19,6 +19,8 @@ const StoredOrder = z.object({
   status: z.enum(ORDER_STATUSES),
   // Items written before stock tracking have none: nothing was reserved for them.
   stockState: z.enum(STOCK_STATES).default('NONE'),
+  // Orders placed before the per-customer limits were never counted, so closing them must not uncount them.
+  countedAsOpen: z.boolean().default(false),
   version: z.int().nonnegative(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -8,7 +8,7 @@ export interface CustomerLimits {
   unitsPerLine: number;
   /** Lines (distinct products) in one order. */
   linesPerOrder: number;
-  /** Orders not yet rejected or cancelled (undecided, or holding stock) at once. */
+  /** Orders placed and not yet decided at once (a confirmed order leaves the count: core/domain/order.ts isOpen). */
   openOrders: number;
   /** Orders placed per minute. */
   ordersPerMinute: number;

@@ -41,6 +41,8 @@ export interface Order {
   currency: string;
   status: OrderStatus;
   stockState: StockState;
+  /** Counted among its customer's open orders when placed (core/domain/limits.ts); left out of the count once decided. */
+  countedAsOpen: boolean;
   /** Incremented by every write; each write is conditional on the version it read. */
   version: number;
   createdAt: string;
@@ -57,8 +59,11 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
 
 export const isTerminal = (status: OrderStatus): boolean => NEXT[status].length === 0;
 
-/** Open: not yet rejected or cancelled, so it is being decided or holds stock (what the open-order limit counts). */
-export const isOpen = (status: OrderStatus): boolean => !isTerminal(status);
+/**
+ * Open: not yet decided, what the open-order limit counts. A confirmed order holds stock but leaves the count:
+ * with no payment or fulfilment step after it, counting it would hold its customer's place for good.
+ */
+export const isOpen = (status: OrderStatus): boolean => status === 'PENDING';
 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
 
@@ -153,6 +158,7 @@ export function newOrder({ orderId, customerId, items, currency, now }: NewOrder
     currency,
     status: 'PENDING',
     stockState: 'NONE',
+    countedAsOpen: false,
     version: 1,
     createdAt: at,
     updatedAt: at,

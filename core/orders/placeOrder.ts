@@ -51,7 +51,9 @@ export function placeOrder(deps: { orders: OrderRepository; catalog: ProductCata
       // The processor's spans for this order hang under this one: its context is stored with the order.
       const created = await inSpan(SCOPE.api, 'orders.place', {}, (span) => {
         const now = deps.clock();
-        const order = newOrder({ orderId: newOrderId(now), customerId: input.customerId, items: priced.items, currency: priced.currency, now });
+        const placed = newOrder({ orderId: newOrderId(now), customerId: input.customerId, items: priced.items, currency: priced.currency, now });
+        // Counted among the customer's open orders only where limits apply (not for the load-test group).
+        const order = { ...placed, countedAsOpen: quota !== undefined };
         span.setAttribute('order.id', order.orderId);
         input.onOrderId?.(order.orderId);
         return deps.orders.create(order, claim, currentTraceCarrier(), quota);

@@ -8,17 +8,18 @@ import type { CancellationReason } from './errors';
  * writes here ride in the same transaction as the order they count, so the count never disagrees with the orders.
  */
 export function quotaWrites(tableName: string, customerId: string, now: Date, quota?: OrderQuota) {
+  if (!quota) return { items: [], limitHit: () => undefined };
   const minute = Math.floor(now.getTime() / 60_000);
   const open = {
     Update: {
       TableName: tableName,
       Key: customerQuotaKey(customerId),
       UpdateExpression: 'SET entityType = :entity ADD openOrders :one',
-      ...(quota ? { ConditionExpression: 'attribute_not_exists(openOrders) OR openOrders < :max' } : {}),
-      ExpressionAttributeValues: { ':entity': ENTITY.quota, ':one': 1, ...(quota ? { ':max': quota.openOrders } : {}) },
+      ConditionExpression: 'attribute_not_exists(openOrders) OR openOrders < :max',
+      ExpressionAttributeValues: { ':entity': ENTITY.quota, ':one': 1, ':max': quota.openOrders },
     },
   };
-  const rate = quota && {
+  const rate = {
     Update: {
       TableName: tableName,
       Key: orderRateKey(customerId, minute),
@@ -29,10 +30,9 @@ export function quotaWrites(tableName: string, customerId: string, now: Date, qu
     },
   };
   return {
-    items: rate ? [open, rate] : [open],
+    items: [open, rate],
     /** The limit a cancelled transaction hit, from its reasons for these writes (at `offset` onwards). */
     limitHit(reasons: readonly CancellationReason[], offset: number): OrderLimitError | undefined {
-      if (!quota) return undefined;
       if (reasons[offset]?.Code === 'ConditionalCheckFailed') return new OrderLimitError('open-orders', quota.openOrders);
       if (reasons[offset + 1]?.Code === 'ConditionalCheckFailed') {
         return new OrderLimitError('orders-per-minute', quota.ordersPerMinute, Math.max(1, (minute + 1) * 60 - Math.floor(now.getTime() / 1000)));
@@ -42,7 +42,7 @@ export function quotaWrites(tableName: string, customerId: string, now: Date, qu
   };
 }
 
-/** An order closing (rejected, cancelled) leaves its customer's open orders, in the same write as the change. */
+/** A counted order decided (confirmed, rejected, cancelled) leaves its customer's open orders, in the same write. */
 export const openOrderClosed = (tableName: string, customerId: string) => ({
   Update: {
     TableName: tableName,

@@ -1,5 +1,5 @@
 import { hashOf } from '../hash';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
 import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
@@ -37,7 +37,9 @@ export class OrderStore {
     const claim = idempotency ? [{ Put: this.claimItem(order, idempotency, createdAt) }] : [];
     const counted = quotaWrites(this.tableName, order.customerId, createdAt, quota);
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...claim, { Put: put }, ...counted.items] }));
+      const items = [...claim, { Put: put }, ...counted.items];
+      if (items.length === 1) await this.db.send(new PutCommand(put));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { order, replayed: false };
     } catch (err) {
       const reasons = cancellationReasons(err);
@@ -118,9 +120,9 @@ export class OrderStore {
         }
       : update;
     try {
-      if (isOpen(change.from) && !isOpen(change.next.status)) {
-        // Closing: the order leaves its customer's open orders in the same write.
-        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: traced }, openOrderClosed(this.tableName, change.next.customerId)] }));
+      const closing = this.closingWrites(change);
+      if (closing.length > 0) {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: traced }, ...closing] }));
       } else {
         await this.db.send(new UpdateCommand(traced));
       }
@@ -129,6 +131,12 @@ export class OrderStore {
       if (isConditionFailed(err) || cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflictError(change.orderId);
       throw err;
     }
+  }
+
+  /** A counted order being decided leaves its customer's open orders: the write to add to the change's own. */
+  closingWrites(change: Transition) {
+    const decided = change.next.countedAsOpen && isOpen(change.from) && !isOpen(change.next.status);
+    return decided ? [openOrderClosed(this.tableName, change.next.customerId)] : [];
   }
 
   /** The conditional update for a change (its `requires`, at its version); also used in the stock transactions. */

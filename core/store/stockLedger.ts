@@ -44,7 +44,12 @@ export class DynamoStockLedger implements StockLedger {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [...items.map((item) => this.stockUpdate(item, direction)), { Update: this.orders.transitionUpdate(change) }],
+          // The order's write last but its decision's effect on the open count: reasons index the order at items.length.
+          TransactItems: [
+            ...items.map((item) => this.stockUpdate(item, direction)),
+            { Update: this.orders.transitionUpdate(change) },
+            ...this.orders.closingWrites(change),
+          ],
         }),
       );
       return undefined;

@@ -39,7 +39,7 @@ export function openApiDocument() {
       400: problem('Malformed JSON or header'),
       413: problem('Body too large'),
       415: problem('Not JSON'),
-      409: problem('The customer has as many open orders as the stack allows: cancel one first'),
+      409: problem('The customer has as many undecided orders as the stack allows: wait until one is decided, or cancel one'),
       422: problem('Invalid fields, unknown products, lines over the per-customer limits, or a reused Idempotency-Key'),
       429: {
         ...problem('The customer placed as many orders this minute as the stack allows'),

@@ -2,6 +2,9 @@ import pino from 'pino';
 import supertest from 'supertest';
 import type { CustomerLimits } from '../../core/domain/limits';
 import { customerQuotaKey } from '../../core/table';
+import { stockReservations } from '../../core/orders/stockReservations';
+import { OrderStore } from '../../core/store/orders';
+import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
 import { createTestApi, type TestApi } from '../support/api';
@@ -56,7 +59,10 @@ describe('per-customer order limits', () => {
     for (let i = 0; i < LIMITS.openOrders; i++) expect((await place(alice)).status).toBe(202);
     const refused = await place(alice);
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ type: expect.stringMatching(/open-order-limit$/), detail: 'At most 3 open orders per customer; cancel one first.' });
+    expect(refused.body).toMatchObject({
+      type: expect.stringMatching(/open-order-limit$/),
+      detail: 'At most 3 undecided orders per customer; wait until one is decided, or cancel one.',
+    });
     expect((await place(bob)).status).toBe(202);
     expect(await quotaOf('alice')).toBe(3);
 
@@ -66,6 +72,18 @@ describe('per-customer order limits', () => {
     expect((await place(alice)).status).toBe(202);
     const report = await checkInvariants(api.table.db, api.table.tableName, new Map());
     expect(report.violations.filter((v) => !v.includes('PENDING'))).toEqual([]);
+  });
+
+  it('leaves a decided order out of the count: a confirmed order frees its customer’s place', async () => {
+    for (let i = 0; i < LIMITS.openOrders; i++) expect((await place(alice)).status).toBe(202);
+    expect((await place(alice)).status).toBe(409);
+    const [newest] = (await api.http.get('/v1/orders').set('Authorization', alice)).body.items;
+    const orders = new OrderStore(api.table.db, api.table.tableName);
+    const ledger = new DynamoStockLedger(api.table.db, api.table.tableName, orders);
+    const confirmed = await stockReservations({ ledger, orders }).reserveStock((await orders.get(newest.orderId))!, NOW);
+    expect(confirmed).toMatchObject({ outcome: 'CONFIRMED' });
+    expect(await quotaOf('alice')).toBe(LIMITS.openOrders - 1);
+    expect((await place(alice)).status).toBe(202);
   });
 
   it('answers 429 with Retry-After past the per-minute rate; another customer is unaffected', async () => {

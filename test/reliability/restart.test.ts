@@ -29,6 +29,9 @@ it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its c
     DATA_DIR: dataDir,
     TABLE_NAME: 'orders-restart',
     PARALLELIZATION_FACTOR: '4',
+    // One customer places every order here: the per-customer limits would stop the load, not the test's subject.
+    LIMIT_OPEN_ORDERS: String(ORDERS),
+    LIMIT_ORDERS_PER_MINUTE: String(ORDERS),
   };
   const start = () => {
     const stack = spawnTs('local/start.ts', env);

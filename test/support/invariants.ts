@@ -53,7 +53,7 @@ export async function checkInvariants(
   const quotas = items.filter((i) => i.entityType === ENTITY.quota) as Array<{ PK: string; openOrders: number }>;
   for (const quota of quotas) {
     const customerId = quota.PK.slice('CUSTOMER#'.length);
-    const open = orders.filter((o) => o.customerId === customerId && isOpen(o.status)).length;
+    const open = orders.filter((o) => o.customerId === customerId && o.countedAsOpen && isOpen(o.status)).length;
     if (quota.openOrders !== open) violations.push(`customer ${customerId} counts ${quota.openOrders} open orders, has ${open}`);
   }
   const held = new Map<string, number>();

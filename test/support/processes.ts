@@ -78,6 +78,9 @@ export function apiProcessEnv(
     DYNAMODB_ENDPOINT: stand.dynamoEndpoint,
     COGNITO_CLIENT_ID: stand.pool.clientId,
     COGNITO_ISSUER: stand.pool.issuer,
+    // Tests drive one customer hard (sigterm, the bench's API); test/api/orderLimits.test.ts tests the limits.
+    LIMIT_OPEN_ORDERS: '100000',
+    LIMIT_ORDERS_PER_MINUTE: '100000',
     COGNITO_JWKS_URI: stand.pool.jwksUri,
     LOG_LEVEL: 'warn',
     ...extra,

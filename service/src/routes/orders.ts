@@ -36,7 +36,12 @@ function logAbout(ctx: ParameterizedContext<AppState>, orderId: string): void {
 /** The customer's open orders (409: cancel one or let one be decided) or their rate (429, until the minute ends). */
 function limitedProblem(result: Extract<PlaceOrderResult, { kind: 'limited' }>): ProblemError {
   if (result.limit === 'open-orders') {
-    return new ProblemError(409, 'open-order-limit', 'Too many open orders', `At most ${result.allowed} open orders per customer; cancel one first.`);
+    return new ProblemError(
+      409,
+      'open-order-limit',
+      'Too many open orders',
+      `At most ${result.allowed} undecided orders per customer; wait until one is decided, or cancel one.`,
+    );
   }
   const retryAfter = String(result.retryAfterSeconds ?? 60);
   return new ProblemError(429, 'order-rate-limit', 'Too many orders', `At most ${result.allowed} orders per minute per customer.`, undefined, {

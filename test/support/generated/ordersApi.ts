@@ -357,7 +357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The customer has as many open orders as the stack allows: cancel one first */
+            /** @description The customer has as many undecided orders as the stack allows: wait until one is decided, or cancel one */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -20,7 +20,6 @@ export const userPoolShape = {
   /** Customers sign in with their e-mail address (the local demo users also have plain usernames). */
   usernameAttributes: ['email'] as const,
   autoVerifiedAttributes: ['email'] as const,
-  accessTokenValidityMinutes: 60,
   groups: [
     { name: ADMINS_GROUP, description: 'May read every order and manage the catalog' },
     { name: LOAD_TESTERS_GROUP, description: 'The load gate’s user: not held to the per-customer order limits' },

@@ -52,6 +52,8 @@ const IdentityConfig = z.strictObject({
   /** Cognito threat protection: OFF, AUDIT (log risks) or ENFORCED (block them); needs the Plus tier. */
   threatProtection: z.enum(['OFF', 'AUDIT', 'ENFORCED']),
   mfa: z.enum(['OFF', 'OPTIONAL', 'ON']),
+  /** Access and ID token lifetime (Cognito: 5–1440): how long a removed admin keeps access, tokens being verified locally. */
+  accessTokenMinutes: z.int().min(5).max(1440),
   /** The USER_PASSWORD_AUTH client for the k6 gate: only on stacks that carry a gate. */
   loadTestClient: z.boolean(),
   /** Send Cognito's e-mails through SES (a verified identity in this region). */

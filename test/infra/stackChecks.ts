@@ -229,6 +229,16 @@ export function describeStack(stack: string, expected: StackExpectations) {
       expect(pool.usernameAttributes).toEqual(['email']);
       expect(pool.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
       expect(run.ofType('aws:cognito/userGroup:UserGroup').map((g) => g.inputs.name)).toEqual(userPoolShape.groups.map((g) => g.name));
+      // Tokens are verified locally, so their lifetime is how long a removed admin keeps access: 15 minutes at most on main.
+      const minutes = (run.config['orders:identity'] as Json).accessTokenMinutes as number;
+      for (const client of run.ofType('aws:cognito/userPoolClient:UserPoolClient')) {
+        expect(client.inputs).toMatchObject({
+          accessTokenValidity: minutes,
+          idTokenValidity: minutes,
+          tokenValidityUnits: { accessToken: 'minutes', idToken: 'minutes' },
+        });
+      }
+      if (stack === 'main') expect(minutes).toBeLessThanOrEqual(15);
     });
 
     it('gives each caller its own app client, with only the flows it needs; the gate’s password client never on main', () => {

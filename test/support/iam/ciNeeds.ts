@@ -208,6 +208,8 @@ export function deployExtras({ account, region, stack }: Where, state: { bucketA
     { action: 'cognito-idp:AdminCreateUser', ...pool, why: 'stack:bootstrap creates the load-test user' },
     { action: 'cognito-idp:AdminSetUserPassword', ...pool, why: 'stack:bootstrap and stack:smoke set passwords' },
     { action: 'cognito-idp:AdminInitiateAuth', ...pool, why: 'stack:smoke signs in its customer' },
+    { action: 'cognito-idp:AdminListGroupsForUser', ...pool, why: 'stack:bootstrap checks the load-test user is in load-testers' },
+    { action: 'cognito-idp:AdminAddUserToGroup', ...pool, why: 'stack:bootstrap puts the load-test user in load-testers' },
   ];
 }
 

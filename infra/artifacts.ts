@@ -24,7 +24,9 @@ export function repositoryArnOf(imageUri: string): string {
 export function releasedProcessorBundle(artifacts: ArtifactsConfig, dir: string = PROCESSOR_BUNDLE_DIR): string {
   const shown = path.relative(REPO_ROOT, dir);
   if (!existsSync(dir)) {
-    throw new Error(`config orders:processorBundle: no bundle in ${shown}: fetch the release's (npm run release:fetch) or build it (npm run build)`);
+    throw new Error(
+      `config orders:processorBundle: no bundle in ${shown}: put the release's there (its run's 'release' artifact; npm run release:promoted -- --stack <stage|main> fetches it) or build it (npm run build)`,
+    );
   }
   const found = bundleDigest(dir);
   if (found !== artifacts.processorBundle) {

@@ -58,6 +58,8 @@ const IdentityConfig = z.strictObject({
   loadTestClient: z.boolean(),
   /** Send Cognito's e-mails through SES (a verified identity in this region). */
   ses: z.strictObject({ identityArn: z.string().startsWith('arn:aws:ses:'), fromAddress: z.string().min(3) }).optional(),
+  /** The admins' own pool (core/userpool.ts): `mfa` ON, no admin token without a TOTP code (stage, main: guard rule production-sign-in). */
+  admins: z.strictObject({ mfa: z.enum(['OPTIONAL', 'ON']), threatProtection: z.enum(['OFF', 'AUDIT', 'ENFORCED']) }),
 });
 
 const FirewallConfig = z.strictObject({ requestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000) });

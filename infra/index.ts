@@ -9,6 +9,7 @@ import { TableBackup } from './components/backup';
 import { OrderData } from './components/data';
 import { ApiDomain } from './components/domain';
 import { Firewall } from './components/firewall';
+import { AdminIdentity } from './components/adminIdentity';
 import { Identity } from './components/identity';
 import { Network } from './components/network';
 import { Observability } from './components/observability';
@@ -19,13 +20,14 @@ import { readConfig } from './config';
 
 /**
  * The orders stack: `pulumi up --stack development|stage|main`.
- *   identity → data (→ backup) → network (→ audit logs) → load balancer (→ firewall) → api → processor → observability
+ *   identity (customers, admins) → data (→ backup) → network (→ audit logs) → load balancer (→ firewall) → api → processor → observability
  */
 const config = readConfig();
 const name = `orders-${config.stack}`;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 
 const identity = new Identity(name, { protect: config.protect, config: config.identity });
+const adminIdentity = new AdminIdentity(name, { protect: config.protect, config: config.identity });
 
 const data = new OrderData(name, {
   stack: config.stack,
@@ -80,6 +82,8 @@ const api = new ApiService(name, {
   tableArn: data.table.arn,
   userPoolId: identity.userPool.id,
   clientIds: identity.clientIds,
+  adminUserPoolId: adminIdentity.userPool.id,
+  adminClientId: adminIdentity.client.id,
 });
 
 const processor = new OrderProcessor(name, {
@@ -122,6 +126,9 @@ export const userPoolId = identity.userPool.id;
 export const userPoolClientId = identity.client.id;
 export const smokeClientId = identity.smokeClient.id;
 export const loadTestClientId = identity.loadTestClient?.id;
+// Where admins are created and sign in (docs/deploying.md, "Admins").
+export const adminUserPoolId = adminIdentity.userPool.id;
+export const adminClientId = adminIdentity.client.id;
 export const tableName = data.table.name;
 export const streamArn = data.table.streamArn;
 // Where the table's backups are, and the role a restore runs with (docs/data-safety.md); none on development.

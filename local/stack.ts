@@ -9,7 +9,8 @@ import { readLimits } from '../service/src/config';
 import { localCognitoVerifier } from '../service/src/auth/verifier';
 import { documentClient } from '../core/store/client';
 import { listen, type RunningServer } from '../service/src/server';
-import { ensureUserPool, startCognitoLocal, type LocalCognito, type LocalUserPool } from './cognito';
+import { ensureUserPool, type LocalUserPool, trustOf } from './cognito';
+import { startCognitoLocal, type LocalCognito } from './cognitoLocal';
 import { LOCAL_AWS, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
 import { orderProcessorMapping } from '../core/eventSourceMapping';
 import { StreamPoller } from './poller/poller';
@@ -62,7 +63,7 @@ export async function startLocalStack(settings: LocalSettings, logger: Logger): 
     if (settings.seedDemoData) await seedCatalog(db, settings.tableName);
     const capacity = meterCapacity(db);
     const pool = await ensureUserPool(cognito, { demoUsers: settings.seedDemoData });
-    const verifier = localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) });
+    const verifier = localCognitoVerifier(trustOf(pool));
     const state = { shuttingDown: false };
     // The per-customer limits as a deployed task reads them (LIMIT_* variables, development's values by default).
     const limits = readLimits(process.env);

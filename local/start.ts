@@ -35,7 +35,7 @@ async function main() {
       '',
       ...(settings.seedDemoData
         ? [
-            `Demo users: ${DEMO_USERS.map((u) => u.username).join(', ')} (admin is in the admins group). Get a token with:`,
+            `Demo users: ${DEMO_USERS.map((u) => u.username).join(', ')} (admin signs in at the admins' pool). Get a token with:`,
             '  TOKEN=$(npm run --silent token -- alice)',
             `  curl -H "Authorization: Bearer $TOKEN" ${url}/v1/products`,
           ]

@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, DEMO_USERS } from '../core/userpool';
-import { findUserPool, signIn } from './cognito';
+import { demoClientId, findUserPool, signIn } from './cognito';
 import { localSettings } from './settings';
 
 /** `npm run --silent token -- <user>`: prints one access token for a demo user of the running local stack. */
@@ -15,7 +15,7 @@ async function main() {
     throw new Error(`no local Cognito at ${endpoint} (${err.message}); is \`npm start\` running with the same PORT?`);
   });
   if (!pool) throw new Error(`the local Cognito at ${endpoint} has no orders pool yet; is \`npm start\` still starting?`);
-  const tokens = await signIn(endpoint, pool.clientId, user.email, DEMO_PASSWORD);
+  const tokens = await signIn(endpoint, demoClientId(pool, user), user.email, DEMO_PASSWORD);
   process.stdout.write(`${tokens.accessToken}\n`);
 }
 

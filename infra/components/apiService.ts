@@ -31,6 +31,9 @@ export interface ApiServiceArgs {
   userPoolId: pulumi.Input<string>;
   /** The app clients whose access tokens the API accepts. */
   clientIds: pulumi.Input<string>[];
+  /** The admins' pool and its client: the only source of admin rights. */
+  adminUserPoolId: pulumi.Input<string>;
+  adminClientId: pulumi.Input<string>;
 }
 
 /**
@@ -156,6 +159,9 @@ export class ApiService extends pulumi.ComponentResource {
               { name: 'AWS_REGION', value: args.region },
               { name: 'COGNITO_USER_POOL_ID', value: args.userPoolId },
               { name: 'COGNITO_CLIENT_ID', value: pulumi.all(args.clientIds).apply((ids) => ids.join(',')) },
+              // Admin rights come only from the admins' pool (MFA on stage and main): service/src/auth/verifier.ts.
+              { name: 'COGNITO_ADMIN_USER_POOL_ID', value: args.adminUserPoolId },
+              { name: 'COGNITO_ADMIN_CLIENT_ID', value: args.adminClientId },
               { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN_GRACE_MS) },
               { name: 'LOG_LEVEL', value: 'info' },
               { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://localhost:4318' },

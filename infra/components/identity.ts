@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { APP_CLIENTS, userPoolShape, type AppClientRole } from '../../core/userpool';
 import type { IdentityConfig } from '../config';
 import { statefulResourceOptions } from './protection';
+import { userPoolArgs, userPoolClientArgs } from './userPoolArgs';
 
 export interface IdentityArgs {
   protect: boolean;
@@ -10,12 +11,13 @@ export interface IdentityArgs {
 }
 
 /**
- * Cognito: the user pool (the shape the local Cognito also gets), its app clients (core/userpool.ts
- * APP_CLIENTS: the load-test client only where the stack carries a gate), and the admins group.
+ * Cognito for customers: the user pool (the shape the local Cognito also gets), its app clients (core/userpool.ts
+ * APP_CLIENTS: the load-test client only where the stack carries a gate) and its groups. Admins have their own pool
+ * (AdminIdentity).
  */
 export class Identity extends pulumi.ComponentResource {
   readonly userPool: aws.cognito.UserPool;
-  /** The front ends' client: SRP and refresh only. */
+  /** The front ends' client: SRP, and refresh with rotation. */
   readonly client: aws.cognito.UserPoolClient;
   readonly smokeClient: aws.cognito.UserPoolClient;
   readonly loadTestClient?: aws.cognito.UserPoolClient;
@@ -24,53 +26,21 @@ export class Identity extends pulumi.ComponentResource {
 
   constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('orders:identity:Identity', name, {}, opts);
-    const policy = userPoolShape.passwordPolicy;
     const { config } = args;
     this.userPool = new aws.cognito.UserPool(
       name,
-      {
-        usernameAttributes: [...userPoolShape.usernameAttributes],
-        autoVerifiedAttributes: [...userPoolShape.autoVerifiedAttributes],
-        passwordPolicy: {
-          minimumLength: policy.minimumLength,
-          requireLowercase: policy.requireLowercase,
-          requireUppercase: policy.requireUppercase,
-          requireNumbers: policy.requireNumbers,
-          requireSymbols: policy.requireSymbols,
-          temporaryPasswordValidityDays: policy.temporaryPasswordValidityDays,
-        },
-        accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
-        deletionProtection: args.protect ? 'ACTIVE' : 'INACTIVE',
-        // Decided per stack: customers register themselves where selfSignUp is on; elsewhere only admins add users.
-        adminCreateUserConfig: { allowAdminCreateUserOnly: !config.selfSignUp },
-        // Threat protection (compromised credentials, adaptive authentication) is a Plus-tier feature.
-        userPoolTier: config.threatProtection === 'OFF' ? 'ESSENTIALS' : 'PLUS',
-        ...(config.threatProtection === 'OFF' ? {} : { userPoolAddOns: { advancedSecurityMode: config.threatProtection } }),
-        mfaConfiguration: config.mfa,
-        ...(config.mfa === 'OFF' ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
-        // Cognito's own sender is limited to 50 e-mails a day: production sign-ups need SES (docs/deploying.md).
-        emailConfiguration: config.ses
-          ? { emailSendingAccount: 'DEVELOPER', sourceArn: config.ses.identityArn, fromEmailAddress: config.ses.fromAddress }
-          : { emailSendingAccount: 'COGNITO_DEFAULT' },
-      },
+      userPoolArgs({
+        shape: userPoolShape,
+        protect: args.protect,
+        selfSignUp: config.selfSignUp,
+        threatProtection: config.threatProtection,
+        mfa: config.mfa,
+        ses: config.ses,
+      }),
       statefulResourceOptions(args.protect, this),
     );
     const appClient = (role: AppClientRole, resourceName: string) =>
-      new aws.cognito.UserPoolClient(
-        resourceName,
-        {
-          name: APP_CLIENTS[role].name,
-          userPoolId: this.userPool.id,
-          generateSecret: false,
-          explicitAuthFlows: [...APP_CLIENTS[role].explicitAuthFlows],
-          preventUserExistenceErrors: 'ENABLED',
-          accessTokenValidity: config.accessTokenMinutes,
-          tokenValidityUnits: { accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' },
-          idTokenValidity: config.accessTokenMinutes,
-          refreshTokenValidity: 30,
-        },
-        { parent: this },
-      );
+      new aws.cognito.UserPoolClient(resourceName, userPoolClientArgs(this.userPool.id, APP_CLIENTS[role], config.accessTokenMinutes), { parent: this });
     // The app client keeps its original resource name, so existing stacks update it in place.
     this.client = appClient('app', name);
     this.smokeClient = appClient('smoke', `${name}-smoke`);

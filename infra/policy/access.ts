@@ -1,4 +1,4 @@
-import { asArray, ofType, parseJson, violation, type Rule } from './records';
+import { asArray, ofType, parseJson, PROTECTED_STACKS, violation, type Rule } from './records';
 import { isUnknown } from './unknowns';
 /** Access: production sign-in, least-privilege IAM policies, service roles' trust, and the stack's permissions boundary on its roles. */
 /**
@@ -13,16 +13,37 @@ export const WILDCARD_RESOURCE_ACTIONS = new Set([
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
 ]);
+/** The tag that marks the admins' pool (infra/components/adminIdentity.ts sets it). */
+export const POOL_ROLE_TAG = 'orders:pool';
+export const ADMIN_POOL_ROLE = 'admins';
+
 export const productionSignIn: Rule = {
   id: 'production-sign-in',
-  description: 'main: no app client accepts a password in USER_PASSWORD_AUTH, and Cognito threat protection is on (AUDIT, then ENFORCED)',
+  description:
+    'main: no app client accepts a password in USER_PASSWORD_AUTH, and Cognito threat protection is on (AUDIT, then ENFORCED); ' +
+    'stage and main: an admins’ pool exists and requires MFA',
   check: (resources, { stack }) => {
-    if (stack !== 'main') return [];
+    const pools = ofType(resources, 'aws:cognito/userPool:UserPool');
+    const adminPools = pools.filter((p) => (p.inputs.tags as Record<string, string> | undefined)?.[POOL_ROLE_TAG] === ADMIN_POOL_ROLE);
+    // Admin rights come only from the admins' pool (service/src/auth/verifier.ts): with its MFA ON, no admin token
+    // exists without a TOTP code. A pool's MFA setting is known at preview (it is config, not an output).
+    const adminMfa = PROTECTED_STACKS.includes(stack)
+      ? [
+          ...(adminPools.length === 0
+            ? [violation('production-sign-in', 'stack', `${stack} has no admins’ pool (tag ${POOL_ROLE_TAG}=${ADMIN_POOL_ROLE})`)]
+            : []),
+          ...adminPools
+            .filter((p) => p.inputs.mfaConfiguration !== 'ON')
+            .map((p) => violation('production-sign-in', p, `the admins’ pool must require MFA (mfaConfiguration ON) in ${stack}`)),
+        ]
+      : [];
+    if (stack !== 'main') return adminMfa;
     return [
+      ...adminMfa,
       ...ofType(resources, 'aws:cognito/userPoolClient:UserPoolClient')
         .filter((c) => asArray(c.inputs.explicitAuthFlows as string[]).includes('ALLOW_USER_PASSWORD_AUTH'))
         .map((c) => violation('production-sign-in', c, 'a public client must not accept passwords on main (SRP and refresh only)')),
-      ...ofType(resources, 'aws:cognito/userPool:UserPool')
+      ...pools
         // AUDIT first (risks scored and logged, nothing blocked), ENFORCED once the audit shows no false positives (docs/deploying.md).
         .filter(
           (p) => !['AUDIT', 'ENFORCED'].includes((p.inputs.userPoolAddOns as { advancedSecurityMode?: string } | undefined)?.advancedSecurityMode ?? 'OFF'),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { cognitoEnv } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { ROOT, sleep, type Env } from './support';
@@ -17,9 +18,7 @@ export async function startApiProcess(env: Env, tableName: string): Promise<{ ur
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       DYNAMODB_ENDPOINT: env.dynamoEndpoint,
-      COGNITO_CLIENT_ID: env.pool.clientId,
-      COGNITO_ISSUER: env.pool.issuer,
-      COGNITO_JWKS_URI: env.pool.jwksUri,
+      ...cognitoEnv(env.pool),
       LOG_LEVEL: 'warn',
       // Limits on, as deployed (their writes are in every order's cost), but roomy: the bench is one customer.
       LIMIT_OPEN_ORDERS: '1000000',

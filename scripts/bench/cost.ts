@@ -6,6 +6,7 @@ import { meterCapacity } from '../../local/capacity';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { localProcessor } from '../../local/processor';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { trustOf } from '../../local/cognito';
 import { createApp } from '../../service/src/app';
 import { listen } from '../../service/src/server';
 import { newTable, log, sleep, startPoller, type Env } from './support';
@@ -20,7 +21,7 @@ export async function cost(env: Env) {
   const processorDb = documentClient({ ...LOCAL_AWS, endpoint: env.dynamoEndpoint });
   const apiUnits = meterCapacity(apiDb);
   const processorUnits = meterCapacity(processorDb);
-  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
+  const verifier = localCognitoVerifier(trustOf(env.pool));
   // As deployed: every order counted against its customer's limits (roomy enough for this one customer's orders).
   const limits = { unitsPerLine: 100, linesPerOrder: 50, openOrders: ORDERS, ordersPerMinute: ORDERS };
   const app = createApp({ db: apiDb, tableName: table.name, verifier, logger: pino({ level: 'silent' }), limits });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../../core/userpool';
-import { ensureUserPool, signIn, startCognitoLocal } from '../../local/cognito';
+import { ensureUserPool, signIn } from '../../local/cognito';
+import { startCognitoLocal } from '../../local/cognitoLocal';
 import { startDynamoDbLocal } from '../../local/dynamodb';
 import { cost } from './cost';
 import { flashSale, processing } from './drain';

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { orderToItem } from '../../core/tableItems';
 import { percentile } from '../../loadtest/lib/stats';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { trustOf } from '../../local/cognito';
 import { createApp } from '../../service/src/app';
 import { listen } from '../../service/src/server';
 import { RUNS, log, median, newTable, orderFor, writeItems, type Env } from './support';
@@ -19,7 +20,7 @@ export async function scale(env: Env) {
   log(`scale: writing 1,000 and ${SCALE_LARGE.toLocaleString()} orders`);
   await fillOrders(env, small.db, small.name, 1000);
   await fillOrders(env, large.db, large.name, SCALE_LARGE);
-  const verifier = localCognitoVerifier({ issuer: env.pool.issuer, jwksUri: env.pool.jwksUri, clientIds: [env.pool.clientId] });
+  const verifier = localCognitoVerifier(trustOf(env.pool));
   const serve = async (t: typeof small) => {
     const state = { shuttingDown: false };
     const app = createApp({ db: t.db, tableName: t.name, verifier, logger: pino({ level: 'silent' }) });

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { DEFAULT_REGION, parseEnvironment } from '../../core/config';
 import type { CustomerLimits } from '../../core/domain/limits';
+import type { LocalPoolTrust, Pools } from './auth/verifier';
+
+const idList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1));
 
 /** The container's configuration, read once from the environment (infra/ sets these on the task). */
 const Env = z.object({
@@ -9,20 +20,17 @@ const Env = z.object({
   AWS_REGION: z.string().min(1).default(DEFAULT_REGION),
   /** Only locally: DynamoDB Local's address. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  /** In AWS: the pool, and the app clients (comma-separated) whose access tokens we accept. */
+  /** In AWS: the customers' pool, and the app clients (comma-separated) whose access tokens we accept. */
   COGNITO_USER_POOL_ID: z.string().optional(),
-  COGNITO_CLIENT_ID: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1)),
-  /** Only locally: cognito-local's issuer and JWKS (http). */
+  COGNITO_CLIENT_ID: idList,
+  /** Only locally: cognito-local's issuer and JWKS (http) for the customers' pool. */
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_JWKS_URI: z.url().optional(),
+  /** The admins' pool (core/userpool.ts): admin rights come only from its tokens. In AWS its id, locally issuer and JWKS. */
+  COGNITO_ADMIN_USER_POOL_ID: z.string().optional(),
+  COGNITO_ADMIN_CLIENT_ID: idList,
+  COGNITO_ADMIN_ISSUER: z.url().optional(),
+  COGNITO_ADMIN_JWKS_URI: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Comma-separated origins whose pages may call the API (CORS); none by default. */
   CORS_ALLOWED_ORIGINS: z
@@ -58,10 +66,35 @@ export const readTraceSampleRatio = (env: NodeJS.ProcessEnv): number => parseEnv
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const config = parseEnvironment(Env, env);
-  if (!config.COGNITO_USER_POOL_ID && !(config.COGNITO_ISSUER && config.COGNITO_JWKS_URI)) {
-    throw new Error('invalid configuration: set COGNITO_USER_POOL_ID (AWS) or COGNITO_ISSUER and COGNITO_JWKS_URI (local)');
-  }
+  trustedPools(config);
   return config;
+}
+
+/** Whose tokens the API accepts: both pools in AWS by id, or both in cognito-local by issuer and JWKS. */
+export type TrustedPools = { kind: 'aws'; pools: Pools<{ userPoolId: string; clientIds: string[] }> } | { kind: 'local'; pools: Pools<LocalPoolTrust> };
+
+export function trustedPools(config: ServiceConfig): TrustedPools {
+  const { COGNITO_USER_POOL_ID: customers, COGNITO_ADMIN_USER_POOL_ID: admins } = config;
+  if (customers && admins)
+    return {
+      kind: 'aws',
+      pools: {
+        customers: { userPoolId: customers, clientIds: config.COGNITO_CLIENT_ID },
+        admins: { userPoolId: admins, clientIds: config.COGNITO_ADMIN_CLIENT_ID },
+      },
+    };
+  const { COGNITO_ISSUER: issuer, COGNITO_JWKS_URI: jwksUri, COGNITO_ADMIN_ISSUER: adminIssuer, COGNITO_ADMIN_JWKS_URI: adminJwksUri } = config;
+  if (issuer && jwksUri && adminIssuer && adminJwksUri)
+    return {
+      kind: 'local',
+      pools: {
+        customers: { issuer, jwksUri, clientIds: config.COGNITO_CLIENT_ID },
+        admins: { issuer: adminIssuer, jwksUri: adminJwksUri, clientIds: config.COGNITO_ADMIN_CLIENT_ID },
+      },
+    };
+  throw new Error(
+    'invalid configuration: set COGNITO_USER_POOL_ID and COGNITO_ADMIN_USER_POOL_ID (AWS), or COGNITO_ISSUER, COGNITO_JWKS_URI, COGNITO_ADMIN_ISSUER and COGNITO_ADMIN_JWKS_URI (local)',
+  );
 }
 
 /** The per-customer limits alone, from an environment (`npm start` builds the app without the rest of this). */

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from './app';
 import { cognitoVerifier, localCognitoVerifier } from './auth/verifier';
 import { documentClient } from '../../core/store/client';
-import { customerLimitsOf, readConfig } from './config';
+import { customerLimitsOf, readConfig, trustedPools } from './config';
 import { listen } from './server';
 
 /** The container's entry point: configuration from the environment, then serve until SIGTERM. */
@@ -12,9 +12,8 @@ async function main() {
   const config = readConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'orders-api' } });
   const db = documentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
-  const { COGNITO_USER_POOL_ID: userPoolId, COGNITO_ISSUER: issuer, COGNITO_JWKS_URI: jwksUri, COGNITO_CLIENT_ID: clientIds } = config;
-  // readConfig requires one of the two: the pool in AWS, or cognito-local's issuer and JWKS.
-  const verifier = userPoolId ? cognitoVerifier({ userPoolId, clientIds }) : localCognitoVerifier({ issuer: issuer ?? '', jwksUri: jwksUri ?? '', clientIds });
+  const trust = trustedPools(config);
+  const verifier = trust.kind === 'aws' ? cognitoVerifier(trust.pools) : localCognitoVerifier(trust.pools);
   const state = { shuttingDown: false };
   const app = createApp({
     db,

@@ -17,7 +17,9 @@ export function openApiDocument() {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A Cognito access token (locally: `npm run --silent token -- alice`).',
+    description:
+      'A Cognito access token (locally: `npm run --silent token -- alice`). Customers sign in at the customers’ pool; admin rights come only ' +
+      'with a token of the admins’ pool, whose sign-in needs a TOTP code on stage and main.',
   });
 
   registry.registerPath({
@@ -119,7 +121,7 @@ export function openApiDocument() {
       200: json('Replaced', s.Product),
       201: json('Created', s.Product),
       ...bodyErrors,
-      403: problem('Caller is not in the admins group'),
+      403: problem('The token is not an admin’s: not from the admins’ pool, or not in its admins group'),
       422: problem('Invalid fields'),
       ...authErrors,
     },

@@ -74,7 +74,7 @@ describe('CORS', () => {
   });
 
   it('takes the allow-list from the task environment, refusing anything that is not an origin', () => {
-    const base = { TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'p' };
+    const base = { TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'p', COGNITO_ADMIN_CLIENT_ID: 'a', COGNITO_ADMIN_USER_POOL_ID: 'q' };
     expect(readConfig(base).CORS_ALLOWED_ORIGINS).toEqual([]);
     expect(readConfig({ ...base, CORS_ALLOWED_ORIGINS: `${STOREFRONT}, http://localhost:3000` }).CORS_ALLOWED_ORIGINS).toEqual([
       STOREFRONT,

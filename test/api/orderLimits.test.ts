@@ -7,6 +7,7 @@ import { OrderStore } from '../../core/store/orders';
 import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { trustOf } from '../../local/cognito';
 import { createTestApi, type TestApi } from '../support/api';
 import { standIns, subOf, tokenFor } from '../support/env';
 import { checkInvariants } from '../support/invariants';
@@ -102,7 +103,7 @@ describe('per-customer order limits', () => {
     const second = createApp({
       db: api.table.db,
       tableName: api.table.tableName,
-      verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) }),
+      verifier: localCognitoVerifier(trustOf(pool)),
       logger: pino({ level: 'silent' }),
       limits: LIMITS,
       clock: () => NOW,

@@ -233,7 +233,7 @@ describe('what a request’s trace may continue, and what is sampled', () => {
   });
 
   it('reads TRACE_SAMPLE_RATIO from 0 to 1, 1 when unset', () => {
-    const base = { TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'p' };
+    const base = { TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'p', COGNITO_ADMIN_CLIENT_ID: 'a', COGNITO_ADMIN_USER_POOL_ID: 'q' };
     expect(readConfig(base).TRACE_SAMPLE_RATIO).toBe(1);
     expect(readConfig({ ...base, TRACE_SAMPLE_RATIO: '0.05' }).TRACE_SAMPLE_RATIO).toBe(0.05);
     for (const value of ['1.5', '-0.1', 'all']) expect(() => readConfig({ ...base, TRACE_SAMPLE_RATIO: value })).toThrow(/TRACE_SAMPLE_RATIO/);

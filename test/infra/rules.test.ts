@@ -237,6 +237,18 @@ describe('guard rules', () => {
     expect(caught(productionSignIn, password, 'stage')).toEqual([]);
   });
 
+  it('production-sign-in catches an admins’ pool that lets a password alone sign in, or none, on stage and main', () => {
+    const admins = clean.filter((r) => r.type === 'aws:cognito/userPool:UserPool' && (r.inputs as Json).tags?.['orders:pool'] === 'admins');
+    expect(admins.map((p) => [p.name, p.inputs.mfaConfiguration])).toEqual([['orders-main-admins', 'ON']]);
+    const optional = withChange('aws:cognito/userPool:UserPool', (i) => (i.mfaConfiguration = 'OPTIONAL'), 'admins');
+    for (const stack of ['stage', 'main'])
+      expect(caught(productionSignIn, optional, stack)).toEqual([`the admins’ pool must require MFA (mfaConfiguration ON) in ${stack}`]);
+    // Untagged, the admins' pool is just another pool: the rule then finds none.
+    const untagged = withChange('aws:cognito/userPool:UserPool', (i) => delete i.tags['orders:pool'], 'admins');
+    expect(caught(productionSignIn, untagged, 'stage')).toEqual(['stage has no admins’ pool (tag orders:pool=admins)']);
+    expect([caught(productionSignIn, optional, 'development'), caught(productionSignIn, untagged, 'development')]).toEqual([[], []]);
+  });
+
   it('alarm-topic-deliverable catches the AWS-managed SNS key, and a key CloudWatch may not use', () => {
     expect(
       caught(

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { orderProcessorMapping } from '../../core/eventSourceMapping';
 import { orderTable } from '../../core/table';
-import { userPoolShape } from '../../core/userpool';
+import { ADMINS_GROUP, userPoolShape } from '../../core/userpool';
 import { API_TABLE_ACTIONS, DEREGISTRATION_DELAY_SECONDS, SHUTDOWN_GRACE_MS, STOP_TIMEOUT_SECONDS } from '../../infra/components/api';
 import { BACKUP_MANAGED_POLICIES } from '../../infra/components/backup';
 import { WILDCARD_RESOURCE_ACTIONS, evaluate } from '../../infra/policy/rules';
@@ -223,12 +223,33 @@ export function describeStack(stack: string, expected: StackExpectations) {
       }
     });
 
-    it('builds the user pool from the shared shape', () => {
-      const pool = run.one('aws:cognito/userPool:UserPool').inputs as Json;
-      expect(pool.passwordPolicy.minimumLength).toBe(userPoolShape.passwordPolicy.minimumLength);
-      expect(pool.usernameAttributes).toEqual(['email']);
-      expect(pool.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
-      expect(run.ofType('aws:cognito/userGroup:UserGroup').map((g) => g.inputs.name)).toEqual(userPoolShape.groups.map((g) => g.name));
+    const pool = (name: string) => run.ofType('aws:cognito/userPool:UserPool').find((p) => p.name === name)!;
+    const customersPool = () => pool(`orders-${stack}`);
+    const adminsPool = () => pool(`orders-${stack}-admins`);
+    const clientsOf = (pool: { urn: string }): Record<string, Json> =>
+      Object.fromEntries(
+        run
+          .ofType('aws:cognito/userPoolClient:UserPoolClient')
+          .filter((c) => c.propertyDependencies.userPoolId?.includes(pool.urn))
+          .map((c) => [c.inputs.name, c.inputs as Json]),
+      );
+    const groupsOf = (pool: { urn: string }) =>
+      run
+        .ofType('aws:cognito/userGroup:UserGroup')
+        .filter((g) => g.propertyDependencies.userPoolId?.includes(pool.urn))
+        .map((g) => g.inputs.name);
+
+    it('builds two pools from the shared shapes: customers’ and admins’, each with its own groups', () => {
+      expect(run.ofType('aws:cognito/userPool:UserPool')).toHaveLength(2);
+      for (const pool of [customersPool(), adminsPool()]) {
+        expect((pool.inputs as Json).passwordPolicy.minimumLength).toBe(userPoolShape.passwordPolicy.minimumLength);
+        expect(pool.inputs.usernameAttributes).toEqual(['email']);
+        expect(pool.inputs.deletionProtection).toBe(expected.protect ? 'ACTIVE' : 'INACTIVE');
+      }
+      expect(groupsOf(customersPool())).toEqual(userPoolShape.groups.map((g) => g.name));
+      // The admins group lives only in the admins' pool: no customer can be put in it by a slip in the customers' pool.
+      expect(groupsOf(adminsPool())).toEqual([ADMINS_GROUP]);
+      expect(groupsOf(customersPool())).not.toContain(ADMINS_GROUP);
       // Tokens are verified locally, so their lifetime is how long a removed admin keeps access: 15 minutes at most on main.
       const minutes = (run.config['orders:identity'] as Json).accessTokenMinutes as number;
       for (const client of run.ofType('aws:cognito/userPoolClient:UserPoolClient')) {
@@ -242,31 +263,56 @@ export function describeStack(stack: string, expected: StackExpectations) {
     });
 
     it('gives each caller its own app client, with only the flows it needs; the gate’s password client never on main', () => {
-      const clients: Record<string, Json> = Object.fromEntries(
-        run.ofType('aws:cognito/userPoolClient:UserPoolClient').map((c) => [c.inputs.name, c.inputs as Json]),
-      );
+      const clients = clientsOf(customersPool());
       const gate = stack !== 'main';
       expect(Object.keys(clients).sort()).toEqual(['orders-api', 'orders-smoke', ...(gate ? ['orders-loadtest'] : [])].sort());
-      expect(clients['orders-api']!.explicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+      expect(clients['orders-api']!.explicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH']);
       expect(clients['orders-smoke']!.explicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
       if (gate) expect(clients['orders-loadtest']!.explicitAuthFlows).toEqual(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
-      expect(Object.values(clients).every((c) => c.generateSecret === false)).toBe(true);
+      expect(run.ofType('aws:cognito/userPoolClient:UserPoolClient').every((c) => c.inputs.generateSecret === false)).toBe(true);
       expect(typeof run.outputs.smokeClientId).toBe('string');
       expect(run.outputs.loadTestClientId === undefined).toBe(!gate);
-      // The API accepts the tokens of every client of its own pool, and no other.
-      expect(apiEnvironment(run).COGNITO_CLIENT_ID!.split(',')).toHaveLength(Object.keys(clients).length);
+      // The API accepts the tokens of every client of the customers' pool, and of the admins' one client.
+      const env = apiEnvironment(run);
+      expect(env.COGNITO_CLIENT_ID!.split(',')).toHaveLength(Object.keys(clients).length);
+      expect(Object.keys(clientsOf(adminsPool()))).toEqual(['orders-admin']);
+      expect(env.COGNITO_ADMIN_CLIENT_ID!.split(',')).toEqual([run.outputs.adminClientId]);
+      expect(env.COGNITO_ADMIN_USER_POOL_ID).toBe(run.outputs.adminUserPoolId);
+      expect(env.COGNITO_USER_POOL_ID).toBe(run.outputs.userPoolId);
+      expect(env.COGNITO_ADMIN_USER_POOL_ID).not.toBe(env.COGNITO_USER_POOL_ID);
+    });
+
+    it('rotates refresh tokens on the clients people sign in with, which then do not list REFRESH_TOKEN_AUTH', () => {
+      const people = { ...clientsOf(customersPool()), ...clientsOf(adminsPool()) };
+      for (const name of ['orders-api', 'orders-admin']) {
+        // Cognito refuses REFRESH_TOKEN_AUTH on a rotating client (API_RefreshTokenRotationType): GetTokensFromRefreshToken only.
+        expect([name, people[name]!.refreshTokenRotation]).toEqual([name, { feature: 'ENABLED', retryGracePeriodSeconds: 10 }]);
+        expect(people[name]!.explicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
+      }
+      // Rotation needs the Essentials or Plus tier.
+      for (const pool of [customersPool(), adminsPool()]) expect(['ESSENTIALS', 'PLUS']).toContain(pool.inputs.userPoolTier);
     });
 
     it('hardens sign-in per stack: threat protection, MFA, sign-up and mail as configured', () => {
-      const pool = run.one('aws:cognito/userPool:UserPool').inputs as Json;
       const identity = run.config['orders:identity'] as Json;
-      expect(pool.adminCreateUserConfig).toEqual({ allowAdminCreateUserOnly: !identity.selfSignUp });
-      expect(pool.mfaConfiguration).toBe(identity.mfa);
-      if (identity.threatProtection === 'OFF') expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['ESSENTIALS', undefined]);
-      else expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['PLUS', { advancedSecurityMode: identity.threatProtection }]);
-      expect(pool.emailConfiguration.emailSendingAccount).toBe(identity.ses ? 'DEVELOPER' : 'COGNITO_DEFAULT');
+      const hardening = (pool: Json, setting: Json) => {
+        expect(pool.mfaConfiguration).toBe(setting.mfa);
+        if (setting.mfa !== 'OFF') expect(pool.softwareTokenMfaConfiguration).toEqual({ enabled: true });
+        if (setting.threatProtection === 'OFF') expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['ESSENTIALS', undefined]);
+        else expect([pool.userPoolTier, pool.userPoolAddOns]).toEqual(['PLUS', { advancedSecurityMode: setting.threatProtection }]);
+        expect(pool.emailConfiguration.emailSendingAccount).toBe(identity.ses ? 'DEVELOPER' : 'COGNITO_DEFAULT');
+      };
+      const customers = customersPool().inputs as Json;
+      hardening(customers, identity);
+      expect(customers.adminCreateUserConfig).toEqual({ allowAdminCreateUserOnly: !identity.selfSignUp });
+      const admins = adminsPool().inputs as Json;
+      hardening(admins, identity.admins);
+      // Nobody signs up as an admin.
+      expect(admins.adminCreateUserConfig).toEqual({ allowAdminCreateUserOnly: true });
       // main starts in audit mode, and an operator switches it to ENFORCED (docs/deploying.md): never OFF.
       if (stack === 'main') expect([identity.threatProtection, identity.mfa, identity.loadTestClient]).toEqual(['AUDIT', 'OPTIONAL', false]);
+      // An admin's sign-in passes MFA on stage and main: the admins' pool requires it there.
+      expect(admins.mfaConfiguration).toBe(stack === 'development' ? 'OPTIONAL' : 'ON');
     });
 
     it('maps the stream to the processor with exactly the shared settings', () => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cognitoEnv } from '../../local/cognito';
 import { freePort } from '../../local/process';
 import { bundle, serviceBundle } from '../../build/bundles';
 import { stageImage, type StagedImage } from '../../scripts/image/stage';
@@ -74,9 +75,7 @@ describe('the API image, staged and run under its task constraints', () => {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       COGNITO_USER_POOL_ID: '',
-      COGNITO_CLIENT_ID: pool.clientId,
-      COGNITO_ISSUER: pool.issuer,
-      COGNITO_JWKS_URI: pool.jwksUri,
+      ...cognitoEnv(pool),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const [, ...args] = staged.stage.cmd!;

@@ -11,6 +11,7 @@ import { ensureTable, seedCatalog } from '../../local/table';
 import { DEMO_CATALOG } from '../../core/domain/product';
 import { createApp } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { trustOf } from '../../local/cognito';
 import { documentClient } from '../../core/store/client';
 import { listen } from '../../service/src/server';
 import { standIns, tokenFor, type TestTable } from '../support/env';
@@ -42,7 +43,7 @@ it('answers 503 while the store is down, recovers without a restart, and loses n
   const app = createApp({
     db,
     tableName,
-    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: [pool.clientId] }),
+    verifier: localCognitoVerifier(trustOf(pool)),
     logger: pino({ level: 'silent' }),
   });
   // Every answer during the outage, 202 or 503, as the document publishes it.

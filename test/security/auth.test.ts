@@ -113,4 +113,31 @@ describe('auth matrix', () => {
     }
     expect(await api.table.snapshot()).toEqual(before);
   });
+
+  it('grants admin rights only to the admins’ pool: a customer’s token naming the admins group is still a customer’s', async () => {
+    const admin = claimsOf(await tokenFor('admin'));
+    const fresh = { iat: now(), exp: now() + 600 };
+    const cases: Array<[string, Record<string, unknown>, number]> = [
+      // Signed with the real key, valid in every other way: only where the token came from differs.
+      ['customers’ pool, admins group', { ...valid, ...fresh, 'cognito:groups': ['admins'] }, 403],
+      ['admins’ pool, no group', { ...admin, ...fresh, 'cognito:groups': [] }, 403],
+      ['admins’ pool, through a customers’ client', { ...admin, ...fresh, client_id: valid.client_id }, 401],
+      ['customers’ pool, through the admins’ client', { ...valid, ...fresh, client_id: admin.client_id, 'cognito:groups': ['admins'] }, 401],
+      ['admins’ pool, admins group', { ...admin, ...fresh }, 200],
+    ];
+    const before = await api.table.snapshot();
+    const outcomes = [];
+    for (const [name, claims] of cases) {
+      const res = await api.http
+        .put('/v1/products/AUTH-PROBE')
+        .set('Authorization', `Bearer ${signToken(claims)}`)
+        .send({ name: 'Probe', price: 1, currency: 'EUR', stock: 0 });
+      outcomes.push([name, res.status === 201 ? 200 : res.status]);
+    }
+    expect(outcomes).toEqual(cases.map(([name, , status]) => [name, status]));
+    expect(admin.iss).not.toBe(valid.iss);
+    // Only the last, the admin's, wrote anything.
+    const written = (await api.table.snapshot()).filter((item) => !before.some((b) => JSON.stringify(b) === JSON.stringify(item)));
+    expect(written.map((item) => item.PK)).toEqual(['PRODUCT#AUTH-PROBE']);
+  });
 });

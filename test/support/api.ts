@@ -2,6 +2,7 @@ import pino from 'pino';
 import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../service/src/app';
 import { localCognitoVerifier } from '../../service/src/auth/verifier';
+import { trustOf } from '../../local/cognito';
 import { createTestTable, standIns, tokenFor, type DemoUser, type TestTable } from './env';
 import { responseContract } from './responseContract';
 
@@ -22,7 +23,7 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
   const app = createApp({
     db: table.db,
     tableName: table.tableName,
-    verifier: localCognitoVerifier({ issuer: pool.issuer, jwksUri: pool.jwksUri, clientIds: Object.values(pool.clientIds) }),
+    verifier: localCognitoVerifier(trustOf(pool)),
     logger: pino({ level: 'silent' }),
     ...overrides,
   });

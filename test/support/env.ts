@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalUserPool } from '../../local/cognito';
-import { signIn } from '../../local/cognito';
+import { demoClientId, signIn } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { ensureTable, seedCatalog } from '../../local/table';
 import { documentClient } from '../../core/store/client';
@@ -68,19 +68,19 @@ const tokenCache = new Map<string, Promise<string>>();
 /** A real access token from the local Cognito for a demo user. */
 export function tokenFor(user: DemoUser): Promise<string> {
   const { cognitoEndpoint, pool } = standIns();
-  const email = DEMO_USERS.find((u) => u.username === user)!.email;
-  if (!tokenCache.has(email))
+  const demo = DEMO_USERS.find((u) => u.username === user)!;
+  if (!tokenCache.has(demo.email))
     tokenCache.set(
-      email,
-      signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.accessToken),
+      demo.email,
+      signIn(cognitoEndpoint, demoClientId(pool, demo), demo.email, DEMO_PASSWORD).then((t) => t.accessToken),
     );
-  return tokenCache.get(email)!;
+  return tokenCache.get(demo.email)!;
 }
 
 export function idTokenFor(user: DemoUser): Promise<string> {
   const { cognitoEndpoint, pool } = standIns();
-  const email = DEMO_USERS.find((u) => u.username === user)!.email;
-  return signIn(cognitoEndpoint, pool.clientId, email, DEMO_PASSWORD).then((t) => t.idToken);
+  const demo = DEMO_USERS.find((u) => u.username === user)!;
+  return signIn(cognitoEndpoint, demoClientId(pool, demo), demo.email, DEMO_PASSWORD).then((t) => t.idToken);
 }
 
 export const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;

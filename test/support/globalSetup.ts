@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureUserPool, startCognitoLocal } from '../../local/cognito';
+import { ensureUserPool } from '../../local/cognito';
+import { startCognitoLocal } from '../../local/cognitoLocal';
 import { startDynamoDbLocal } from '../../local/dynamodb';
 import { bundle, processorBundle } from '../../build/bundles';
 import { runStackInProcess } from '../../scripts/graph/runStackInProcess';

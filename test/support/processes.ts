@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { cognitoEnv, type LocalUserPool } from '../../local/cognito';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -64,7 +65,7 @@ export function request(port: number, method: string, path: string, headers: Rec
 
 /** The API's container environment (service/src/config.ts) pointed at the test stand-ins and one table. */
 export function apiProcessEnv(
-  stand: { dynamoEndpoint: string; pool: { clientId: string; issuer: string; jwksUri: string } },
+  stand: { dynamoEndpoint: string; pool: LocalUserPool },
   tableName: string,
   port: number,
   extra: NodeJS.ProcessEnv = {},
@@ -76,12 +77,10 @@ export function apiProcessEnv(
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     DYNAMODB_ENDPOINT: stand.dynamoEndpoint,
-    COGNITO_CLIENT_ID: stand.pool.clientId,
-    COGNITO_ISSUER: stand.pool.issuer,
+    ...cognitoEnv(stand.pool),
     // Tests drive one customer hard (sigterm, the bench's API); test/api/orderLimits.test.ts tests the limits.
     LIMIT_OPEN_ORDERS: '100000',
     LIMIT_ORDERS_PER_MINUTE: '100000',
-    COGNITO_JWKS_URI: stand.pool.jwksUri,
     LOG_LEVEL: 'warn',
     ...extra,
   };

@@ -1,13 +1,43 @@
 import { DEFAULT_REGION } from '../../core/config';
 import { readProcessorConfig } from '../../processor/src/config';
-import { readConfig } from '../../service/src/config';
+import { readConfig, trustedPools } from '../../service/src/config';
+
+const awsPools = {
+  TABLE_NAME: 't',
+  COGNITO_USER_POOL_ID: 'eu-west-1_c',
+  COGNITO_CLIENT_ID: 'app,smoke',
+  COGNITO_ADMIN_USER_POOL_ID: 'eu-west-1_a',
+  COGNITO_ADMIN_CLIENT_ID: 'console',
+};
 import { localSettings } from '../../local/settings';
 
 /** Every runtime parses its environment once, with a schema, and they agree on the region default. */
 describe('runtime configuration', () => {
   it('gives the processor and the API the same region default', () => {
     expect(readProcessorConfig({ TABLE_NAME: 't' }).AWS_REGION).toBe(DEFAULT_REGION);
-    expect(readConfig({ TABLE_NAME: 't', COGNITO_CLIENT_ID: 'c', COGNITO_USER_POOL_ID: 'eu-west-1_x' }).AWS_REGION).toBe(DEFAULT_REGION);
+    expect(readConfig(awsPools).AWS_REGION).toBe(DEFAULT_REGION);
+  });
+
+  it('trusts both pools or none: the API never starts without knowing which pool issues admin rights', () => {
+    expect(trustedPools(readConfig(awsPools))).toEqual({
+      kind: 'aws',
+      pools: { customers: { userPoolId: 'eu-west-1_c', clientIds: ['app', 'smoke'] }, admins: { userPoolId: 'eu-west-1_a', clientIds: ['console'] } },
+    });
+    const local = {
+      TABLE_NAME: 't',
+      COGNITO_CLIENT_ID: 'app',
+      COGNITO_ISSUER: 'http://127.0.0.1:1/c',
+      COGNITO_JWKS_URI: 'http://127.0.0.1:1/c/.well-known/jwks.json',
+      COGNITO_ADMIN_CLIENT_ID: 'console',
+      COGNITO_ADMIN_ISSUER: 'http://127.0.0.1:1/a',
+      COGNITO_ADMIN_JWKS_URI: 'http://127.0.0.1:1/a/.well-known/jwks.json',
+    };
+    expect(trustedPools(readConfig(local))).toMatchObject({ kind: 'local', pools: { admins: { issuer: 'http://127.0.0.1:1/a', clientIds: ['console'] } } });
+    const { COGNITO_ADMIN_USER_POOL_ID: _admins, ...customersOnly } = awsPools;
+    expect(() => readConfig(customersOnly)).toThrow(/COGNITO_ADMIN_USER_POOL_ID/);
+    const { COGNITO_ADMIN_JWKS_URI: _jwks, ...noAdminJwks } = local;
+    expect(() => readConfig(noAdminJwks)).toThrow(/COGNITO_ADMIN_JWKS_URI/);
+    expect(() => readConfig({ ...awsPools, COGNITO_ADMIN_CLIENT_ID: ' , ' })).toThrow(/COGNITO_ADMIN_CLIENT_ID/);
   });
 
   it('reads the local stack’s environment with its defaults, ports derived from PORT, empty meaning unset', () => {

@@ -29,11 +29,14 @@ export function requireAuth(verifier: AccessTokenVerifier): Middleware<AppState>
   };
 }
 
+const ADMIN_ONLY = "This operation needs an admin's sign-in: a token from the admins' user pool, in its admins group.";
+
+/** Admin routes: the caller's token came from the admins' pool (MFA on stage and main) and names the admins group. */
 export function requireAdmin(): Middleware<AppState> {
   return async (ctx, next) => {
     if (!ctx.state.caller?.isAdmin) {
-      throw new ProblemError(403, 'forbidden', 'Forbidden', 'This operation needs the admins group.', undefined, {
-        'WWW-Authenticate': challenge('insufficient_scope', 'This operation needs the admins group.'),
+      throw new ProblemError(403, 'forbidden', 'Forbidden', ADMIN_ONLY, undefined, {
+        'WWW-Authenticate': challenge('insufficient_scope', ADMIN_ONLY),
       });
     }
     return next();

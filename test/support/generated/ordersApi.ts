@@ -727,7 +727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Caller is not in the admins group */
+            /** @description The token is not an admin’s: not from the admins’ pool, or not in its admins group */
             403: {
                 headers: {
                     [name: string]: unknown;

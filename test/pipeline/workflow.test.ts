@@ -296,6 +296,8 @@ describe('.github/workflows/pipeline.yml', () => {
         K6_WEB_DASHBOARD_EXPORT: 'loadtest/results/k6-dashboard.html',
       });
       expect(k6).not.toHaveProperty('continue-on-error');
+      // The runner is a variable, so a fixed-place runner (whose HTTP latency is compared) needs no workflow edit.
+      expect(gate['runs-on']).toBe("${{ vars.GATE_RUNNER || 'ubuntu-latest' }}");
       // Before k6: the last green baseline; after: the verdict (cost, comparison), on the deploy's outputs.
       const baseline = stepRunning('gate', /gate:baseline/)!;
       const verdict = stepRunning('gate', /gate:verdict/)!;

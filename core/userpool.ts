@@ -55,15 +55,28 @@ export const REFRESH_TOKEN_ROTATION = { feature: 'ENABLED', retryGracePeriodSeco
  */
 export const APP_CLIENTS = {
   /** Front ends: SRP (no password is sent); refresh with GetTokensFromRefreshToken, rotating (REFRESH_TOKEN_ROTATION). */
-  app: { name: 'orders-api', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], rotateRefreshTokens: true },
+  app: { name: 'orders-api', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], rotateRefreshTokens: true, refreshTokenDays: 30 },
   /** The k6 gate (USER_PASSWORD_AUTH): on stacks that carry a gate only, never on main. */
-  loadTest: { name: 'orders-loadtest', explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], rotateRefreshTokens: false },
+  loadTest: {
+    name: 'orders-loadtest',
+    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    rotateRefreshTokens: false,
+    refreshTokenDays: 30,
+  },
   /** The post-deploy smoke: admin password auth, which takes the pipeline's IAM credentials, not just a client id. */
-  smoke: { name: 'orders-smoke', explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], rotateRefreshTokens: false },
+  smoke: {
+    name: 'orders-smoke',
+    explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    rotateRefreshTokens: false,
+    refreshTokenDays: 30,
+  },
 } as const;
 
-/** The admins' pool's one client: the admin console's sign-in, SRP then the MFA challenge; refresh rotating. */
-export const ADMIN_CLIENT = { name: 'orders-admin', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], rotateRefreshTokens: true } as const;
+/**
+ * The admins' pool's one client: the admin console's sign-in, SRP then the MFA challenge; refresh rotating. Its
+ * refresh tokens last a day (a rotated one keeps its first's expiry), so an admin gives a TOTP code at least daily.
+ */
+export const ADMIN_CLIENT = { name: 'orders-admin', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], rotateRefreshTokens: true, refreshTokenDays: 1 } as const;
 export type AppClientRole = keyof typeof APP_CLIENTS;
 
 /** The customer the post-deploy smoke signs in as: it never orders, so it only ever reads an empty list. */

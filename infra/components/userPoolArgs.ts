@@ -50,7 +50,7 @@ export function userPoolArgs(settings: PoolSettings): aws.cognito.UserPoolArgs {
 /** A client's arguments: its flows, token lifetimes, and rotation where people sign in with it. */
 export function userPoolClientArgs(
   userPoolId: pulumi.Input<string>,
-  client: { name: string; explicitAuthFlows: readonly string[]; rotateRefreshTokens: boolean },
+  client: { name: string; explicitAuthFlows: readonly string[]; rotateRefreshTokens: boolean; refreshTokenDays: number },
   accessTokenMinutes: number,
 ): aws.cognito.UserPoolClientArgs {
   return {
@@ -62,7 +62,7 @@ export function userPoolClientArgs(
     accessTokenValidity: accessTokenMinutes,
     tokenValidityUnits: { accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' },
     idTokenValidity: accessTokenMinutes,
-    refreshTokenValidity: 30,
+    refreshTokenValidity: client.refreshTokenDays,
     ...(client.rotateRefreshTokens ? { refreshTokenRotation: { ...REFRESH_TOKEN_ROTATION } } : {}),
   };
 }

@@ -24,7 +24,7 @@ export interface Target {
   /**
    * Units of a product in stock (undefined: no such product), as the flash sale checks them. The count is in an
    * admin's view only (customers, the load-test user among them, see availability): a local stack's is read from
-   * its table, a named stack's through the API, which shows it only when the runner is signed in as an admin.
+   * its table, a named stack's through the API, which shows it only to a token of the admins' pool (passed in).
    */
   stockOf(sku: string): Promise<number | undefined>;
   /** Request units consumed so far by the stack's API and processor, where the runner can see them. */
@@ -70,7 +70,7 @@ const apiStock = (url: string, token: string) => async (sku: string) => {
   const { stock } = (await res.json()) as { stock?: number };
   if (res.status !== 200 || stock === undefined) {
     throw new Error(
-      `${url} shows ${sku}'s stock count to admins only (answered ${res.status}): sign the runner in as an admin, or run the flash sale on a local stack`,
+      `${url} shows ${sku}'s stock count to admins only (answered ${res.status}): the load-test user is a customer, so run the flash sale on a local stack, whose table the runner reads`,
     );
   }
   return stock;

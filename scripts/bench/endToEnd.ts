@@ -27,7 +27,7 @@ export async function endToEnd(env: Env) {
         {
           method: 'POST',
           path: '/v1/orders',
-          headers: { Authorization: `Bearer ${env.token}`, 'Content-Type': 'application/json' },
+          headers: { Authorization: `Bearer ${env.loadTestToken}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] }),
           onResponse: (status: number, body: string) => {
             if (status === 202) created.push((JSON.parse(body) as { orderId: string }).orderId);

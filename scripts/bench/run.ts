@@ -4,6 +4,7 @@ import { DEMO_PASSWORD } from '../../core/userpool';
 import { ensureUserPool, signIn } from '../../local/cognito';
 import { startCognitoLocal } from '../../local/cognitoLocal';
 import { startDynamoDbLocal } from '../../local/dynamodb';
+import { ensureLoadTestUser } from '../../loadtest/setup/bootstrap';
 import { cost } from './cost';
 import { flashSale, processing } from './drain';
 import { endToEnd } from './endToEnd';
@@ -29,6 +30,11 @@ async function main() {
     const pool = await ensureUserPool(cognito);
     const token = (await signIn(cognito.endpoint, pool.clientId, 'alice@example.com', DEMO_PASSWORD)).accessToken;
     const customer = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const loadTester = { username: 'bench-load@example.com', password: DEMO_PASSWORD };
+    const loadTestPool = { userPoolId: pool.userPoolId, clientId: pool.clientIds.loadTest };
+    const admin = cognito.client();
+    await ensureLoadTestUser(admin, loadTestPool, loadTester).finally(() => admin.destroy());
+    const loadTestToken = (await signIn(cognito.endpoint, loadTestPool.clientId, loadTester.username, loadTester.password)).accessToken;
     // BENCH_ONLY=processing,cost runs a subset while tuning; only a full run writes the results file.
     const only = process.env.BENCH_ONLY?.split(',');
     // Each figure gets a fresh DynamoDB Local: the JVM slows as earlier phases' items and streams pile up,
@@ -37,7 +43,7 @@ async function main() {
       if (only && !only.includes(name)) return undefined;
       const dynamo = await startDynamoDbLocal();
       try {
-        return await measure({ dynamoEndpoint: dynamo.endpoint, cognitoEndpoint: cognito.endpoint, pool, token, customer });
+        return await measure({ dynamoEndpoint: dynamo.endpoint, cognitoEndpoint: cognito.endpoint, pool, token, customer, loadTestToken });
       } finally {
         await dynamo.stop();
       }

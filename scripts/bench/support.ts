@@ -32,8 +32,14 @@ export interface Env {
   dynamoEndpoint: string;
   cognitoEndpoint: string;
   pool: Awaited<ReturnType<typeof ensureUserPool>>;
+  /** A customer (alice), held to the per-customer limits: what one order costs is measured with this token. */
   token: string;
   customer: string;
+  /**
+   * A load tester, as the k6 gate signs in: exempt from the per-customer limits, so many concurrent orders from one
+   * user do not all meet on its count items (in AWS they would conflict; docs/api.md, Limits). Throughput phases use it.
+   */
+  loadTestToken: string;
 }
 
 export interface BenchTable {

@@ -289,6 +289,8 @@ export function describeStack(stack: string, expected: StackExpectations) {
         expect([name, people[name]!.refreshTokenRotation]).toEqual([name, { feature: 'ENABLED', retryGracePeriodSeconds: 10 }]);
         expect(people[name]!.explicitAuthFlows).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
       }
+      // An admin's refresh token lasts a day, so a TOTP code is given at least daily; customers' a month.
+      expect([people['orders-admin']!.refreshTokenValidity, people['orders-api']!.refreshTokenValidity]).toEqual([1, 30]);
       // Rotation needs the Essentials or Plus tier.
       for (const pool of [customersPool(), adminsPool()]) expect(['ESSENTIALS', 'PLUS']).toContain(pool.inputs.userPoolTier);
     });

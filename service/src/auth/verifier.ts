@@ -35,27 +35,43 @@ interface AccessClaims {
  * the admins group in it. A customer's token naming the group (an operator's slip in the customers' pool) is a
  * customer's.
  */
-export function callerFromClaims(claims: AccessClaims, adminIssuer: string): Caller {
+export function callerFromClaims(claims: AccessClaims, adminIssuers: readonly string[]): Caller {
   const groups = Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].filter((g): g is string => typeof g === 'string') : [];
   return {
     sub: String(claims.sub),
     username: typeof claims.username === 'string' ? claims.username : String(claims.sub),
     groups,
-    isAdmin: claims.iss === adminIssuer && groups.includes(ADMINS_GROUP),
+    isAdmin: typeof claims.iss === 'string' && adminIssuers.includes(claims.iss) && groups.includes(ADMINS_GROUP),
   };
 }
 
 /** In AWS: Cognito's own verifier for both pools (issuer, JWKS over https, token_use=access, client_id one of the pool's clients). */
-export function cognitoVerifier(pools: Pools<{ userPoolId: string; clientIds: readonly string[] }>): AccessTokenVerifier {
+export function cognitoVerifier(
+  pools: Pools<{ userPoolId: string; clientIds: readonly string[] }>,
+  additional?: Parameters<typeof CognitoJwtVerifier.create>[1],
+): AccessTokenVerifier {
   const verifier = CognitoJwtVerifier.create(
     [pools.customers, pools.admins].map((pool) => ({ userPoolId: pool.userPoolId, tokenUse: 'access' as const, clientId: [...pool.clientIds] })),
+    additional,
   );
-  const adminIssuer = CognitoJwtVerifier.parseUserPoolId(pools.admins.userPoolId).issuer;
+  const adminIssuers = cognitoIssuers(pools.admins.userPoolId);
   return {
     async verify(token) {
-      return callerFromClaims((await verifier.verify(token)) as AccessClaims, adminIssuer);
+      return callerFromClaims((await verifier.verify(token)) as AccessClaims, adminIssuers);
     },
   };
+}
+
+/**
+ * A pool's two issuer forms, both of which Cognito's verifier accepts: the regional one, and the one a pool switched
+ * to the newer issuer format signs with (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html).
+ */
+export function cognitoIssuers(userPoolId: string): string[] {
+  const region = userPoolId.split('_')[0];
+  return [
+    CognitoJwtVerifier.parseUserPoolId(userPoolId).issuer,
+    CognitoJwtVerifier.parseUserPoolId(userPoolId, `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`).issuer,
+  ];
 }
 
 /** A local pool: cognito-local's issuer, its JWKS (http) and the pool's client ids. */
@@ -86,7 +102,7 @@ export function localCognitoVerifier(pools: Pools<LocalPoolTrust>): AccessTokenV
   );
   return {
     async verify(token) {
-      return callerFromClaims((await verifier.verify(token)) as AccessClaims, pools.admins.issuer);
+      return callerFromClaims((await verifier.verify(token)) as AccessClaims, [pools.admins.issuer]);
     },
   };
 }

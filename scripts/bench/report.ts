@@ -10,6 +10,8 @@ import { ROOT } from './support';
 /** What `npm run bench` measured: bench/results.json, from which RESULTS.md is rendered. */
 export interface BenchResults {
   measuredAt: string;
+  /** Phases measured again later with `--merge` (a change that moves only their figures), and when. */
+  remeasured?: Partial<Record<Phase, string>>;
   machine: { node: string; cpus: number; runs: number; seconds: number; concurrency: number };
   ingest: Awaited<ReturnType<typeof ingest>>;
   processing: Awaited<ReturnType<typeof processing>>;
@@ -18,6 +20,8 @@ export interface BenchResults {
   scale: Awaited<ReturnType<typeof scale>>;
   cost: Awaited<ReturnType<typeof cost>>;
 }
+
+export type Phase = 'ingest' | 'processing' | 'flashSale' | 'endToEnd' | 'scale' | 'cost';
 
 const f = (n: number, digits = 2) => n.toFixed(digits);
 
@@ -38,6 +42,14 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `Measured ${r.measuredAt} by \`npm run bench\` on ${r.machine.cpus} cores, Node ${r.machine.node}, DynamoDB Local and cognito-local on the same machine. ` +
       `Each figure is a ratio within one run; the headline is the median of ${r.machine.runs} runs (every run is listed, and in results.json).`,
+    ...(r.remeasured && Object.keys(r.remeasured).length > 0
+      ? [
+          '',
+          `Measured again since, alone, with \`BENCH_ONLY=<phases> npm run bench -- --merge\`: ${Object.entries(r.remeasured)
+            .map(([phase, at]) => `${phase} at ${at}`)
+            .join(', ')}.`,
+        ]
+      : []),
     '',
     '| figure | median | goal | runs |',
     '|---|---|---|---|',

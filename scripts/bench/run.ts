@@ -9,7 +9,7 @@ import { cost } from './cost';
 import { flashSale, processing } from './drain';
 import { endToEnd } from './endToEnd';
 import { CONCURRENCY, ingest } from './ingest';
-import { renderMarkdown, type BenchResults } from './report';
+import { renderMarkdown, type BenchResults, type Phase } from './report';
 import { scale } from './scale';
 import { ROOT, RUNS, SECONDS, log, type Env } from './support';
 
@@ -58,8 +58,22 @@ async function main() {
       scale: await phase('scale', scale),
       cost: await phase('cost', cost),
     };
+    if (only && process.argv.includes('--merge')) {
+      // A change that moves only some figures: measure those phases again and keep the rest of the last full run.
+      const saved = JSON.parse(readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as BenchResults;
+      const merged: BenchResults = { ...saved, remeasured: { ...saved.remeasured } };
+      for (const name of only as Phase[]) {
+        if (!(name in results) || results[name] === undefined) throw new Error(`BENCH_ONLY: no phase ${name}`);
+        Object.assign(merged, { [name]: results[name] });
+        merged.remeasured![name] = results.measuredAt;
+      }
+      writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(merged, null, 2)}\n`);
+      writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), renderMarkdown(merged));
+      log(`merged ${only.join(', ')} into bench/results.json and bench/RESULTS.md`);
+      return;
+    }
     if (only) {
-      log('BENCH_ONLY set: results file not written');
+      log('BENCH_ONLY set: results file not written (add -- --merge to replace those phases in it)');
       return;
     }
     writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import type { OrderStatus } from './domain/order';
-import type { FilterPattern } from './filterPattern';
+import { validateFilterCriteria, type FilterPattern } from './filterPattern';
 import { ENTITY } from './table';
 
 /**
@@ -77,7 +77,11 @@ export const orderProcessorMapping: EventSourceMappingSettings = {
   maximumRecordAgeInSeconds: 6 * 60 * 60,
   functionResponseTypes: ['ReportBatchItemFailures'],
   parallelizationFactor: 1,
-  // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records.
-  filterPatterns: ORDER_WORK.map((work) => work.pattern),
+  // Only the `dynamodb` key: the one AWS documents for filtering DynamoDB stream records. Checked as this module loads
+  // (deploy, processor start, npm start), so a pattern Lambda would refuse or read otherwise never gets that far.
+  filterPatterns: validateFilterCriteria(
+    ORDER_WORK.map((work) => work.pattern),
+    { eventSource: 'dynamodb' },
+  ),
   onFailure: { kind: 'sqs', messageRetentionSeconds: 14 * 24 * 60 * 60 },
 };

@@ -105,7 +105,8 @@ export class OrderProcessor extends pulumi.ComponentResource {
         maximumRecordAgeInSeconds: m.maximumRecordAgeInSeconds,
         parallelizationFactor: m.parallelizationFactor,
         functionResponseTypes: [...m.functionResponseTypes],
-        filterCriteria: { filters: m.filterPatterns.map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
+        // No patterns means no filtering: the criteria are left out (an empty filter list is not how AWS says it).
+        ...(m.filterPatterns.length > 0 ? { filterCriteria: { filters: m.filterPatterns.map((pattern) => ({ pattern: JSON.stringify(pattern) })) } } : {}),
         destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
       },
       { parent: this, dependsOn: [policy] },

@@ -1,4 +1,4 @@
-import { FilterPatternError, matchesAnyPattern, matchesPattern, type FilterPattern } from '../../core/filterPattern';
+import { FilterPatternError, matchesAnyPattern, matchesPattern, validateFilterCriteria, validatePattern, type FilterPattern } from '../../core/filterPattern';
 import { orderProcessorMapping, orderStatusChange } from '../../core/eventSourceMapping';
 
 /**
@@ -72,6 +72,35 @@ describe('the filter grammar', () => {
     expect(refused({ a: [] })).toThrow(/empty condition list/);
     expect(refused({ $or: [{ a: ['x'] }] })).toThrow(/two or more patterns/);
     expect(refused({ a: 'x' })).toThrow(/list of conditions or a nested pattern/);
+  });
+});
+
+describe('a pattern is checked whole, before any record, and where the mapping is defined', () => {
+  const thrown = (check: () => unknown) => {
+    try {
+      check();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+
+  it('refuses a bad operand in a branch no record reaches, and says where it is', () => {
+    const pattern = { $or: [{ a: ['x'] }, { b: { c: [{ prefix: 1 }] } }] } as unknown as FilterPattern;
+    expect(thrown(() => validatePattern(pattern))).toMatchObject({ name: 'FilterPatternError', path: 'b.c', message: 'prefix: expected a string, got 1' });
+    expect(() => matches({ a: 'x' }, pattern)).toThrow(FilterPatternError);
+  });
+
+  it('holds a DynamoDB mapping to the `dynamodb` key, without `numeric`, and to the default quota of five filters', () => {
+    expect(validateFilterCriteria(orderProcessorMapping.filterPatterns, { eventSource: 'dynamodb' })).toEqual(orderProcessorMapping.filterPatterns);
+    expect(() => validatePattern({ eventName: ['INSERT'] }, { eventSource: 'dynamodb' })).toThrow(/only support filtering on the "dynamodb" key/);
+    expect(() => validatePattern({ dynamodb: { Keys: { n: { N: [{ numeric: ['>', 1] }] } } } }, { eventSource: 'dynamodb' })).toThrow(/numeric/);
+    const six = Array.from({ length: 6 }, (_, i) => ({ dynamodb: { Keys: { id: { S: [String(i)] } } } }));
+    expect(() => validateFilterCriteria(six, { eventSource: 'dynamodb' })).toThrow(/at most 5/);
+  });
+
+  it('lets every record through a mapping without filters, as Lambda does', () => {
+    expect(matchesAnyPattern({ eventName: 'REMOVE' }, [])).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { freezeAfterTimeout } from './poller/frozen';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../core/serviceNames';
 import type { ProcessorHandler } from '../processor/src/handler';
@@ -21,5 +22,7 @@ export class LocalMetrics extends Metrics {
  * the dead-letter redrive and the bench: warnings only by default, metrics kept off stdout.
  */
 export function localProcessor({ logLevel = 'WARN', metrics, ...wiring }: ProcessorWiring): ProcessorHandler {
+  // A timed-out invocation's late calls are refused, as Lambda freezes it (the poller's frozen.ts).
+  freezeAfterTimeout(wiring.db);
   return buildProcessor({ ...wiring, logLevel, metrics: metrics ?? new LocalMetrics(() => undefined) });
 }

@@ -6,8 +6,16 @@ export type InvokeResult =
   | { kind: 'ok' }
   /** ReportBatchItemFailures: records before `firstFailed` succeeded; it and everything after are redelivered. */
   | { kind: 'partial'; firstFailed: number; error: string }
-  /** The function threw (or reported failures Lambda cannot place): the whole batch failed. */
-  | { kind: 'error'; error: string };
+  /** The function errored (threw, timed out, crashed, or returned what cannot be serialised): the whole batch failed. */
+  | { kind: 'error'; error: string }
+  /**
+   * The function returned normally, but its ReportBatchItemFailures response fails the whole batch (an empty, null
+   * or unknown itemIdentifier, or a batchItemFailures that is not a list): retried, not a function error.
+   */
+  | { kind: 'failed'; error: string };
+
+/** The on-failure record's `condition`, as Lambda writes it for a stream batch it gives up on. */
+export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 
 export interface DeliveryPolicy {
   bisectBatchOnFunctionError: boolean;
@@ -25,13 +33,7 @@ export interface DeliveryHooks {
   /** Everything up to and including `record` is done (delivered or dead-lettered). */
   checkpoint(record: DynamoDBRecord): Promise<void>;
   /** `functionError`: whether the last failed invocation was the function erroring (not a partial-batch report). */
-  deadLetter(
-    records: DynamoDBRecord[],
-    condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded',
-    invokeCount: number,
-    lastError: string,
-    functionError: boolean,
-  ): Promise<void>;
+  deadLetter(records: DynamoDBRecord[], condition: FailureCondition, invokeCount: number, lastError: string, functionError: boolean): Promise<void>;
   /** Pause before retry number `attempt` (1-based). */
   backoff(attempt: number): Promise<void>;
   /** How old the record is now, in seconds (never more than it really is). */
@@ -87,6 +89,11 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
       await retryOrGiveUp({ ...pending, records: pending.records.slice(result.firstFailed) });
       continue;
     }
+    // Bisecting is for function errors; a response that fails the whole batch is retried whole.
+    if (result.kind === 'failed') {
+      await retryOrGiveUp(pending);
+      continue;
+    }
     if (policy.bisectBatchOnFunctionError && pending.records.length > 1) {
       const middle = Math.ceil(pending.records.length / 2);
       queue.unshift({ ...pending, records: pending.records.slice(0, middle) }, { ...pending, records: pending.records.slice(middle) });
@@ -104,7 +111,7 @@ export async function deliverBatch(records: DynamoDBRecord[], policy: DeliveryPo
     queue.unshift({ ...pending, retries: pending.retries + 1 });
   }
 
-  async function giveUp(pending: Pending, condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded') {
+  async function giveUp(pending: Pending, condition: FailureCondition) {
     await hooks.deadLetter(pending.records, condition, pending.invocations, pending.lastError, pending.functionErrored);
     await hooks.checkpoint(endsOf(pending.records).last);
   }

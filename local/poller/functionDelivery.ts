@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
-import { deliverBatch, type DeliveryPolicy } from './deliver';
+import { deliverBatch, type DeliveryPolicy, type FailureCondition } from './deliver';
 import { invokeFunction, type FunctionUnderTest } from './invoke';
 import { endsOf, sequenceOf } from './lambdaEvent';
 import type { RecordClock } from './recordClock';
@@ -30,8 +30,6 @@ export interface FunctionDeliveryOptions {
   /** Whether the poller is still running: delivery stops when it is not. */
   running: () => boolean;
 }
-
-type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 
 /**
  * A lane's batches delivered to the function under test: invoked, retried, bisected and expired by

@@ -11,9 +11,14 @@ function base64Binaries(value: unknown): unknown {
   return value;
 }
 
+const userIdentityOf = ({ Type, PrincipalId }: NonNullable<StreamRecord['userIdentity']>) => ({
+  ...(Type !== undefined ? { type: Type } : {}),
+  ...(PrincipalId !== undefined ? { principalId: PrincipalId } : {}),
+});
+
 /**
  * A GetRecords record as Lambda delivers it: eventSourceARN added, ApproximateCreationDateTime in epoch
- * seconds (not a Date), binary as base64.
+ * seconds (not a Date), binary as base64, a TTL deletion's userIdentity with the stream record's key names.
  */
 export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const { ApproximateCreationDateTime, ...rest } = record.dynamodb ?? {};
@@ -24,8 +29,9 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
     eventSource: record.eventSource,
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
-    // TTL deletions carry who deleted them ({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }).
-    ...(record.userIdentity ? { userIdentity: { ...record.userIdentity } } : {}),
+    // TTL deletions carry who deleted them. GetRecords names the keys Type and PrincipalId; the stream record
+    // Lambda delivers names them type and principalId ({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }).
+    ...(record.userIdentity ? { userIdentity: userIdentityOf(record.userIdentity) } : {}),
     dynamodb: {
       ...(base64Binaries(rest) as DynamoDBRecord['dynamodb']),
       ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),

@@ -9,6 +9,7 @@ import { FunctionDelivery } from './functionDelivery';
 import type { FunctionUnderTest } from './invoke';
 import { sequenceOf, toLambdaRecord } from './lambdaEvent';
 import { RecordClock } from './recordClock';
+import { isIsolatedHandler, SandboxPool, type IsolatedHandler } from './sandbox';
 import { ShardLanes } from './shardLanes';
 import { CheckpointWriter, ShardProgress } from './shardProgress';
 import { shardsReadyToRead } from './shards';
@@ -19,7 +20,8 @@ import { SHARD_GONE, StreamReader } from './streamReader';
 export interface PollerOptions {
   streams: DynamoDBStreamsClient;
   streamArn: string;
-  handler: StreamHandler;
+  /** In the poller's process, or (a module and its factory) in sandboxes stopped at the function timeout. */
+  handler: StreamHandler | IsolatedHandler;
   settings: EventSourceMappingSettings;
   state: PollerState;
   logger: Logger;
@@ -65,6 +67,7 @@ export class StreamPoller {
   private readonly pollIntervalMs: number;
   private readonly stream: StreamReader;
   private readonly delivery: FunctionDelivery;
+  private readonly sandboxes?: SandboxPool;
 
   constructor(private readonly options: PollerOptions) {
     const { streams, streamArn, logger, settings, state } = options;
@@ -73,8 +76,10 @@ export class StreamPoller {
     const running = () => this.running;
     this.stream = new StreamReader({ streams, streamArn, logger, pollIntervalMs: this.pollIntervalMs, running });
     const functionName = options.functionName ?? SERVICE_NAME.processor;
+    const { handler } = options;
+    if (isIsolatedHandler(handler)) this.sandboxes = new SandboxPool(handler, logger);
     const fn: FunctionUnderTest = {
-      handler: options.handler,
+      ...(isIsolatedHandler(handler) ? { sandboxes: this.sandboxes } : { handler }),
       functionName,
       functionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
       timeoutMs: options.functionTimeoutMs ?? PROCESSOR_TIMEOUT_SECONDS * 1000,
@@ -100,6 +105,7 @@ export class StreamPoller {
     this.running = false;
     await this.discovery;
     await Promise.all(this.reading.values());
+    await this.sandboxes?.close();
   }
 
   private async discoverLoop(): Promise<void> {
@@ -182,7 +188,7 @@ export class StreamPoller {
           await lanes.pause(this.pollIntervalMs);
           continue;
         }
-        const page = await this.stream.readPage(shardId, iterator);
+        const page = await this.stream.readPage(shardId, iterator, lanes.readRoom(progress.tracked));
         if (!page) {
           // Resume from the checkpoint with a fresh iterator once the batches in flight are done; buffered
           // records are read again.

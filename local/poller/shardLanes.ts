@@ -71,8 +71,12 @@ export class ShardLanes {
   holdReading(tracked: number): boolean {
     // A lane still busy with a full batch waiting, or a slow lane holding the checkpoint far behind what was
     // read, holds the shard back (a failing batch blocks, as in Lambda) rather than letting memory grow.
-    const readAhead = this.lanes.length * this.options.settings.batchSize * READ_AHEAD_BATCHES;
-    return this.lanes.some((lane) => lane.inFlight && lane.buffer.full) || tracked >= readAhead;
+    return this.lanes.some((lane) => lane.inFlight && lane.buffer.full) || this.readRoom(tracked) <= 0;
+  }
+
+  /** How many more records the reader may read, holding `tracked`: it stops ten batches per lane ahead of the checkpoint. */
+  readRoom(tracked: number): number {
+    return this.lanes.length * this.options.settings.batchSize * READ_AHEAD_BATCHES - tracked;
   }
 
   /** Some lane has records waiting for a batch. */

@@ -114,10 +114,14 @@ export class StreamReader {
     return null;
   }
 
-  /** The next page of records; undefined when GetRecords failed and the shard must be read again from its checkpoint. */
-  async readPage(shardId: string, iterator: string): Promise<RecordsPage | undefined> {
+  /**
+   * The next page of records, at most `limit` of them; undefined when GetRecords failed and the shard must be read
+   * again from its checkpoint.
+   */
+  async readPage(shardId: string, iterator: string, limit = GET_RECORDS_MAX): Promise<RecordsPage | undefined> {
     try {
-      const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
+      const Limit = Math.max(1, Math.min(GET_RECORDS_MAX, Math.floor(limit)));
+      const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit }));
       return { records: page.Records ?? [], nextIterator: page.NextShardIterator };
     } catch (err) {
       // An expired iterator is routine; anything else is worth a line, and a store that may be restarting a pause.

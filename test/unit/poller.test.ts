@@ -49,6 +49,13 @@ describe('deliverBatch (Lambda retry semantics)', () => {
 
   const batch = [0, 1, 2, 3].map((n) => record(n));
 
+  it('retries a batch its response failed whole, without bisecting, and not as a function error', async () => {
+    const h = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }, () => ({ kind: 'failed', error: 'bad itemIdentifier' }));
+    await h.run(batch);
+    expect(h.log).toEqual(['invoke 0,1,2,3', 'backoff 1', 'invoke 0,1,2,3', 'checkpoint 3']);
+    expect(h.dead).toEqual([{ records: [0, 1, 2, 3], condition: 'RetryAttemptsExhausted', count: 2 }]);
+  });
+
   it('checkpoints the last record of a successful batch', async () => {
     const h = harness({}, () => ({ kind: 'ok' }));
     await h.run(batch);
@@ -187,8 +194,25 @@ describe('one invocation as Lambda makes it', () => {
       kind: 'partial',
       firstFailed: 1,
     });
+    // The function returned normally: a whole-batch failure, not a function error.
     for (const failure of [{ itemIdentifier: '' }, { itemIdentifier: null }, { itemId: '101' }, null, { itemIdentifier: '999' }]) {
-      expect(readBatchResponse(batch, { batchItemFailures: [failure] })).toMatchObject({ kind: 'error' });
+      expect(readBatchResponse(batch, { batchItemFailures: [failure] })).toMatchObject({ kind: 'failed' });
+    }
+    for (const notAList of ['101', { itemIdentifier: '101' }, 1, true]) {
+      expect(readBatchResponse(batch, { batchItemFailures: notAList })).toMatchObject({ kind: 'failed' });
+    }
+  });
+
+  it('fails the invocation as a function error when the response cannot be serialised', async () => {
+    const circular: Record<string, unknown> = { batchItemFailures: [] };
+    circular.self = circular;
+    for (const response of [{ batchItemFailures: [], n: BigInt(1) }, circular]) {
+      expect(
+        await invokeFunction(
+          fn(async () => response as never),
+          [record(0)],
+        ),
+      ).toEqual({ kind: 'error', error: 'Unable to stringify response body' });
     }
   });
 });
@@ -252,12 +276,13 @@ describe('Lambda-shaped records', () => {
     expect(converted).not.toHaveProperty('userIdentity');
   });
 
-  it("keeps a TTL deletion's userIdentity", () => {
+  it("gives a TTL deletion's userIdentity the stream record's key names (type, principalId)", () => {
     const ttl = toLambdaRecord(
       { eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, dynamodb: { SequenceNumber: '1' } },
       'arn:stream',
     );
-    expect(ttl.userIdentity).toEqual({ Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
+    expect(ttl.userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+    expect(JSON.parse(JSON.stringify(ttl)).userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
   });
 
   it('compares sequence numbers numerically, not as strings', () => {

@@ -1,3 +1,4 @@
+import { ORDER_WRITE_RETRY, retryConflicts } from './retry';
 import { cancel, canTransition, isVisibleTo, type Order, type OrderStatus } from '../domain/order';
 import { VersionConflictError } from './errors';
 import { SCOPE, currentTraceCarrier, inSpan } from '../tracing/context';
@@ -26,9 +27,11 @@ export function cancelOrder(deps: { orders: OrderRepository; clock: () => Date }
       if (!canTransition(order.status, 'CANCELLED')) return { kind: 'not-cancellable', status: order.status };
       try {
         const change = cancel(order, deps.clock(), input.reason);
-        const cancelled = await inSpan(SCOPE.api, 'orders.cancel', { attributes: { 'order.id': input.orderId } }, () =>
-          deps.orders.apply(change, currentTraceCarrier()),
-        );
+        const cancelled = await inSpan(SCOPE.api, 'orders.cancel', { attributes: { 'order.id': input.orderId } }, () => {
+          const trace = currentTraceCarrier();
+          // The cancel leaves the customer's count item, which their other orders write too.
+          return retryConflicts(() => deps.orders.apply(change, trace), ORDER_WRITE_RETRY);
+        });
         return { kind: 'cancelled', order: cancelled };
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err;

@@ -32,6 +32,18 @@ export class StockContentionError extends Error {
   }
 }
 
+/**
+ * A new order could not be written because other writes contended for its customer's count items or its
+ * Idempotency-Key claim (in DynamoDB, TransactionConflict or throttling), not because anything was refused:
+ * worth trying again, and a 503 with Retry-After if it still is after the last attempt.
+ */
+export class WriteContentionError extends Error {
+  constructor(readonly codes: string[]) {
+    super(`order write cancelled (${codes.join(', ')}); retry`);
+    this.name = 'WriteContentionError';
+  }
+}
+
 /** A customer's limit (core/domain/limits.ts) turned an order away; nothing was written. */
 export class OrderLimitError extends Error {
   constructor(

@@ -1,3 +1,4 @@
+import { ORDER_WRITE_RETRY, retryConflicts } from './retry';
 import { newOrder, type Order } from '../domain/order';
 import { priceLines, type LineProblem, type OrderLine } from '../domain/pricing';
 import { newOrderId } from '../ids';
@@ -56,7 +57,9 @@ export function placeOrder(deps: { orders: OrderRepository; catalog: ProductCata
         const order = { ...placed, countedAsOpen: quota !== undefined };
         span.setAttribute('order.id', order.orderId);
         input.onOrderId?.(order.orderId);
-        return deps.orders.create(order, claim, currentTraceCarrier(), quota);
+        const trace = currentTraceCarrier();
+        // One customer's concurrent orders (or a retried request still in flight) meet on the same items.
+        return retryConflicts(() => deps.orders.create(order, claim, trace, quota), ORDER_WRITE_RETRY);
       });
       return { kind: 'placed', order: created.order, replayed: created.replayed };
     } catch (err) {

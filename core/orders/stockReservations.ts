@@ -43,7 +43,8 @@ export function stockReservations({ ledger, orders, retry = HOT_PRODUCT_RETRY }:
     if (take.kind === 'taken') return { outcome: 'CONFIRMED', order: confirmation.next };
     const { reason, detail } = insufficientStockReason(take.shortages);
     try {
-      return { outcome: 'REJECTED', order: await orders.apply(reject(order, now, reason, detail)), reason, detail };
+      const rejected = await retryConflicts(() => orders.apply(reject(order, now, reason, detail)), retry, onRetry);
+      return { outcome: 'REJECTED', order: rejected, reason, detail };
     } catch (err) {
       if (err instanceof VersionConflictError) return UNCHANGED;
       throw err;

@@ -12,3 +12,14 @@ export function cancellationReasons(err: unknown): CancellationReason[] | undefi
   const e = err as { name?: string; CancellationReasons?: CancellationReason[] };
   return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []) : undefined;
 }
+
+/**
+ * The codes of a write cancelled only because other writes held its items or DynamoDB throttled them (nothing
+ * was refused, so it can simply be tried again), or undefined for any other error.
+ */
+export function contentionCodes(err: unknown): string[] | undefined {
+  if ((err as { name?: string })?.name === 'TransactionConflictException') return ['TransactionConflict'];
+  const reasons = cancellationReasons(err);
+  if (!reasons || reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return undefined;
+  return reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError') ? reasons.map((r) => r.Code ?? 'None') : undefined;
+}

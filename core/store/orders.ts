@@ -2,10 +2,10 @@ import { hashOf } from '../hash';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type Order, type Transition } from '../domain/order';
 import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey } from '../table';
-import { IdempotencyMismatchError, VersionConflictError, type CreatedOrder } from '../orders/errors';
+import { IdempotencyMismatchError, VersionConflictError, WriteContentionError, type CreatedOrder } from '../orders/errors';
 import type { IdempotencyClaim, OrderPage, OrderQuota } from '../orders/ports';
 import { openOrderClosed, quotaWrites } from './customerQuota';
-import { cancellationReasons, isConditionFailed } from './errors';
+import { cancellationReasons, contentionCodes, isConditionFailed } from './errors';
 import { itemToOrder, orderToItem } from '../tableItems';
 import type { TraceCarrier } from '../tracing/context';
 
@@ -42,10 +42,15 @@ export class OrderStore {
       else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { order, replayed: false };
     } catch (err) {
+      // Other writes held its items (one customer's concurrent orders, a request racing its own retry): try again.
+      const contended = contentionCodes(err);
+      if (contended) throw new WriteContentionError(contended);
       const reasons = cancellationReasons(err);
       if (!reasons) throw err;
       // A key already claimed replays its order, whatever else the transaction ran into.
       if (idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') return this.replay(order.customerId, idempotency, err);
+      // The same key still being written by another request: retry (then replay), before any limit is judged.
+      if (idempotency && reasons[0]?.Code === 'TransactionConflict') throw new WriteContentionError(reasons.map((r) => r.Code ?? 'None'));
       throw counted.limitHit(reasons, claim.length + 1) ?? err;
     }
   }
@@ -129,6 +134,9 @@ export class OrderStore {
       return change.next;
     } catch (err) {
       if (isConditionFailed(err) || cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflictError(change.orderId);
+      // A closing write leaves the customer's count item, which the customer's other orders write too.
+      const contended = contentionCodes(err);
+      if (contended) throw new WriteContentionError(contended);
       throw err;
     }
   }

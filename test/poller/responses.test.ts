@@ -66,6 +66,7 @@ describe('a response that cannot be serialised', () => {
     stream.running = await startTestPoller(stream.table, handler, { settings: { maximumRetryAttempts: 0 }, logger });
     const letter = await oneDeadLetter();
     // [s-00, s-01] fails and is halved; [s-00] fails with no retry left and is dead-lettered; [s-01] succeeds.
+    await eventually(async () => calls.length >= 3, 10_000, 'the second half');
     expect(calls).toEqual([ids('s', 2), ['s-00'], ['s-01']]);
     expect(letter.lastError).toBe('Unable to stringify response body');
     expect(letter.onFailure.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_CATALOG } from '../../core/domain/product';
 import { DEMO_PASSWORD } from '../../core/userpool';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { ensureLoadTestUser } from '../../loadtest/setup/bootstrap';
 import { findUserPool, signIn } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
@@ -49,7 +51,12 @@ it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its c
     expect(stack.output()).toContain('stream poller, 4 lane(s) per shard');
     const cognito = `http://127.0.0.1:${cognitoPort}`;
     const pool = (await findUserPool(cognito))!;
-    const token = (await signIn(cognito, pool.clientId, 'alice@example.com', DEMO_PASSWORD)).accessToken;
+    // A load tester, as the gate's load: 200 orders of one customer would all meet on that customer's count item
+    // (past any stack's open-order limit, and contended as in AWS through the contention layer).
+    const tester = { username: 'restart-load@example.com', password: DEMO_PASSWORD };
+    const admin = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: cognito });
+    await ensureLoadTestUser(admin, { userPoolId: pool.userPoolId, clientId: pool.clientIds.loadTest }, tester).finally(() => admin.destroy());
+    const token = (await signIn(cognito, pool.clientIds.loadTest, tester.username, tester.password)).accessToken;
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const skus = ['CB-004', 'MS-002', 'HS-005', 'KB-001'];
     let accepted = 0;

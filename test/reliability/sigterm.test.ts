@@ -1,6 +1,6 @@
 import { freePort } from '../../local/process';
 import { OrderStore } from '../../core/store/orders';
-import { createTestTable, standIns, tokenFor, type TestTable } from '../support/env';
+import { createTestTable, loadTesterToken, standIns, type TestTable } from '../support/env';
 import { apiProcessEnv, exited, request, spawnTs, waitFor, type Outcome } from '../support/processes';
 
 /**
@@ -18,7 +18,8 @@ it('drains in-flight requests and exits cleanly on SIGTERM under load', async ()
   const port = await freePort();
   const api = spawnTs('service/src/main.ts', apiProcessEnv(standIns(), table.tableName, port, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
   await waitFor(async () => (await request(port, 'GET', '/v1/health', {})).status === 200, 30_000, 'the API', api);
-  const headers = { Authorization: `Bearer ${await tokenFor('alice')}`, 'Content-Type': 'application/json' };
+  // A load tester, as the gate's load: a customer's 16 concurrent orders would meet on their count items.
+  const headers = { Authorization: `Bearer ${await loadTesterToken()}`, 'Content-Type': 'application/json' };
   const body = JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] });
 
   const outcomes: Outcome[] = [];

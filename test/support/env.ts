@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalUserPool } from '../../local/cognito';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { ensureLoadTestUser } from '../../loadtest/setup/bootstrap';
 import { demoClientId, signIn } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { ensureTable, seedCatalog } from '../../local/table';
@@ -75,6 +77,24 @@ export function tokenFor(user: DemoUser): Promise<string> {
       signIn(cognitoEndpoint, demoClientId(pool, demo), demo.email, DEMO_PASSWORD).then((t) => t.accessToken),
     );
   return tokenCache.get(demo.email)!;
+}
+
+let loadTester: Promise<string> | undefined;
+
+/**
+ * A load tester's access token (the `load-testers` group, as the k6 gate signs in): exempt from the per-customer
+ * limits, so a test that drives one user hard does not have its orders meet on that customer's count items.
+ */
+export function loadTesterToken(): Promise<string> {
+  const { cognitoEndpoint, pool } = standIns();
+  const credentials = { username: 'test-load@example.com', password: DEMO_PASSWORD };
+  const target = { userPoolId: pool.userPoolId, clientId: pool.clientIds.loadTest };
+  loadTester ??= (async () => {
+    const admin = new CognitoIdentityProviderClient({ ...LOCAL_AWS, endpoint: cognitoEndpoint });
+    await ensureLoadTestUser(admin, target, credentials).finally(() => admin.destroy());
+    return (await signIn(cognitoEndpoint, target.clientId, credentials.username, credentials.password)).accessToken;
+  })();
+  return loadTester;
 }
 
 export function idTokenFor(user: DemoUser): Promise<string> {

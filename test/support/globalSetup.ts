@@ -26,9 +26,16 @@ export default async function globalSetup(): Promise<void> {
   // The pipeline's identities (infra/ci), on each state backend.
   for (const backend of ['s3', 'pulumi-cloud'])
     await runStackInProcess('ci', { program: 'orders-ci', overrides: { ...CI_FILLED_IN, 'orders-ci:stateBackend': backend } });
+  // The contention layer (local/contention) answers transaction conflicts and throttling as DynamoDB does, so the
+  // suite meets the error shapes AWS gives (DYNAMODB_CONTENTION=off runs it against DynamoDB Local alone). Set in the
+  // environment, the choice reaches the workers and every `npm start` a test runs; test/contention puts layers of
+  // its own in front of DynamoDB Local either way.
   const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
   const pool = await ensureUserPool(cognito);
+  // The contention layer's endpoint (on unless DYNAMODB_CONTENTION=off); DynamoDB Local's own for tests that put a
+  // layer of their own in front of it (test/contention).
   process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TEST_DYNAMODB_UPSTREAM = dynamo.upstream;
   process.env.TEST_COGNITO_ENDPOINT = cognito.endpoint;
   process.env.TEST_USER_POOL = JSON.stringify(pool);
   // Where each test file leaves the AWS calls the API and the processor made (test/support/iam/record.ts).

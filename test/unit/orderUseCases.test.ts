@@ -4,7 +4,8 @@ import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
 import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
-import { IdempotencyMismatchError, OrderLimitError, VersionConflictError } from '../../core/orders/errors';
+import { IdempotencyMismatchError, OrderLimitError, VersionConflictError, WriteContentionError } from '../../core/orders/errors';
+import { ORDER_WRITE_RETRY, retryConflicts } from '../../core/orders/retry';
 import { getOrder, listOrders } from '../../core/orders/queries';
 
 /**
@@ -95,6 +96,66 @@ describe('placeOrder', () => {
     expect(await placeOrder({ orders, catalog, clock })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }], idempotencyKey: 'k-1' })).toEqual({
       kind: 'key-reused',
     });
+  });
+});
+
+describe('placeOrder under contention', () => {
+  it('writes the same order again while other writes hold its items, and gives up after ORDER_WRITE_RETRY attempts', async () => {
+    const attempts: Order[] = [];
+    const contended = (times: number) =>
+      repository({
+        create: async (o) => {
+          attempts.push(o);
+          if (attempts.length <= times) throw new WriteContentionError(['None', 'TransactionConflict']);
+          return { order: o, replayed: false };
+        },
+      });
+    const input = { customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }] };
+    const placed = await placeOrder({ orders: contended(2), catalog, clock })(input);
+    expect(placed).toMatchObject({ kind: 'placed', order: { orderId: attempts[0]!.orderId } });
+    // One order, written three times: the retry never mints a second order id.
+    expect(new Set(attempts.map((o) => o.orderId)).size).toBe(1);
+    expect(attempts).toHaveLength(3);
+    attempts.length = 0;
+    await expect(placeOrder({ orders: contended(99), catalog, clock })(input)).rejects.toBeInstanceOf(WriteContentionError);
+    expect(attempts).toHaveLength(ORDER_WRITE_RETRY.attempts);
+  });
+
+  it('does not retry what was refused: a reused key or a limit is answered at once', async () => {
+    let calls = 0;
+    const refusing = (err: Error) =>
+      repository({
+        create: async () => {
+          calls++;
+          throw err;
+        },
+      });
+    const input = { customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }], idempotencyKey: 'k' };
+    expect(await placeOrder({ orders: refusing(new IdempotencyMismatchError('o')), catalog, clock })(input)).toEqual({ kind: 'key-reused' });
+    expect(await placeOrder({ orders: refusing(new OrderLimitError('open-orders', 3)), catalog, clock })(input)).toMatchObject({ kind: 'limited' });
+    expect(calls).toBe(2);
+  });
+});
+
+describe('the retry delay', () => {
+  it('grows with each attempt, capped, with full jitter', async () => {
+    const delays: number[] = [];
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+    try {
+      await expect(
+        retryConflicts(
+          async () => {
+            throw new WriteContentionError(['TransactionConflict']);
+          },
+          { attempts: 6, baseDelayMs: 10, maxDelayMs: 100 },
+          undefined,
+          async (ms) => void delays.push(Math.round(ms)),
+        ),
+      ).rejects.toBeInstanceOf(WriteContentionError);
+    } finally {
+      random.mockRestore();
+    }
+    expect(delays).toEqual([20, 40, 80, 100, 100]);
   });
 });
 

@@ -11,6 +11,11 @@ const STORE_UNAVAILABLE = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TransactionConflictException',
+  // The SDK retried a token-carrying transaction while its first attempt still ran: it may yet land, so try again.
+  'TransactionInProgressException',
+  // Still contended after the use case's own retries (core/orders/retry.ts): the caller may try again.
+  'WriteContentionError',
+  'StockContentionError',
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const NETWORK_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up`);

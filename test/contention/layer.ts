@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../core/store/client';
+import { LOCAL_AWS } from '../../local/dynamodb';
+import { startContentionProxy, type ContentionProxy, type ContentionProxyOptions } from '../../local/contention/proxy';
+
+/**
+ * A contention layer of a test's own in front of the DynamoDB Local that globalSetup started (its own settings: a
+ * clock the test moves, a transaction held in flight on purpose). The table a test made through the default layer
+ * is the same table here: both talk to one DynamoDB Local.
+ */
+export interface TestLayer {
+  proxy: ContentionProxy;
+  /** The product's document client (core/store/client.ts: maxAttempts 3), pointed at this layer. */
+  db: DynamoDBDocumentClient;
+  /** A client that does not retry, to see each answer as it came. */
+  once: DynamoDBDocumentClient;
+  /** Holds the next TransactWriteItems in flight (its items taken) until `release` is called. */
+  holdNextTransaction(): { entered: Promise<void>; release(): void };
+  close(): Promise<void>;
+}
+
+export async function startTestLayer(options: Omit<ContentionProxyOptions, 'upstream' | 'beforeForward'> = {}): Promise<TestLayer> {
+  const upstream = process.env.TEST_DYNAMODB_UPSTREAM;
+  if (!upstream) throw new Error('stand-ins not started: run through jest (globalSetup)');
+  let hold: (() => Promise<void>) | undefined;
+  const proxy = await startContentionProxy({
+    ...options,
+    upstream,
+    beforeForward: async () => {
+      const held = hold;
+      hold = undefined;
+      await held?.();
+    },
+  });
+  const db = documentClient({ ...LOCAL_AWS, endpoint: proxy.endpoint });
+  const once = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 }));
+  return {
+    proxy,
+    db,
+    once,
+    holdNextTransaction() {
+      let entered!: () => void;
+      let release!: () => void;
+      const enteredP = new Promise<void>((resolve) => (entered = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      hold = async () => {
+        entered();
+        await released;
+      };
+      return { entered: enteredP, release };
+    },
+    async close() {
+      db.destroy();
+      once.destroy();
+      await proxy.close();
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.now()) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}

@@ -141,7 +141,7 @@ export function renderMarkdown(r: BenchResults): string {
       ? [
           `- **Cost.** Accepting an order is one TransactWriteItems of the order, its customer's open-order count and the minute's order count (the ` +
             'per-customer limits, held across every API task: docs/api.md, "Limits"), 2 WCU each; deciding it is one TransactWriteItems over the product, ' +
-            "the order and the customer's open-order count, and DynamoDB bills each transactional item twice (6 WCU; 4 for a load tester's uncounted order). An atomic reserve-and-confirm cannot cost less than 4 WCU, so 3 WCU per ' +
+            "the order and the customer's open-order count, and DynamoDB bills each transactional item twice (6 WCU; 4 for a load tester's uncounted order). An atomic reserve-and-confirm cannot cost less than 4 WCU, so 3 WCU per " +
             'order would mean giving up the transaction (a conditional stock decrement, then a conditional order update, with compensation on redelivery) and with ' +
             'it the guarantee that a rejected order never holds stock. The transaction stays. Each extra order line adds 2 WCU. Figures are DynamoDB Local\'s ' +
             'ReturnConsumedCapacity, which does not count index writes inside transactions: in AWS the status change also rewrites the order\'s index entry.',

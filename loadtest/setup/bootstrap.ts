@@ -7,6 +7,9 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WriteContentionError } from '../../core/orders/errors';
+import { HOT_PRODUCT_RETRY, retryConflicts } from '../../core/orders/retry';
+import { contentionCodes } from '../../core/store/errors';
 import { productToItem } from '../../core/tableItems';
 import { LOAD_TESTERS_GROUP, userPoolShape } from '../../core/userpool';
 import { createUser } from '../../local/cognito';
@@ -20,6 +23,20 @@ import { FLASH_SALE, LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../lib/catalog';
 export type Change = { what: string; action: 'created' | 'updated' | 'unchanged'; detail?: string };
 
 const nameOf = (err: unknown) => (err as { name?: string }).name;
+
+/**
+ * A write on an item a transaction holds (the processor deciding an order for that product) is refused with
+ * TransactionConflictException, which the SDK does not retry: tried again as the store's own writes are.
+ */
+const retryingContention = <T>(send: () => Promise<T>): Promise<T> =>
+  retryConflicts(
+    () =>
+      send().catch((err: unknown) => {
+        const codes = contentionCodes(err);
+        throw codes ? new WriteContentionError(codes) : err;
+      }),
+    HOT_PRODUCT_RETRY,
+  );
 
 /** Why a password would be refused by the pool's policy (core/userpool.ts), or undefined. */
 export function passwordProblem(password: string): string | undefined {
@@ -101,20 +118,22 @@ export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableNam
   for (const product of LOADTEST_PRODUCTS) {
     const what = `product ${product.sku}`;
     try {
-      const replaced = await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: productToItem({ ...product, stock: LOADTEST_STOCK.refillTo, updatedAt: now.toISOString() }),
-          ConditionExpression: 'attribute_not_exists(PK) OR stock < :refillBelow OR price <> :price OR currency <> :currency OR #name <> :name',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: {
-            ':refillBelow': LOADTEST_STOCK.refillBelow,
-            ':price': product.price,
-            ':currency': product.currency,
-            ':name': product.name,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
+      const replaced = await retryingContention(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: productToItem({ ...product, stock: LOADTEST_STOCK.refillTo, updatedAt: now.toISOString() }),
+            ConditionExpression: 'attribute_not_exists(PK) OR stock < :refillBelow OR price <> :price OR currency <> :currency OR #name <> :name',
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: {
+              ':refillBelow': LOADTEST_STOCK.refillBelow,
+              ':price': product.price,
+              ':currency': product.currency,
+              ':name': product.name,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
       );
       const before = replaced.Attributes;
       changes.push(before ? { what, action: 'updated', detail: `stock ${String(before.stock)} → ${LOADTEST_STOCK.refillTo}` } : { what, action: 'created' });
@@ -131,12 +150,14 @@ export async function ensureLoadTestCatalog(db: DynamoDBDocumentClient, tableNam
  * whatever a previous sale left. Run before each `flash-sale` load run; the gate never touches this product.
  */
 export async function armFlashSale(db: DynamoDBDocumentClient, tableName: string, units: number = FLASH_SALE.stock, now = new Date()): Promise<Change> {
-  const replaced = await db.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: productToItem({ ...FLASH_SALE.product, stock: units, updatedAt: now.toISOString() }),
-      ReturnValues: 'ALL_OLD',
-    }),
+  const replaced = await retryingContention(() =>
+    db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: productToItem({ ...FLASH_SALE.product, stock: units, updatedAt: now.toISOString() }),
+        ReturnValues: 'ALL_OLD',
+      }),
+    ),
   );
   const what = `product ${FLASH_SALE.product.sku}`;
   return replaced.Attributes

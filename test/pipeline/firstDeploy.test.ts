@@ -19,6 +19,7 @@ import { productKey } from '../../core/table';
 import { LOAD_TESTERS_GROUP } from '../../core/userpool';
 import { runStack } from '../infra/harness';
 import { scanTable } from '../support/env';
+import { eventually } from '../support/pipeline';
 import { exited, npmRun as runScript, spawnTs, waitFor } from '../support/processes';
 
 /**
@@ -50,6 +51,27 @@ const users = async () => (await cognito.send(new ListUsersCommand({ UserPoolId:
 const products = async () => (await scanTable(db, TABLE)).filter((item) => String(item.PK).startsWith('PRODUCT#'));
 /** What the bootstrap may change: the pool's users and the catalog. */
 const usersAndProducts = async () => ({ users: await users(), products: await products() });
+/**
+ * Sets a product's stock as an operator would, trying again while the processor's transaction on it (redelivered
+ * gate records) holds the item: DynamoDB refuses the write with TransactionConflictException then.
+ */
+const setStock = (sku: string, stock: number) =>
+  eventually(
+    () =>
+      db
+        .send(
+          new UpdateCommand({ TableName: TABLE, Key: productKey(sku), UpdateExpression: 'SET stock = :stock', ExpressionAttributeValues: { ':stock': stock } }),
+        )
+        .then(
+          () => true,
+          (err: unknown) => {
+            if ((err as { name?: string }).name === 'TransactionConflictException') return false;
+            throw err;
+          },
+        ),
+    10_000,
+    `${sku}'s stock set to ${stock}`,
+  );
 const signInToStack = (username: string, password: string) => signInAsK6(`${cognitoEndpoint()}/`, pool.clientIds.loadTest, username, password);
 
 beforeAll(async () => {
@@ -211,9 +233,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 120_000);
 
   it('refills a load-test product only once its stock runs low', async () => {
-    await db.send(
-      new UpdateCommand({ TableName: TABLE, Key: productKey('LOADTEST-1'), UpdateExpression: 'SET stock = :low', ExpressionAttributeValues: { ':low': 10 } }),
-    );
+    await setStock('LOADTEST-1', 10);
     const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
     expect(result.output).toContain(`updated   product LOADTEST-1 (stock 10 → ${LOADTEST_STOCK.refillTo})`);
     expect(result.output).toContain('unchanged product LOADTEST-2');
@@ -225,14 +245,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     expect(await flash()).toBeUndefined(); // the gate's bootstrap never creates it
     const armed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
     expect(armed.output).toContain(`created   product ${FLASH_SALE.product.sku} (${FLASH_SALE.stock} units)`);
-    await db.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: productKey(FLASH_SALE.product.sku),
-        UpdateExpression: 'SET stock = :sold',
-        ExpressionAttributeValues: { ':sold': 0 },
-      }),
-    );
+    await setStock(FLASH_SALE.product.sku, 0);
     const rearmed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
     expect(rearmed.output).toContain(`updated   product ${FLASH_SALE.product.sku} (stock 0 → ${FLASH_SALE.stock})`);
     expect((await flash())!.stock).toBe(FLASH_SALE.stock);

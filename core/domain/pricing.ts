@@ -6,10 +6,12 @@ export interface OrderLine {
   quantity: number;
 }
 
-/** A problem with one requested line, pointing at it by index so the API can name the field. */
+/**
+ * A problem with the product one requested line names (unknown, or priced in another currency), pointing at the
+ * line by index so the API can name that line's `sku`: the only field of a line the catalog can fault.
+ */
 export interface LineProblem {
   index: number;
-  field: 'sku' | 'currency';
   detail: string;
 }
 
@@ -26,12 +28,12 @@ export function priceLines(lines: readonly OrderLine[], catalog: ReadonlyMap<str
   lines.forEach((line, index) => {
     const product = catalog.get(line.sku);
     if (!product) {
-      problems.push({ index, field: 'sku', detail: `unknown product '${line.sku}'` });
+      problems.push({ index, detail: `unknown product '${line.sku}'` });
       return;
     }
     currency ??= product.currency;
     if (product.currency !== currency) {
-      problems.push({ index, field: 'currency', detail: `priced in ${product.currency}, the order is in ${currency}` });
+      problems.push({ index, detail: `priced in ${product.currency}, the order is in ${currency}` });
       return;
     }
     items.push({ sku: line.sku, quantity: line.quantity, unitPrice: product.price });

@@ -238,22 +238,37 @@ describe('GET /v1/orders', () => {
   });
 
   it('refuses a cursor issued to someone else, and a hand-made one stays in the caller’s own orders', async () => {
-    const aliceToken = await carol.auth('alice');
-    const page = (await carol.http.get('/v1/orders').query({ limit: 2 }).set('Authorization', aliceToken)).body as {
-      items: Array<{ orderId: string }>;
-      nextCursor: string;
-    };
-    const bobToken = await tokenFor('bob');
-    const replayed = await carol.http.get('/v1/orders').query({ cursor: page.nextCursor }).set('Authorization', `Bearer ${bobToken}`);
+    const [aliceToken, bobToken] = [await tokenFor('alice'), await tokenFor('bob')];
+    const place = async (token: string) =>
+      (
+        await carol.http
+          .post('/v1/orders')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ items: [{ sku: 'CB-004', quantity: 1 }] })
+      ).body.orderId as string;
+    // Interleaved, so Alice's order sits between two of Bob's in id order.
+    const bobsOlder = await place(bobToken);
+    const alices = [await place(aliceToken), await place(aliceToken)];
+    const bobsNewer = await place(bobToken);
+    const listAs = (token: string, query: Record<string, string | number>) => carol.http.get('/v1/orders').query(query).set('Authorization', `Bearer ${token}`);
+
+    const page = (await listAs(aliceToken, { limit: 1 })).body as { items: Array<{ orderId: string }>; nextCursor: string };
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const replayed = await listAs(bobToken, { cursor: page.nextCursor });
     expect(replayed.status).toBe(400);
     expect(replayed.body.errors[0]).toMatchObject({ field: 'query.cursor', detail: 'was issued to another caller' });
 
+    // Bound to Bob, but naming Alice's order: the page continues in Bob's own orders from that point in time.
     const holder = createHash('sha256').update(subOf(bobToken)).digest('base64url').slice(0, 12);
-    const forged = Buffer.from(JSON.stringify({ after: page.items[0]!.orderId, for: holder })).toString('base64url');
-    const res = await carol.http.get('/v1/orders').query({ cursor: forged }).set('Authorization', `Bearer ${bobToken}`);
+    const forged = Buffer.from(JSON.stringify({ after: alices[0], for: holder })).toString('base64url');
+    const res = await listAs(bobToken, { cursor: forged, limit: 100 });
     expect(res.status).toBe(200);
-    const owners = new Set(res.body.items.map((o: { customerId: string }) => o.customerId));
-    expect([...owners]).toEqual(res.body.items.length ? [subOf(bobToken)] : []);
+    const seen = res.body.items.map((o: { orderId: string }) => o.orderId) as string[];
+    const bobsAll = (await listAs(bobToken, { limit: 100 })).body.items.map((o: { orderId: string }) => o.orderId) as string[];
+    expect(seen).toEqual(bobsAll.filter((id) => id < alices[0]!));
+    expect(seen).toContain(bobsOlder);
+    expect(seen).not.toContain(bobsNewer);
+    expect(new Set(res.body.items.map((o: { customerId: string }) => o.customerId))).toEqual(new Set([subOf(bobToken)]));
   });
 
   it.each([
@@ -304,7 +319,11 @@ describe('POST /v1/orders/{orderId}/cancel', () => {
         api.http.post(`/v1/orders/${order.orderId}/cancel`).set('Authorization', alice),
         api.http.post(`/v1/orders/${order.orderId}/cancel`).set('Authorization', alice),
       ]);
-      expect([x.status, y.status].sort()).toEqual([200, 409]);
+      // Whichever read first, the loser finds the order cancelled (at once, or on reading again after its write lost).
+      const [won, lost] = x.status === 200 ? [x, y] : [y, x];
+      expect([won.status, lost.status]).toEqual([200, 409]);
+      expect(won.body).toMatchObject({ orderId: order.orderId, status: 'CANCELLED', version: 2 });
+      expect(lost.body).toMatchObject({ type: '/problems/order-not-cancellable', detail: 'The order is CANCELLED.' });
       const stored = await store().get(order.orderId);
       expect(stored).toMatchObject({ status: 'CANCELLED', version: 2 });
       expect(stored!.history.filter((h) => h.status === 'CANCELLED')).toHaveLength(1);

@@ -72,20 +72,27 @@ describe('products', () => {
     expect([read.status, read.body.total]).toEqual([200, 20_000_000_000]);
   });
 
-  it('refuses an order mixing currencies, naming the line', async () => {
+  it('refuses an order with an unknown product and a foreign currency, naming each line’s sku and what is wrong with it, and writes nothing', async () => {
     const admin = await api.auth('admin');
     await api.http.put('/v1/products/USD-1').set('Authorization', admin).send({ name: 'Dollar thing', price: 100, currency: 'USD', stock: 5 });
+    const before = await api.table.snapshot();
     const res = await api.http
       .post('/v1/orders')
       .set('Authorization', await api.auth('alice'))
       .send({
         items: [
           { sku: 'KB-001', quantity: 1 },
+          { sku: 'NOPE-1', quantity: 1 },
           { sku: 'USD-1', quantity: 1 },
         ],
       });
     expect(res.status).toBe(422);
-    expect(res.body.errors[0]).toMatchObject({ field: 'items[1].sku', pointer: '#/items/1/sku' });
+    expect(res.body.type).toBe('/problems/unorderable-items');
+    expect(res.body.errors).toEqual([
+      { field: 'items[1].sku', pointer: '#/items/1/sku', detail: "unknown product 'NOPE-1'" },
+      { field: 'items[2].sku', pointer: '#/items/2/sku', detail: 'priced in USD, the order is in EUR' },
+    ]);
+    expect(await api.table.snapshot()).toEqual(before);
   });
 
   it('is 403 for customers and writes nothing', async () => {
@@ -193,5 +200,48 @@ describe('the product list, a page at a time', () => {
       expect.objectContaining({ sku: 'HS-005', availability: 'LOW_STOCK' }),
       expect.objectContaining({ sku: 'KB-001', availability: 'LOW_STOCK' }),
     ]);
+  });
+});
+
+describe('a product replaced through the API', () => {
+  let cached: TestApi;
+  beforeAll(async () => {
+    // A cache that outlives the test: only the PUT's invalidation can make the task see a change.
+    cached = await createTestApi({ catalogCacheMs: 60_000 });
+  });
+  afterAll(() => cached.close());
+
+  const orderOne = async () =>
+    cached.http
+      .post('/v1/orders')
+      .set('Authorization', await cached.auth('alice'))
+      .send({ items: [{ sku: 'KB-001', quantity: 1 }] });
+  const listedKeyboard = async (user: 'alice' | 'admin') =>
+    (await cached.http.get('/v1/products?limit=100').set('Authorization', await cached.auth(user))).body.items.find((p: { sku: string }) => p.sku === 'KB-001');
+
+  it('reaches the task’s cache at once: the next order is priced, and the list shows, the new price and stock', async () => {
+    expect((await orderOne()).body).toMatchObject({ total: 8900 });
+    expect(await listedKeyboard('admin')).toMatchObject({ price: 8900, stock: 100 });
+    // Written behind the API's back: orders and the list still answer the old product, so both read from the cache.
+    const keyboard = (await new ProductStore(cached.table.db, cached.table.tableName).get('KB-001'))!;
+    await new ProductStore(cached.table.db, cached.table.tableName).put({ ...keyboard, price: 1, stock: 1 });
+    expect((await orderOne()).body).toMatchObject({ total: 8900 });
+    expect(await listedKeyboard('admin')).toMatchObject({ price: 8900, stock: 100 });
+
+    const put = await cached.http
+      .put('/v1/products/KB-001')
+      .set('Authorization', await cached.auth('admin'))
+      .send({ name: 'Keyboard', price: 9900, currency: 'EUR', stock: 3 });
+    expect(put.status).toBe(200);
+    expect((await orderOne()).body).toMatchObject({ total: 9900, items: [{ sku: 'KB-001', unitPrice: 9900 }] });
+    expect(await listedKeyboard('admin')).toMatchObject({ price: 9900, stock: 3, availability: 'LOW_STOCK' });
+    expect(await listedKeyboard('alice')).toEqual({
+      sku: 'KB-001',
+      name: 'Keyboard',
+      price: 9900,
+      currency: 'EUR',
+      availability: 'LOW_STOCK',
+      updatedAt: put.body.updatedAt,
+    });
   });
 });

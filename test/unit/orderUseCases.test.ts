@@ -1,11 +1,11 @@
-import { newOrder, type Order } from '../../core/domain/order';
+import { confirm, newOrder, reject, type Order, type Transition } from '../../core/domain/order';
 import type { Product } from '../../core/domain/product';
 import { CANCEL_ATTEMPTS, cancelOrder } from '../../core/orders/cancelOrder';
 import { requestHashOf } from '../../core/hash';
 import { placeOrder } from '../../core/orders/placeOrder';
 import type { OrderRepository, ProductCatalog } from '../../core/orders/ports';
 import { IdempotencyMismatchError, OrderLimitError, VersionConflictError, WriteContentionError } from '../../core/orders/errors';
-import { ORDER_WRITE_RETRY, retryConflicts } from '../../core/orders/retry';
+import { ORDER_WRITE_RETRY } from '../../core/orders/retry';
 import { getOrder, listOrders } from '../../core/orders/queries';
 
 /**
@@ -87,7 +87,7 @@ describe('placeOrder', () => {
         { sku: 'NOPE-1', quantity: 1 },
       ],
     });
-    expect(result).toMatchObject({ kind: 'unorderable', problems: [{ index: 1, field: 'sku' }] });
+    expect(result).toMatchObject({ kind: 'unorderable', problems: [{ index: 1, detail: "unknown product 'NOPE-1'" }] });
     expect(orders.created).toEqual([]);
   });
 
@@ -137,28 +137,6 @@ describe('placeOrder under contention', () => {
   });
 });
 
-describe('the retry delay', () => {
-  it('grows with each attempt, capped, with full jitter', async () => {
-    const delays: number[] = [];
-    const random = jest.spyOn(Math, 'random').mockReturnValue(0.999999);
-    try {
-      await expect(
-        retryConflicts(
-          async () => {
-            throw new WriteContentionError(['TransactionConflict']);
-          },
-          { attempts: 6, baseDelayMs: 10, maxDelayMs: 100 },
-          undefined,
-          async (ms) => void delays.push(Math.round(ms)),
-        ),
-      ).rejects.toBeInstanceOf(WriteContentionError);
-    } finally {
-      random.mockRestore();
-    }
-    expect(delays).toEqual([20, 40, 80, 100, 100]);
-  });
-});
-
 describe('the Idempotency-Key request hash', () => {
   it('is the one stored claims hold: the same lines hash the same, whatever else an object carries', () => {
     // Pinned: a claim written by the last version must match the same request sent to this one.
@@ -175,15 +153,49 @@ describe('the Idempotency-Key request hash', () => {
 describe('cancelOrder', () => {
   const alice = { sub: 'alice', isAdmin: false };
 
-  it('reads and decides again after a conflict, then cancels', async () => {
-    let conflicts = 1;
+  /**
+   * A store that holds one order and writes a change only at the version and status it was read at, as the real
+   * one does; `meanwhile` is what the processor writes between the cancel's first read and its first write.
+   */
+  function changingUnderTheCancel(meanwhile: (current: Order) => Transition) {
+    let current = order();
+    let interrupted = false;
+    const written: Transition[] = [];
     const orders = repository({
-      apply: async (change) => (conflicts-- > 0 ? Promise.reject(new VersionConflictError(change.orderId)) : change.next),
+      get: async () => current,
+      apply: async (change) => {
+        if (!interrupted) {
+          interrupted = true;
+          current = meanwhile(current).next;
+        }
+        if (change.expectedVersion !== current.version || !change.requires.status.includes(current.status)) throw new VersionConflictError(change.orderId);
+        written.push(change);
+        current = change.next;
+        return current;
+      },
     });
-    expect(await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice, reason: 'changed my mind' })).toMatchObject({
+    return { orders, written };
+  }
+
+  it('decides again on the order as re-read: confirmed meanwhile, it is cancelled from its new version', async () => {
+    const { orders, written } = changingUnderTheCancel((current) => confirm(current, now));
+    const result = await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice, reason: 'changed my mind' });
+    expect(result).toMatchObject({
       kind: 'cancelled',
-      order: { status: 'CANCELLED' },
+      order: {
+        status: 'CANCELLED',
+        version: 3,
+        stockState: 'RESERVED', // still held: the processor gives it back for a cancelled confirmed order
+        history: [{ status: 'PENDING' }, { status: 'CONFIRMED' }, { status: 'CANCELLED', reason: 'changed my mind' }],
+      },
     });
+    expect(written.map((w) => [w.from, w.expectedVersion])).toEqual([['CONFIRMED', 2]]);
+  });
+
+  it('decides again on the order as re-read: rejected meanwhile, it is no longer cancellable and nothing is written', async () => {
+    const { orders, written } = changingUnderTheCancel((current) => reject(current, now, 'insufficient stock: KB-001'));
+    expect(await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice })).toEqual({ kind: 'not-cancellable', status: 'REJECTED' });
+    expect(written).toEqual([]);
   });
 
   it(`gives up as busy after ${CANCEL_ATTEMPTS} lost races, having written nothing`, async () => {

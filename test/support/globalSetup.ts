@@ -1,13 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureUserPool } from '../../local/cognito';
-import { startCognitoLocal } from '../../local/cognitoLocal';
-import { startDynamoDbLocal } from '../../local/dynamodb';
 import { bundle, processorBundle } from '../../build/bundles';
 import { runStackInProcess } from '../../scripts/graph/runStackInProcess';
 import { filledIn } from '../infra/filledIn';
 import { CI_FILLED_IN } from './iam/ciRoles';
+import { startStandIns } from './standIns';
 
 /** Starts the real stand-ins once; test files find them through these environment variables. */
 export default async function globalSetup(): Promise<void> {
@@ -30,15 +28,8 @@ export default async function globalSetup(): Promise<void> {
   // suite meets the error shapes AWS gives (DYNAMODB_CONTENTION=off runs it against DynamoDB Local alone). Set in the
   // environment, the choice reaches the workers and every `npm start` a test runs; test/contention puts layers of
   // its own in front of DynamoDB Local either way.
-  const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
-  const pool = await ensureUserPool(cognito);
-  // The contention layer's endpoint (on unless DYNAMODB_CONTENTION=off); DynamoDB Local's own for tests that put a
-  // layer of their own in front of it (test/contention).
-  process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
-  process.env.TEST_DYNAMODB_UPSTREAM = dynamo.upstream;
-  process.env.TEST_COGNITO_ENDPOINT = cognito.endpoint;
-  process.env.TEST_USER_POOL = JSON.stringify(pool);
+  const standIns = await startStandIns();
   // Where each test file leaves the AWS calls the API and the processor made (test/support/iam/record.ts).
   process.env.IAM_CALLS_DIR = mkdtempSync(path.join(os.tmpdir(), 'iam-calls-'));
-  (globalThis as { __standIns?: unknown }).__standIns = [dynamo, cognito];
+  (globalThis as { __standIns?: unknown }).__standIns = [standIns];
 }

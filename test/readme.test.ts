@@ -41,7 +41,7 @@ describe('README', () => {
     expect(walkthrough).toContain('npm run --silent token -- alice');
   });
 
-  it('walk-through runs verbatim against npm start: CONFIRMED within a second, then CANCELLED, then the traces', async () => {
+  it('walk-through runs verbatim against npm start: CONFIRMED once the processor has decided, then CANCELLED, then the traces', async () => {
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const bash = spawn('bash', ['-euo', 'pipefail', '-c', walkthrough!], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

@@ -15,27 +15,42 @@ const get = (port: number, path: string) =>
       .on('error', reject);
   });
 
+/** Resolves `fired` once `fire` is called: lets a test wait until a request is in its handler, not for a time. */
+function signal() {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fired, fire };
+}
+
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, refuses new connections, and resolves', async () => {
+    const handling = signal();
+    const finish = signal();
     const app = new Koa();
     app.use(async (ctx) => {
-      await new Promise((r) => setTimeout(r, 300));
+      handling.fire();
+      await finish.fired; // in flight until the test has seen the shutdown refuse a new connection
       ctx.body = 'done';
     });
     const state = { shuttingDown: false };
     const running = await listen(app, { port: 0, host: '127.0.0.1', shutdownTimeoutMs: 5000, logger: pino({ level: 'silent' }), state });
     const inFlight = get(running.port, '/slow');
-    await new Promise((r) => setTimeout(r, 50));
+    await handling.fired;
     const closed = running.shutdown();
     expect(running.isShuttingDown()).toBe(true);
     await expect(get(running.port, '/new')).rejects.toThrow(/ECONNREFUSED/);
+    finish.fire();
     await expect(inFlight).resolves.toEqual({ status: 200, body: 'done' });
     await closed;
   });
 
   it('force-closes what is still open after the timeout', async () => {
+    const handling = signal();
     const app = new Koa();
-    app.use(() => new Promise(() => undefined)); // never answers
+    app.use(() => {
+      handling.fire();
+      return new Promise(() => undefined); // never answers
+    });
     const running = await listen(app, {
       port: 0,
       host: '127.0.0.1',
@@ -44,7 +59,7 @@ describe('graceful shutdown', () => {
       state: { shuttingDown: false },
     });
     const hung = get(running.port, '/hang').catch((err: Error) => err.message);
-    await new Promise((r) => setTimeout(r, 50));
+    await handling.fired;
     const started = Date.now();
     await running.shutdown();
     expect(Date.now() - started).toBeLessThan(3000);

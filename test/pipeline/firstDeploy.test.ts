@@ -20,6 +20,7 @@ import { LOAD_TESTERS_GROUP } from '../../core/userpool';
 import { runStack } from '../infra/harness';
 import { scanTable } from '../support/env';
 import { eventually } from '../support/pipeline';
+import { waitForSettledOrders } from '../support/waitForSettledOrders';
 import { exited, npmRun as runScript, spawnTs, waitFor } from '../support/processes';
 
 /**
@@ -74,6 +75,21 @@ const setStock = (sku: string, stock: number) =>
   );
 const signInToStack = (username: string, password: string) => signInAsK6(`${cognitoEndpoint()}/`, pool.clientIds.loadTest, username, password);
 
+type ScriptRun = Awaited<ReturnType<typeof npmRun>>;
+/** The new stack as `pulumi up` left it, captured before any test changes it: its users, its catalog, a gate run. */
+let fresh: Awaited<ReturnType<typeof usersAndProducts>> & { gate: ScriptRun };
+let firstBootstrap: Promise<{ result: ScriptRun; products: Awaited<ReturnType<typeof products>> }> | undefined;
+/**
+ * The pipeline's first step done: `stack:bootstrap` on development, run once by whichever test first needs a
+ * bootstrapped stack (each test passes alone, in any order); its output and the catalog it left are kept for the
+ * test about that first run.
+ */
+const bootstrapped = () =>
+  (firstBootstrap ??= npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]).then(async (result) => ({
+    result,
+    products: await products(),
+  })));
+
 beforeAll(async () => {
   ports = { api: await freePort(), dynamo: await freePort(), cognito: await freePort() };
   stack = spawnTs('local/start.ts', { PORT: String(ports.api), DYNAMODB_PORT: String(ports.dynamo), COGNITO_PORT: String(ports.cognito), TABLE_NAME: TABLE }, [
@@ -115,7 +131,17 @@ beforeAll(async () => {
       2,
     ),
   );
-}, 150_000);
+
+  const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], {
+    STACK: 'development',
+    SCENARIO: 'gate',
+    API_URL: apiUrl(),
+    USER_POOL_CLIENT_ID: pool.clientIds.loadTest,
+    AWS_REGION: 'eu-west-1',
+    COGNITO_ENDPOINT: `${cognitoEndpoint()}/`,
+  });
+  fresh = { ...(await usersAndProducts()), gate };
+}, 180_000);
 
 afterAll(async () => {
   cognito?.destroy();
@@ -128,23 +154,15 @@ afterAll(async () => {
 });
 
 describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
-  it('starts where AWS leaves a new stack: no users, no products, and the gate cannot sign in', async () => {
-    expect(await users()).toEqual([]);
-    expect(await products()).toEqual([]);
-    const gate = await npmRun('loadtest', ['--duration', '2s', '--out', scratch], {
-      STACK: 'development',
-      SCENARIO: 'gate',
-      API_URL: apiUrl(),
-      USER_POOL_CLIENT_ID: pool.clientIds.loadTest,
-      AWS_REGION: 'eu-west-1',
-      COGNITO_ENDPOINT: `${cognitoEndpoint()}/`,
-    });
-    expect(gate.code).not.toBe(0);
-    expect(gate.output).toMatch(/sign-in failed/);
-  }, 60_000);
+  it('starts where AWS leaves a new stack: no users, no products, and the gate cannot sign in', () => {
+    expect(fresh.users).toEqual([]);
+    expect(fresh.products).toEqual([]);
+    expect(fresh.gate.code).not.toBe(0);
+    expect(fresh.gate.output).toMatch(/sign-in failed/);
+  });
 
   it('stack:bootstrap creates the load-test user with a permanent password, and the gate’s products', async () => {
-    const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
+    const { result, products: created } = await bootstrapped();
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain(`created   load-test user ${SECRETS.LOADTEST_USERNAME}`);
     for (const p of LOADTEST_PRODUCTS) expect(result.output).toContain(`created   product ${p.sku}`);
@@ -154,10 +172,12 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
     const groups = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: user.Username }));
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual([LOAD_TESTERS_GROUP]);
     expect(await signInToStack(SECRETS.LOADTEST_USERNAME, SECRETS.LOADTEST_PASSWORD)).toEqual({ token: expect.any(String) });
-    expect((await products()).map((p) => [p.sku, p.stock]).sort()).toEqual(LOADTEST_PRODUCTS.map((p) => [p.sku, LOADTEST_STOCK.refillTo]).sort());
+    expect(created.map((p) => [p.sku, p.stock]).sort()).toEqual(LOADTEST_PRODUCTS.map((p) => [p.sku, LOADTEST_STOCK.refillTo]).sort());
   }, 60_000);
 
   it('running stack:bootstrap again changes nothing', async () => {
+    await bootstrapped();
+    await waitForSettledOrders(db, TABLE);
     const before = await usersAndProducts();
     const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
     expect(result).toMatchObject({ code: 0 });
@@ -166,6 +186,8 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 60_000);
 
   it('gives main no synthetic user, no products and no gate', async () => {
+    await bootstrapped(); // the development stack's users and products, which main's bootstrap must not touch
+    await waitForSettledOrders(db, TABLE);
     const before = await usersAndProducts();
     const bootstrap = await npmRun('stack:bootstrap', ['--stack', 'main', '--outputs', outputsFile]);
     expect(bootstrap).toMatchObject({ code: 0 });
@@ -177,6 +199,8 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 60_000);
 
   it('stack:smoke passes, reading only', async () => {
+    await bootstrapped();
+    await waitForSettledOrders(db, TABLE);
     const before = await scanTable(db, TABLE);
     const smoke = await npmRun('stack:smoke', ['--stack', 'development', '--outputs', outputsFile]);
     expect(smoke.output).toContain('development: smoke passed');
@@ -194,6 +218,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 60_000);
 
   it('gate:prepare hands the gate its scenario, then the gate scenario signs in as k6 does and passes', async () => {
+    await bootstrapped();
     const githubOutput = path.join(scratch, 'development-output');
     expect(await npmRun('gate:prepare', ['--stack', 'development', '--outputs', outputsFile], { GITHUB_OUTPUT: githubOutput })).toMatchObject({ code: 0 });
     const outputs = Object.fromEntries(
@@ -233,6 +258,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 120_000);
 
   it('refills a load-test product only once its stock runs low', async () => {
+    await bootstrapped();
     await setStock('LOADTEST-1', 10);
     const result = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile]);
     expect(result.output).toContain(`updated   product LOADTEST-1 (stock 10 → ${LOADTEST_STOCK.refillTo})`);
@@ -241,6 +267,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 60_000);
 
   it('arms a flash sale on request, at its starting stock whatever the last sale left', async () => {
+    await bootstrapped();
     const flash = () => products().then((all) => all.find((p) => p.sku === FLASH_SALE.product.sku));
     expect(await flash()).toBeUndefined(); // the gate's bootstrap never creates it
     const armed = await npmRun('stack:bootstrap', ['--stack', 'development', '--outputs', outputsFile, '--flash-sale']);
@@ -252,6 +279,7 @@ describe('a first deploy, rehearsed from the state a fresh stack is in', () => {
   }, 60_000);
 
   it('repairs a user left in FORCE_CHANGE_PASSWORD, and a rotated password', async () => {
+    await bootstrapped(); // the stack's own first bootstrap first: this one only repairs another user
     const username = 'made-in-the-console@example.com';
     await cognito.send(
       new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Passw0rd-1' }),

@@ -144,17 +144,26 @@ describe('what Lambda enforces on each invocation', () => {
 
 describe('batching window', () => {
   it('starts when the previous invocation completes, not when a record arrives', async () => {
-    const { calls, handler } = scripted(ok);
-    stream.running = await startTestPoller(stream.table, handler, { settings: { maximumBatchingWindowInSeconds: 2 } });
+    const windowMs = 2000;
+    const invokedAt: number[] = [];
+    const { calls, handler } = scripted(() => {
+      invokedAt.push(Date.now());
+      return ok();
+    });
+    stream.running = await startTestPoller(stream.table, handler, { settings: { maximumBatchingWindowInSeconds: windowMs / 1000 } });
     await writeOrders(stream.table, ['a-00']);
     await eventually(async () => calls.length === 1, 10_000, 'the first batch');
-    await sleep(2500); // longer than the window since that invocation completed
+    await sleep(windowMs + 500); // longer than the window since that invocation completed
+    const b00WrittenAt = Date.now();
     await writeOrders(stream.table, ['b-00']);
-    await sleep(400);
+    // b-01 goes in once b-00's invocation is over, inside the window that invocation began.
+    await eventually(async () => calls.length === 2, 10_000, "b-00's invocation");
     await writeOrders(stream.table, ['b-01']);
     await eventually(async () => calls.flat().length === 3, 10_000, 'the later records');
     // b-00 finds the window already over and goes at once; b-01 waits for the window that b-00's invocation began.
     expect(calls).toEqual([['a-00'], ['b-00'], ['b-01']]);
+    expect(invokedAt[1]! - b00WrittenAt).toBeLessThan(windowMs);
+    expect(invokedAt[2]! - invokedAt[1]!).toBeGreaterThanOrEqual(windowMs);
   });
 });
 

@@ -115,9 +115,12 @@ describe('order processing end to end', () => {
       const res = await api.http.post(`/v1/orders/${order.orderId}/cancel`).set('Authorization', await api.auth('alice'));
       expect(res.status).toBe(200);
       pipeline.poller.start();
-      await eventually(async () => delivered.some((r) => JSON.stringify(r.dynamodb?.Keys).includes(order.orderId)), 20_000, 'delivery');
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await stores().orders.get(order.orderId))!.status).toBe('CANCELLED');
+      // The processor decides on the order's PENDING insert (the mapping filters out the cancel's record): once it
+      // has finished with that record, a confirmation or rejection would be in the table. Wait for that, not a time.
+      await eventually(async () => processed.has(order.orderId), 20_000, `the processor's decision on order ${order.orderId}`);
+      const decided = (await stores().orders.get(order.orderId))!;
+      expect(decided.history.map((h) => h.status)).toEqual(['PENDING', 'CANCELLED']);
+      expect(decided).toMatchObject({ status: 'CANCELLED', stockState: 'NONE' });
       expect(await stockOf('PEN-1')).toBe(5);
     } finally {
       pipeline.poller.start();

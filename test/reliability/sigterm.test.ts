@@ -23,21 +23,31 @@ it('drains in-flight requests and exits cleanly on SIGTERM under load', async ()
   const body = JSON.stringify({ items: [{ sku: 'CB-004', quantity: 1 }] });
 
   const outcomes: Outcome[] = [];
+  const WORKERS = 16;
+  /** When each worker's latest request was answered (or refused). */
+  const lastAnsweredAt = Array.from({ length: WORKERS }, () => 0);
   let running = true;
-  const workers = Array.from({ length: 16 }, async () => {
-    while (running) outcomes.push(await request(port, 'POST', '/v1/orders', headers, body));
+  const workers = Array.from({ length: WORKERS }, async (_, worker) => {
+    while (running) {
+      const outcome = await request(port, 'POST', '/v1/orders', headers, body);
+      outcomes.push(outcome);
+      lastAnsweredAt[worker] = outcome.at;
+    }
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Under load: well past the orders this test requires accepted before the signal.
+  await waitFor(async () => outcomes.filter((o) => o.status === 202).length >= 40, 30_000, 'orders accepted under load', api);
   const termAt = Date.now();
   api.kill('SIGTERM');
   const { code } = await exited(api);
   const exitMs = Date.now() - termAt;
-  await new Promise((r) => setTimeout(r, 300)); // what the workers send now must be refused
+  // What every worker sends once the process is gone must be refused: wait until each has sent something since.
+  const exitedAt = termAt + exitMs;
+  await waitFor(async () => lastAnsweredAt.every((at) => at > exitedAt), 10_000, 'a request from every worker after the exit');
   running = false;
   await Promise.all(workers);
 
   const accepted = outcomes.filter((o) => o.status === 202);
-  const afterExit = outcomes.filter((o) => o.at > termAt + exitMs);
+  const afterExit = outcomes.filter((o) => o.at > exitedAt);
   expect(code).toBe(0);
   expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
   expect(outcomes.filter((o) => (o.status ?? 0) >= 500)).toEqual([]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -13,6 +13,7 @@ import { localSettings } from '../../local/settings';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { Baseline } from '../../loadtest/lib/baseline';
 import { npmRun } from '../support/processes';
+import { waitForSettledOrders } from '../support/waitForSettledOrders';
 
 /**
  * The gate scenario (shortened to 8 s) through `npm run loadtest` against a running local stack, as on
@@ -22,7 +23,7 @@ import { npmRun } from '../support/processes';
  * tests meanwhile), so every verdict asserted here is about the pipeline, not about speed.
  */
 let stack: LocalStack;
-let out: string;
+let scratch: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
@@ -34,7 +35,7 @@ beforeAll(async () => {
     tableName: 'orders-gate-test',
   };
   stack = await startLocalStack(settings, pino({ level: 'silent' }));
-  out = mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'gate-'));
   env = {
     ...process.env,
     PORT: String(settings.apiPort),
@@ -43,7 +44,16 @@ beforeAll(async () => {
     TABLE_NAME: settings.tableName,
   };
 }, 90_000);
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+// Every test starts with the stack's own poller running and nothing left from an earlier run to decide; the tests
+// that need the poller stopped stop it themselves.
+beforeEach(async () => {
+  stack.poller.start();
+  await waitForSettledOrders(stack.db, stack.tableName, 90_000);
+}, 120_000);
 
 interface Report {
   passed: boolean;
@@ -55,12 +65,35 @@ interface Report {
   current: Baseline;
 }
 
-async function gate(...extra: string[]): Promise<{ code: number; output: string; report: Report }> {
+interface GateRun {
+  code: number;
+  output: string;
+  report: Report;
+}
+
+/** A directory of its own for a test's runs: no baseline in it until a passing run there records one. */
+const freshOut = () => mkdtempSync(path.join(scratch, 'out-'));
+const baselineIn = (out: string) => path.join(out, 'baseline-local-gate.json');
+
+async function gate(out: string, ...extra: string[]): Promise<GateRun> {
   const before = new Set(readdirSync(out));
   const run = await npmRun('loadtest', ['--scenario', 'gate', '--duration', '8s', '--thresholds', 'rehearsal', '--out', out, ...extra], env);
   const file = readdirSync(out).find((f) => !before.has(f) && f.startsWith('gate-') && f.endsWith('.json'))!;
   return { ...run, report: JSON.parse(readFileSync(path.join(out, file), 'utf8')) as Report };
 }
+
+let firstHealthy: Promise<{ out: string; run: GateRun; recorded?: Baseline }> | undefined;
+/**
+ * The first healthy run, in a fresh directory, and the baseline it recorded as read right after it: run once, by
+ * whichever test needs it first, so each test passes alone and none depends on another having run.
+ */
+const healthyRun = () =>
+  (firstHealthy ??= (async () => {
+    const out = freshOut();
+    const run = await gate(out);
+    const recorded = existsSync(baselineIn(out)) ? (JSON.parse(readFileSync(baselineIn(out), 'utf8')) as Baseline) : undefined;
+    return { out, run, recorded };
+  })());
 const failing = (report: Report) => [
   ...report.thresholds.filter((t) => !t.ok).map((t) => t.metric),
   ...report.comparisons.filter((c) => !c.ok).map((c) => `baseline ${c.figure}`),
@@ -68,15 +101,14 @@ const failing = (report: Report) => [
 
 describe('the gate on a running local stack', () => {
   it('passes healthy, records a baseline, and compares the next run with it', async () => {
-    const first = await gate();
+    const { out, run: first, recorded } = await healthyRun();
     expect({ code: first.code, failing: failing(first.report) }).toEqual({ code: 0, failing: [] });
     expect(first.report.baseline).toMatch(/No baseline at .*baseline-local-gate\.json: this first run is judged on the absolute thresholds alone/);
     expect(first.report.cost!.perMillionOrdersUsd).toBeGreaterThan(0);
-    const recorded = JSON.parse(readFileSync(path.join(out, 'baseline-local-gate.json'), 'utf8')) as Baseline;
     expect(recorded).toMatchObject({ scenario: 'gate', stack: 'local', errorRate: 0, decisionThroughput: expect.any(Number) });
 
-    const second = await gate();
-    expect(second.report.baseline).toContain(`Compared with the run of ${recorded.recordedAt}`);
+    const second = await gate(out);
+    expect(second.report.baseline).toContain(`Compared with the run of ${recorded!.recordedAt}`);
     expect(second.report.comparisons.map((c) => c.figure).sort()).toEqual([
       'costPerMillionUsd',
       'decisionThroughput',
@@ -92,7 +124,8 @@ describe('the gate on a running local stack', () => {
   }, 120_000);
 
   it('fails against a baseline doctored to be twice as good', async () => {
-    const real = JSON.parse(readFileSync(path.join(out, 'baseline-local-gate.json'), 'utf8')) as Baseline;
+    const { recorded: real } = await healthyRun();
+    if (!real) throw new Error('the healthy run recorded no baseline to doctor');
     const doctored: Baseline = {
       ...real,
       httpP95Ms: real.httpP95Ms / 2,
@@ -102,9 +135,10 @@ describe('the gate on a running local stack', () => {
       decisionThroughput: real.decisionThroughput * 2,
       costPerMillionUsd: real.costPerMillionUsd! / 2,
     };
+    const out = freshOut();
     const file = path.join(out, 'doctored.json');
     writeFileSync(file, JSON.stringify(doctored));
-    const run = await gate('--baseline', file);
+    const run = await gate(out, '--baseline', file);
     expect(run.code).toBe(1);
     expect(failing(run.report)).toEqual(expect.arrayContaining(['baseline decisionThroughput', 'baseline costPerMillionUsd']));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(doctored); // a failed run never becomes the baseline
@@ -128,7 +162,7 @@ describe('the gate on a running local stack', () => {
     });
     slow.start();
     try {
-      const run = await gate('--thresholds', 'local');
+      const run = await gate(freshOut(), '--thresholds', 'local');
       expect(run.code).toBe(1);
       expect(failing(run.report)).toContain('decision_throughput');
       expect(run.report.thresholds.find((t) => t.metric === 'decision_throughput')!.value).toBeLessThan(0.5);
@@ -139,7 +173,8 @@ describe('the gate on a running local stack', () => {
   }, 120_000);
 
   it('fails with the poller stopped, listing the undecided orders', async () => {
-    const run = await gate('--thresholds', 'local');
+    await stack.poller.stop();
+    const run = await gate(freshOut(), '--thresholds', 'local');
     expect(run.code).toBe(1);
     expect(failing(run.report)).toEqual(expect.arrayContaining(['order_decided', 'decision_throughput']));
     expect(run.report.thresholds.find((t) => t.metric === 'order_decided')!.value).toBe(0);

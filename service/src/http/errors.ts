@@ -1,5 +1,4 @@
 import type { Middleware } from 'koa';
-import { contentionCodes } from '../../../core/store/errors';
 import type { AppState } from './context';
 import { ProblemError, problemForStatus, problemType, type ProblemBody } from './problem';
 
@@ -11,6 +10,7 @@ const STORE_UNAVAILABLE = new Set([
   'RequestLimitExceeded',
   'InternalServerError',
   'ServiceUnavailable',
+  'TransactionConflictException',
   // The SDK retried a token-carrying transaction while its first attempt still ran: it may yet land, so try again.
   'TransactionInProgressException',
   // Still contended after the use case's own retries (core/orders/retry.ts): the caller may try again.
@@ -26,7 +26,10 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (e.name && STORE_UNAVAILABLE.has(e.name)) return true;
   // A transaction cancelled only because others contended for its items (or throttled them) can simply be retried.
-  if (contentionCodes(err)) return true;
+  const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  if (e.name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')) {
+    return !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+  }
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   // The SDK may wrap a socket error into a plain Error whose message is all that is left of its code.
   if (err instanceof Error && NETWORK_MESSAGE.test(err.message)) return true;

@@ -1,7 +1,7 @@
 import type { OrderQuota } from '../orders/ports';
 import { OrderLimitError } from '../orders/errors';
 import { ENTITY, customerQuotaKey, orderRateKey } from '../table';
-import type { CancellationReason } from './errors';
+import type { CancellationReason } from '../dynamoErrors';
 
 /**
  * A customer's open orders and per-minute rate, kept in the table so every API task sees the same count: the

@@ -5,7 +5,7 @@ import { LIST_INDEX, ENTITY, customerOrdersKey, idempotencyRecordKey, orderKey }
 import { IdempotencyMismatchError, VersionConflictError, WriteContentionError, type CreatedOrder } from '../orders/errors';
 import type { IdempotencyClaim, OrderPage, OrderQuota } from '../orders/ports';
 import { openOrderClosed, quotaWrites } from './customerQuota';
-import { cancellationReasons, contentionCodes, isConditionFailed } from './errors';
+import { cancellationReasons, isConditionFailed, throwIfContended } from '../dynamoErrors';
 import { itemToOrder, orderToItem } from '../tableItems';
 import type { TraceCarrier } from '../tracing/context';
 
@@ -43,8 +43,7 @@ export class OrderStore {
       return { order, replayed: false };
     } catch (err) {
       // Other writes held its items (one customer's concurrent orders, a request racing its own retry): try again.
-      const contended = contentionCodes(err);
-      if (contended) throw new WriteContentionError(contended);
+      throwIfContended(err);
       const reasons = cancellationReasons(err);
       if (!reasons) throw err;
       // A key already claimed replays its order, whatever else the transaction ran into.
@@ -135,8 +134,7 @@ export class OrderStore {
     } catch (err) {
       if (isConditionFailed(err) || cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new VersionConflictError(change.orderId);
       // A closing write leaves the customer's count item, which the customer's other orders write too.
-      const contended = contentionCodes(err);
-      if (contended) throw new WriteContentionError(contended);
+      throwIfContended(err);
       throw err;
     }
   }

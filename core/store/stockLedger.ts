@@ -6,7 +6,7 @@ import type { Shortage } from '../domain/stock';
 import { StockContentionError } from '../orders/errors';
 import type { StockLedger, StockTake } from '../orders/ports';
 import { productKey } from '../table';
-import { cancellationReasons, type CancellationReason } from './errors';
+import { cancellationReasons, type CancellationReason } from '../dynamoErrors';
 import type { OrderStore } from './orders';
 
 /**

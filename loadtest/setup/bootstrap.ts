@@ -7,9 +7,8 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { WriteContentionError } from '../../core/orders/errors';
 import { HOT_PRODUCT_RETRY, retryConflicts } from '../../core/orders/retry';
-import { contentionCodes } from '../../core/store/errors';
+import { throwIfContended } from '../../core/dynamoErrors';
 import { productToItem } from '../../core/tableItems';
 import { LOAD_TESTERS_GROUP, userPoolShape } from '../../core/userpool';
 import { createUser } from '../../local/cognito';
@@ -32,8 +31,8 @@ const retryingContention = <T>(send: () => Promise<T>): Promise<T> =>
   retryConflicts(
     () =>
       send().catch((err: unknown) => {
-        const codes = contentionCodes(err);
-        throw codes ? new WriteContentionError(codes) : err;
+        throwIfContended(err);
+        throw err;
       }),
     HOT_PRODUCT_RETRY,
   );

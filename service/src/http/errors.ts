@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { contentionCodes } from '../../../core/dynamoErrors';
 import type { AppState } from './context';
 import { ProblemError, problemForStatus, problemType, type ProblemBody } from './problem';
 
@@ -10,7 +11,6 @@ const STORE_UNAVAILABLE = new Set([
   'RequestLimitExceeded',
   'InternalServerError',
   'ServiceUnavailable',
-  'TransactionConflictException',
   // The SDK retried a token-carrying transaction while its first attempt still ran: it may yet land, so try again.
   'TransactionInProgressException',
   // Still contended after the use case's own retries (core/orders/retry.ts): the caller may try again.
@@ -25,11 +25,8 @@ export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
   if (!e || typeof e !== 'object') return false;
   if (e.name && STORE_UNAVAILABLE.has(e.name)) return true;
-  // A transaction cancelled only because others contended for its items (or throttled them) can simply be retried.
-  const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  if (e.name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')) {
-    return !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
-  }
+  // A write others held (or DynamoDB throttled), with nothing refused, can simply be retried.
+  if (contentionCodes(err)) return true;
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   // The SDK may wrap a socket error into a plain Error whose message is all that is left of its code.
   if (err instanceof Error && NETWORK_MESSAGE.test(err.message)) return true;

@@ -1,4 +1,9 @@
-/** How DynamoDB reports a lost condition; the errors the use cases see are in core/orders/errors.ts. */
+import { WriteContentionError } from './orders/errors';
+
+/**
+ * How DynamoDB reports a lost condition or a contended write, read by the store, the API's error mapping and the
+ * gate's bootstrap alike; the errors the use cases see are in core/orders/errors.ts.
+ */
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 export const isConditionFailed = (err: unknown): boolean => (err as { name?: string })?.name === CONDITION_FAILED;
 
@@ -22,4 +27,10 @@ export function contentionCodes(err: unknown): string[] | undefined {
   const reasons = cancellationReasons(err);
   if (!reasons || reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return undefined;
   return reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError') ? reasons.map((r) => r.Code ?? 'None') : undefined;
+}
+
+/** A write only contended for (contentionCodes) becomes the use cases' WriteContentionError, which they try again. */
+export function throwIfContended(err: unknown): void {
+  const codes = contentionCodes(err);
+  if (codes) throw new WriteContentionError(codes);
 }

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../core/store/client';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { startContentionProxy, type ContentionProxy, type ContentionProxyOptions } from '../../local/contention/proxy';
+import { createTestTable, type TestTable } from '../support/env';
 
 /**
  * A contention layer of a test's own in front of the DynamoDB Local that globalSetup started (its own settings: a
@@ -20,7 +21,9 @@ export interface TestLayer {
   close(): Promise<void>;
 }
 
-export async function startTestLayer(options: Omit<ContentionProxyOptions, 'upstream' | 'beforeForward'> = {}): Promise<TestLayer> {
+export type TestLayerOptions = Omit<ContentionProxyOptions, 'upstream' | 'beforeForward'>;
+
+export async function startTestLayer(options: TestLayerOptions = {}): Promise<TestLayer> {
   const upstream = process.env.TEST_DYNAMODB_UPSTREAM;
   if (!upstream) throw new Error('stand-ins not started: run through jest (globalSetup)');
   let hold: (() => Promise<void>) | undefined;
@@ -63,3 +66,27 @@ export function manualClock(start = Date.now()) {
   let now = start;
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
+
+/**
+ * A file's empty table of its own and a layer in front of it, made before its tests and removed after them. The
+ * fields are set in `beforeAll`: read them inside tests and hooks.
+ */
+export function tableBehindLayer(options: TestLayerOptions = {}): { table: TestTable; layer: TestLayer } {
+  const made = {} as { table: TestTable; layer: TestLayer };
+  beforeAll(async () => {
+    made.table = await createTestTable({ seed: false });
+    made.layer = await startTestLayer(options);
+  });
+  afterAll(async () => {
+    await made.layer?.close();
+    await made.table?.drop();
+  });
+  return made;
+}
+
+/** The error a request failed with, or undefined when it succeeded. */
+export const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: unknown) => err as Record<string, unknown> & Error,
+  );

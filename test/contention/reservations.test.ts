@@ -8,9 +8,8 @@ import { DynamoStockLedger } from '../../core/store/stockLedger';
 import { productToItem } from '../../core/tableItems';
 import { OrderStore } from '../../core/store/orders';
 import { ProductStore } from '../../core/store/products';
-import { createTestTable, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
-import { startTestLayer, type TestLayer } from './layer';
+import { tableBehindLayer } from './layer';
 
 /**
  * The processor's stock ledger against real conflicts: one product, its reservations decided DECISION_CONCURRENCY
@@ -21,21 +20,14 @@ const ORDERS = 120;
 const UNITS = 30;
 const SKU = 'HOT-1';
 
-let table: TestTable;
-let layer: TestLayer;
+const env = tableBehindLayer();
 beforeAll(async () => {
-  table = await createTestTable({ seed: false });
-  layer = await startTestLayer();
   const product = { sku: SKU, name: 'Hot', price: 100, currency: 'EUR', stock: UNITS, updatedAt: new Date().toISOString() };
-  await table.db.send(new PutCommand({ TableName: table.tableName, Item: productToItem(product) }));
-});
-afterAll(async () => {
-  await layer?.close();
-  await table?.drop();
+  await env.table.db.send(new PutCommand({ TableName: env.table.tableName, Item: productToItem(product) }));
 });
 
 it(`retries real transaction conflicts and sells exactly ${UNITS} units to ${ORDERS} concurrent orders`, async () => {
-  const orders = new OrderStore(layer.db, table.tableName);
+  const orders = new OrderStore(env.layer.db, env.table.tableName);
   const now = new Date();
   const queue: Order[] = [];
   for (let i = 0; i < ORDERS; i++) {
@@ -43,7 +35,7 @@ it(`retries real transaction conflicts and sells exactly ${UNITS} units to ${ORD
     await orders.create(order);
     queue.push(order);
   }
-  const reservations = stockReservations({ ledger: new DynamoStockLedger(layer.db, table.tableName, orders), orders });
+  const reservations = stockReservations({ ledger: new DynamoStockLedger(env.layer.db, env.table.tableName, orders), orders });
   const retried: StockContentionError[] = [];
   const outcomes: ReservationOutcome[] = [];
   let exhausted = 0;
@@ -67,8 +59,8 @@ it(`retries real transaction conflicts and sells exactly ${UNITS} units to ${ORD
   const count = (outcome: string) => outcomes.filter((o) => o.outcome === outcome).length;
   expect([count('CONFIRMED'), count('REJECTED'), count('UNCHANGED')]).toEqual([UNITS, ORDERS - UNITS, 0]);
   for (const o of outcomes) if (o.outcome === 'REJECTED') expect(o.reason).toBe(`insufficient stock: ${SKU}`);
-  expect((await new ProductStore(table.db, table.tableName).get(SKU))?.stock).toBe(0);
-  expect(layer.proxy.stats.transactionConflicts).toBeGreaterThanOrEqual(retried.length);
-  expect((await checkInvariants(table.db, table.tableName, new Map([[SKU, UNITS]]))).violations).toEqual([]);
+  expect((await new ProductStore(env.table.db, env.table.tableName).get(SKU))?.stock).toBe(0);
+  expect(env.layer.proxy.stats.transactionConflicts).toBeGreaterThanOrEqual(retried.length);
+  expect((await checkInvariants(env.table.db, env.table.tableName, new Map([[SKU, UNITS]]))).violations).toEqual([]);
   console.log(`contention: ${ORDERS} reservations, ${retried.length} conflicting transactions retried, ${exhausted} records failed and redelivered`);
 });

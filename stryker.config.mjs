@@ -1,5 +1,5 @@
 /**
- * Mutation testing (`npm run test:mutation`, scripts/mutation/run.ts): the code that decides things, mutated one
+ * Mutation testing (`npm run test:mutation`, test/mutation/run.ts): the code that decides things, mutated one
  * change at a time, each mutant type-checked and then run against the tests that cover it (jest.mutation.config.js).
  * docs/testing.md records the scores and why each excluded file is excluded.
  */

@@ -1,4 +1,8 @@
-import { DEFAULT_REGION } from '../../core/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
+import { z } from 'zod';
+import { DEFAULT_REGION, parseEnvironment } from '../../core/config';
 import { readProcessorConfig } from '../../processor/src/config';
 import { readConfig, trustedPools } from '../../service/src/config';
 
@@ -68,6 +72,18 @@ describe('runtime configuration', () => {
     ['LOG_LEVEL', 'chatty'],
   ])('refuses a local %s of %s, naming it', (name, value) => {
     expect(() => localSettings({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
+  it('defaults to the region every stack deploys to (Pulumi.<stack>.yaml)', () => {
+    for (const stack of ['development', 'stage', 'main']) {
+      const file = load(readFileSync(path.join(__dirname, '../..', `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+      expect(file.config['aws:region']).toBe(DEFAULT_REGION);
+    }
+  });
+
+  it('names every variable it refuses, each with its problem, in one message', () => {
+    const schema = z.object({ A: z.string(), B: z.enum(['on', 'off']) });
+    expect(() => parseEnvironment(schema, { B: 'maybe' })).toThrow(/^invalid configuration: A: [^;]+; B: [^;]+$/);
   });
 
   it('refuses a processor environment without its table, or with tracing neither on nor off, naming the variable', () => {

@@ -16,6 +16,8 @@ export default {
     '!core/store/**',
     '!core/tracing/**',
     'processor/src/**/*.ts',
+    // The Lambda entry point is wiring, loaded fresh inside each of its tests (test/processor/entryPoint.test.ts).
+    '!processor/src/index.ts',
     'service/src/http/**/*.ts',
     'service/src/auth/**/*.ts',
     'service/src/routes/**/*.ts',

@@ -5,6 +5,21 @@ import { orderedByKey } from '../../processor/src/orderedByKey';
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 describe('orderedByKey', () => {
+  it('takes a concurrency of one (one task at a time), and refuses less or a fraction', async () => {
+    expect(() => orderedByKey(0)).toThrow('concurrency must be a positive integer, got 0');
+    expect(() => orderedByKey(1.5)).toThrow('concurrency must be a positive integer, got 1.5');
+    const run = orderedByKey(1);
+    let active = 0;
+    let peak = 0;
+    const task = async () => {
+      peak = Math.max(peak, ++active);
+      await tick(1);
+      active--;
+    };
+    await Promise.all(['a', 'b', 'c'].map((key) => run(key, task)));
+    expect(peak).toBe(1);
+  });
+
   it('runs different keys in parallel up to the limit, and one key’s tasks in submission order', async () => {
     const run = orderedByKey(3);
     let active = 0;

@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { fieldError, zodFieldErrors } from '../../service/src/http/problem';
 import { isStoreUnavailable } from '../../service/src/http/errors';
 import { decodeCursor, encodeCursor } from '../../service/src/routes/views';
 import { CreateOrderRequest } from '../../service/src/schemas';
+import { cancelledTransaction } from '../support/recordedDynamo';
 
 describe('field errors', () => {
   it('names body fields with dots and brackets, and JSON pointers with escaping', () => {
@@ -40,30 +39,6 @@ describe('store availability', () => {
     expect(isStoreUnavailable(Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
     expect(isStoreUnavailable(new TypeError('undefined is not a function'))).toBe(false);
   });
-
-  /**
-   * TransactWriteItems' answer when a transaction lost to another on one of its items, as the DynamoDB API
-   * reference documents it (TransactionCanceledException, CancellationReasons with TransactionConflict), parsed
-   * by the real SDK client from a recorded HTTP response: DynamoDB Local never produces it.
-   */
-  async function cancelledTransaction(codes: string[]): Promise<unknown> {
-    const body = JSON.stringify({
-      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-      CancellationReasons: codes.map((Code) => (Code === 'TransactionConflict' ? { Code, Message: 'Transaction is ongoing for the item' } : { Code })),
-      Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
-    });
-    const client = new DynamoDBClient({
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-      requestHandler: {
-        handle: async () => ({
-          response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(body)]) },
-        }),
-      },
-    });
-    return client.send(new TransactWriteItemsCommand({ TransactItems: [] })).catch((err: unknown) => err);
-  }
 
   it('retries a transaction that lost to another (503), not one whose condition failed', async () => {
     expect(isStoreUnavailable(await cancelledTransaction(['None', 'TransactionConflict']))).toBe(true);

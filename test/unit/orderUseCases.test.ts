@@ -49,15 +49,24 @@ describe('placeOrder', () => {
     expect(quotas).toEqual([{ openOrders: 3, ordersPerMinute: 4 }]);
   });
 
+  it('counts a customer’s order among their open orders', async () => {
+    const orders = repository();
+    await placeOrder({ orders, catalog, clock, limits })({ customerId: 'alice', lines: [{ sku: 'KB-001', quantity: 1 }] });
+    expect(orders.created.map((o) => o.countedAsOpen)).toEqual([true]);
+  });
+
   it('holds the load-test group to no limits', async () => {
     const quotas: unknown[] = [];
-    const orders = repository({ create: async (o, _claim, _trace, quota) => (quotas.push(quota), { order: o, replayed: false }) });
+    const written: Order[] = [];
+    const orders = repository({ create: async (o, _claim, _trace, quota) => (quotas.push(quota), written.push(o), { order: o, replayed: false }) });
     const result = await placeOrder({ orders, catalog, clock, limits })({
       customerId: 'k6',
-      customerGroups: ['load-testers'],
+      customerGroups: ['testers', 'load-testers'],
       lines: [{ sku: 'KB-001', quantity: 3 }],
     });
     expect(result).toMatchObject({ kind: 'placed' });
+    // Not counted among open orders either, where a customer's order is.
+    expect(written.map((o) => o.countedAsOpen)).toEqual([false]);
     expect(quotas).toEqual([undefined]);
   });
 
@@ -203,6 +212,14 @@ describe('cancelOrder', () => {
     const orders = repository({ apply: async (change) => (attempts++, Promise.reject(new VersionConflictError(change.orderId))) });
     expect(await cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice })).toEqual({ kind: 'busy' });
     expect(attempts).toBe(CANCEL_ATTEMPTS);
+  });
+
+  it('passes on at once a store failure that is not a lost race', async () => {
+    let attempts = 0;
+    const down = new Error('store unavailable');
+    const orders = repository({ apply: async () => (attempts++, Promise.reject(down)) });
+    await expect(cancelOrder({ orders, clock })({ orderId: order().orderId, caller: alice })).rejects.toBe(down);
+    expect(attempts).toBe(1);
   });
 
   it('hides other customers’ orders and refuses a terminal one', async () => {

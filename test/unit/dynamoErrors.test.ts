@@ -48,7 +48,7 @@ describe('the use cases’ errors', () => {
       new VersionConflictError('O1'),
       new IdempotencyMismatchError('O1'),
       new StockContentionError(['TransactionConflict', 'None']),
-      new WriteContentionError(['ThrottlingError']),
+      new WriteContentionError(['ThrottlingError', 'None']),
       new OrderLimitError('open-orders', 3),
       new OrderLimitError('orders-per-minute', 10, 42),
     ];
@@ -56,7 +56,7 @@ describe('the use cases’ errors', () => {
       ['VersionConflictError', 'order O1 changed since it was read'],
       ['IdempotencyMismatchError', 'this Idempotency-Key was already used with a different request'],
       ['StockContentionError', 'stock transaction cancelled (TransactionConflict, None); retry'],
-      ['WriteContentionError', 'order write cancelled (ThrottlingError); retry'],
+      ['WriteContentionError', 'order write cancelled (ThrottlingError, None); retry'],
       ['OrderLimitError', 'at most 3 open orders per customer'],
       ['OrderLimitError', 'at most 10 orders per minute per customer'],
     ]);

@@ -65,6 +65,11 @@ describe('order lifecycle', () => {
     });
   });
 
+  it('records a cancel as the customer’s unless told whose', () => {
+    expect(cancel(fresh(), later).next.history.at(-1)).toEqual({ status: 'CANCELLED', at: later.toISOString(), reason: 'cancelled by customer' });
+    expect(cancel(fresh(), later, 'cancelled by support').next.history.at(-1)?.reason).toBe('cancelled by support');
+  });
+
   it.each<[OrderStatus, OrderStatus]>([
     ['REJECTED', 'CANCELLED'],
     ['CANCELLED', 'CANCELLED'],

@@ -14,5 +14,7 @@ module.exports = {
   // Records the AWS calls of the API and the processor for the IAM contract (test/support/iam).
   setupFilesAfterEnv: ['<rootDir>/test/support/iam/setup.ts'],
   testTimeout: 30000,
+  // Spaces out the files that take turns under load (test/support/loadTurns.ts).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   maxWorkers: 2,
 };

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { FLASH_SALE } from '../../loadtest/lib/catalog';
 import { freePort } from '../../local/process';
 import { npmRun } from '../support/processes';
+import { takeLoadTurn } from '../support/loadTurns';
+
+takeLoadTurn();
 
 /**
  * The `flash-sale` scenario through `npm run loadtest`, as a user runs it with no stack up: the runner starts

@@ -14,6 +14,9 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { Baseline } from '../../loadtest/lib/baseline';
 import { npmRun } from '../support/processes';
 import { waitForSettledOrders } from '../support/waitForSettledOrders';
+import { takeLoadTurn } from '../support/loadTurns';
+
+takeLoadTurn();
 
 /**
  * The gate scenario (shortened to 8 s) through `npm run loadtest` against a running local stack, as on

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../local/process';
+import { takeLoadTurn } from '../support/loadTurns';
+
+takeLoadTurn();
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -7,6 +7,9 @@ import { LOAD_TESTERS_GROUP } from '../../core/userpool';
 import { scanTable } from '../support/env';
 import { waitForSettledOrders } from '../support/waitForSettledOrders';
 import { FreshStack, SECRETS, TABLE } from './freshStack';
+import { takeLoadTurn } from '../support/loadTurns';
+
+takeLoadTurn();
 
 /**
  * A first deploy, rehearsed on the local stand-ins from the state AWS is in right after `pulumi up` on a fresh

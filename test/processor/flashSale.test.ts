@@ -7,6 +7,9 @@ import { LocalMetrics, localProcessor } from '../../local/processor';
 import { createTestTable, scanTable, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
 import { eventually, startTestPoller, storesOf, type TestPoller } from '../support/pipeline';
+import { takeLoadTurn } from '../support/loadTurns';
+
+takeLoadTurn();
 
 /**
  * A flash sale: many orders for one product with little stock, decided concurrently. Conflicting reservation

@@ -19,7 +19,7 @@ module.exports = {
     '<rootDir>/test/conformance/*.test.ts',
     '<rootDir>/test/loadtest/{lib,verdicts}.test.ts',
     '<rootDir>/test/security/auth.test.ts',
-    '<rootDir>/test/processor/handler.test.ts',
+    '<rootDir>/test/processor/{handler,handlerOutput}.test.ts',
   ],
   testSequencer: '<rootDir>/test/mutation/sequencer.js',
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/ports.test.ts'],

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { cancel, confirm, newOrder, type Order } from '../../core/domain/order';
 import { newOrderId } from '../../core/ids';
 import { stockReservations, type StockReservations } from '../../core/orders/stockReservations';
@@ -10,30 +9,15 @@ import { ENTITY, idempotencyRecordKey, orderKey } from '../../core/table';
 import { LocalMetrics } from '../../local/processor';
 import { createHandler, workFor } from '../../processor/src/handler';
 import { createTestTable, type TestTable } from '../support/env';
+import { orderRecords } from '../support/orderRecords';
 import { storesOf } from '../support/pipeline';
 
 /** The handler on hand-built stream events, one branch each, against a real table. */
 let table: TestTable;
-let seq = 1000;
 const emf: Array<Record<string, unknown>> = [];
 const now = new Date('2026-11-25T10:00:00.000Z');
 
-const image = (item: object) => marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
-const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', newItem?: object, oldItem?: object): DynamoDBRecord => ({
-  eventID: `e${seq}`,
-  eventName,
-  eventSource: 'aws:dynamodb',
-  eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/t/stream/x',
-  dynamodb: {
-    SequenceNumber: String(seq++),
-    ApproximateCreationDateTime: Math.floor(now.getTime() / 1000),
-    ...(newItem ? { NewImage: image(newItem) } : {}),
-    ...(oldItem ? { OldImage: image(oldItem) } : {}),
-    StreamViewType: 'NEW_AND_OLD_IMAGES',
-  },
-});
-const inserted = (order: Order) => record('INSERT', orderToItem(order));
-const modified = (before: Order, after: Order) => record('MODIFY', orderToItem(after), orderToItem(before));
+const { image, record, inserted, modified } = orderRecords(now);
 
 function handlerWith(reservations: StockReservations) {
   return createHandler({
@@ -200,6 +184,13 @@ describe('processor handler', () => {
 
 describe('workFor', () => {
   const order = () => newOrder({ orderId: newOrderId(), customerId: 'c1', items: [{ sku: 'KB-001', quantity: 1, unitPrice: 100 }], currency: 'EUR', now });
+
+  it('carries the trace context the API stored with the change, and none when there is none', () => {
+    const pending = order();
+    const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    expect(workFor(record('INSERT', { ...orderToItem(pending), trace }))).toEqual({ kind: 'reserve', order: pending, trace });
+    expect(workFor(inserted(pending))).toEqual({ kind: 'reserve', order: pending });
+  });
 
   it('reads the work from the change the record shows, as the mapping’s filter does, not from its event name', () => {
     const pending = order();

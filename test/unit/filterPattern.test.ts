@@ -75,6 +75,42 @@ describe('the filter grammar', () => {
   });
 });
 
+describe('the grammar compiled as event-ruler compiles it (found missing by mutation testing)', () => {
+  it('meets a rule needing a field in one element of an array, and a rule of absences only in every element', () => {
+    const giftless: FilterPattern = { items: { sku: ['A'], gift: [{ exists: false }] } };
+    expect(matches({ items: [{ sku: 'A' }, { sku: 'B', gift: true }] }, giftless)).toBe(true);
+    expect(matches({ items: [{ sku: 'A', gift: true }, { sku: 'B' }] }, giftless)).toBe(false);
+    const noGiftAnywhere: FilterPattern = { items: { gift: [{ exists: false }] } };
+    expect(matches({ items: [{ sku: 'A' }, { sku: 'B' }] }, noGiftAnywhere)).toBe(true);
+    expect(matches({ items: [{ sku: 'A' }, { sku: 'B', gift: true }] }, noGiftAnywhere)).toBe(false);
+  });
+
+  it('tries each way through a $or when the patterns are ORed too', () => {
+    const either: FilterPattern = { $or: [{ a: ['x'] }, { b: ['z'] }] };
+    expect(matchesAnyPattern({ b: 'z' }, [either])).toBe(true);
+    expect(matchesAnyPattern({ a: 'x' }, [{ c: ['none'] }, either])).toBe(true);
+    expect(matchesAnyPattern({ a: 'y', b: 'y' }, [either])).toBe(false);
+  });
+
+  it('refuses a $or alternative that is not a pattern, and a key given both inside and outside a $or', () => {
+    const refusal = (pattern: unknown) => {
+      try {
+        validatePattern(pattern);
+      } catch (err) {
+        return err;
+      }
+    };
+    expect(refusal({ $or: [{ a: ['x'] }, 'b'] })).toMatchObject({ message: '$or takes a list of two or more patterns', path: '$or' });
+    expect(refusal({ a: ['x'], $or: [{ a: ['y'] }, { b: ['z'] }] })).toMatchObject({
+      message: 'a: conditions given both inside and outside a $or; event-ruler would keep only one',
+      path: 'a',
+    });
+    expect(refusal({ n: { a: ['x'] }, $or: [{ n: { a: ['y'] } }, { b: ['z'] }] })).toMatchObject({ path: 'n.a' });
+    // Conditions on one side, a nested pattern on the other.
+    expect(refusal({ a: ['x'], $or: [{ a: { b: ['y'] } }, { c: ['z'] }] })).toMatchObject({ path: 'a' });
+  });
+});
+
 describe('a pattern is checked whole, before any record, and where the mapping is defined', () => {
   const thrown = (check: () => unknown) => {
     try {

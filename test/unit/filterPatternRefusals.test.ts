@@ -60,6 +60,7 @@ describe('a refused pattern names what is wrong and where', () => {
     });
     const six = Array.from({ length: 6 }, () => ({ dynamodb: ['x'] }));
     expect(() => validateFilterCriteria(six)).toThrow(expect.objectContaining({ message: '6 filters: a mapping takes at most 5', path: '' }));
+    expect(validateFilterCriteria(six.slice(0, 5))).toHaveLength(5); // the quota itself is allowed
   });
 });
 

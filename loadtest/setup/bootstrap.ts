@@ -27,7 +27,7 @@ const nameOf = (err: unknown) => (err as { name?: string }).name;
  * A write on an item a transaction holds (the processor deciding an order for that product) is refused with
  * TransactionConflictException, which the SDK does not retry: tried again as the store's own writes are.
  */
-const retryingContention = <T>(send: () => Promise<T>): Promise<T> =>
+export const retryingContention = <T>(send: () => Promise<T>): Promise<T> =>
   retryConflicts(
     () =>
       send().catch((err: unknown) => {

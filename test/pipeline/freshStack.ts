@@ -8,10 +8,10 @@ import { findUserPool, type LocalUserPool } from '../../local/cognito';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { freePort } from '../../local/process';
 import { signInAsK6 } from '../../loadtest/local/signIn';
+import { retryingContention } from '../../loadtest/setup/bootstrap';
 import { productKey } from '../../core/table';
 import { runStack } from '../infra/harness';
 import { scanTable } from '../support/env';
-import { eventually } from '../support/pipeline';
 import { exited, npmRun, spawnTs, waitFor } from '../support/processes';
 
 export const TABLE = 'orders-rehearsal';
@@ -63,29 +63,14 @@ export class FreshStack {
 
   /**
    * Sets a product's stock as an operator would, trying again while the processor's transaction on it (redelivered
-   * gate records) holds the item: DynamoDB refuses the write with TransactionConflictException then.
+   * gate records) holds the item: DynamoDB refuses the write with TransactionConflictException then, and the
+   * bootstrap's own writes are retried the same way.
    */
   setStock = (sku: string, stock: number) =>
-    eventually(
-      () =>
-        this.db
-          .send(
-            new UpdateCommand({
-              TableName: TABLE,
-              Key: productKey(sku),
-              UpdateExpression: 'SET stock = :stock',
-              ExpressionAttributeValues: { ':stock': stock },
-            }),
-          )
-          .then(
-            () => true,
-            (err: unknown) => {
-              if ((err as { name?: string }).name === 'TransactionConflictException') return false;
-              throw err;
-            },
-          ),
-      10_000,
-      `${sku}'s stock set to ${stock}`,
+    retryingContention(() =>
+      this.db.send(
+        new UpdateCommand({ TableName: TABLE, Key: productKey(sku), UpdateExpression: 'SET stock = :stock', ExpressionAttributeValues: { ':stock': stock } }),
+      ),
     );
 
   async start(): Promise<void> {

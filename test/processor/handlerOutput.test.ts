@@ -245,6 +245,17 @@ describe('the processor’s log lines and metrics', () => {
     expect(emf()).toEqual([expect.objectContaining({ ReservationConflictsRetried: retries > 1 ? Array(retries).fill(1) : 1, OrdersConfirmed: 1 })]);
   });
 
+  it('continue the trace the API stored with the change', async () => {
+    await product('LOG-T', 5);
+    const order = await storedOrder('LOG-T', 1);
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const parentId = 'b7ad6b7169203331';
+    await decide([record('INSERT', { ...orderToItem(order), trace: { traceparent: `00-${traceId}-${parentId}-01` } })], 'INFO');
+    const span = spanNamed(`reserve ${order.orderId}`)!;
+    expect([span.spanContext().traceId, span.parentSpanContext?.spanId]).toEqual([traceId, parentId]);
+    expect(logged('order confirmed')).toEqual([expect.objectContaining({ orderId: order.orderId, traceId })]);
+  });
+
   it('mark a redriven record: a log line naming the dead letter, and the span', async () => {
     await product('LOG-H', 5);
     const order = await storedOrder('LOG-H', 1);

@@ -83,6 +83,11 @@ describe('the grammar compiled as event-ruler compiles it (found missing by muta
     const noGiftAnywhere: FilterPattern = { items: { gift: [{ exists: false }] } };
     expect(matches({ items: [{ sku: 'A' }, { sku: 'B' }] }, noGiftAnywhere)).toBe(true);
     expect(matches({ items: [{ sku: 'A' }, { sku: 'B', gift: true }] }, noGiftAnywhere)).toBe(false);
+    // A list mixing a value and an absence is two rules: the value in one element, or the field in none.
+    const xOrNone: FilterPattern = { items: { a: ['x', { exists: false }] } };
+    expect(matches({ items: [{ a: 'y' }, { b: 1 }] }, xOrNone)).toBe(false);
+    expect(matches({ items: [{ a: 'y' }, { a: 'x' }] }, xOrNone)).toBe(true);
+    expect(matches({ items: [{ b: 1 }, { b: 2 }] }, xOrNone)).toBe(true);
   });
 
   it('tries each way through a $or when the patterns are ORed too', () => {

@@ -111,6 +111,7 @@ describe('the grammar compiled as event-ruler compiles it (found missing by muta
       path: 'a',
     });
     expect(refusal({ n: { a: ['x'] }, $or: [{ n: { a: ['y'] } }, { b: ['z'] }] })).toMatchObject({ path: 'n.a' });
+    expect(refusal({ m: { n: { a: ['x'], $or: [{ a: ['y'] }, { b: ['z'] }] } } })).toMatchObject({ path: 'm.n.a' }); // a $or two keys down
     // Conditions on one side, a nested pattern on the other.
     expect(refusal({ a: ['x'], $or: [{ a: { b: ['y'] } }, { c: ['z'] }] })).toMatchObject({ path: 'a' });
   });

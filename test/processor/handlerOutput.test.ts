@@ -11,6 +11,7 @@ import { startTracing, type Tracing } from '../../core/tracing/provider';
 import type { ProcessorEvent } from '../../core/streamHandler';
 import { buildProcessor } from '../../processor/src/processor';
 import { tableBehindLayer } from '../contention/layer';
+import { capturedWrites, type Written } from '../support/capturedWrites';
 import { orderRecords } from '../support/orderRecords';
 import { eventually } from '../support/pipeline';
 
@@ -27,9 +28,9 @@ const now = new Date();
 const { image, record, inserted, modified } = orderRecords(now);
 const context = { awsRequestId: 'req-7', functionName: 'orders-processor' } as never;
 
-type Line = Record<string, unknown>;
+type Line = Written['line'];
 /** Every line the processor wrote, in the order written, with the stream it went to. */
-const output: Array<{ stream: 'stdout' | 'stderr'; line: Line }> = [];
+const output = capturedWrites();
 const lines = (stream: 'stdout' | 'stderr') => output.filter((o) => o.stream === stream).map((o) => o.line);
 let spans: InMemorySpanExporter;
 let tracing: Tracing;
@@ -41,18 +42,7 @@ afterAll(() => tracing.shutdown());
 beforeEach(() => {
   output.splice(0);
   spans.reset();
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) output.push({ stream: 'stdout', line: JSON.parse(line) as Line });
-    return true;
-  });
-  // Powertools writes WARN and ERROR lines to stderr, and its Metrics plain-text warnings.
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean))
-      output.push({ stream: 'stderr', line: line.startsWith('{') ? (JSON.parse(line) as Line) : { text: line } });
-    return true;
-  });
 });
-afterEach(() => jest.restoreAllMocks());
 
 const processor = (logLevel: 'DEBUG' | 'INFO' = 'DEBUG', concurrency?: number) =>
   buildProcessor({ db: env.layer.db, tableName: env.table.tableName, logLevel, ...(concurrency ? { concurrency } : {}) });

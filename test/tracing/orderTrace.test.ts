@@ -7,6 +7,7 @@ import { startTracing, type Tracing } from '../../core/tracing/provider';
 import { localProcessor } from '../../local/processor';
 import { redriveDeadLetters } from '../../local/poller/redrive';
 import { createTestApi, type TestApi } from '../support/api';
+import { capturedWrites } from '../support/capturedWrites';
 import { scanTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
 import { eventually, startTestPoller, storesOf, type TestPoller } from '../support/pipeline';
@@ -21,7 +22,8 @@ let tracing: Tracing;
 let api: TestApi;
 let pipeline: TestPoller;
 const apiLog: Array<Record<string, unknown>> = [];
-const processorLog: Array<Record<string, unknown>> = [];
+// Powertools' Logger writes JSON lines to stdout: read the processor's from there (the API's pass through).
+const processorWrites = capturedWrites({ streams: ['stdout'], keep: (text) => text.includes('"service":"orders-processor"') });
 /**
  * Records of orders holding one of these SKUs fail while it is set: their batch goes to the dead-letter store.
  * Keyed by SKU, not order id, so the failure is in place before the order is written (the poller may decide an
@@ -53,23 +55,6 @@ afterAll(async () => {
   await pipeline.stop();
   await api.close();
   await tracing.shutdown();
-});
-
-// Powertools' Logger writes JSON lines to stdout: read the processor's from there.
-let stdoutWrite: typeof process.stdout.write;
-beforeEach(() => {
-  stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.includes('"service":"orders-processor"')) {
-      for (const line of text.split('\n').filter(Boolean)) processorLog.push(JSON.parse(line));
-      return true;
-    }
-    return (stdoutWrite as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-});
-afterEach(() => {
-  process.stdout.write = stdoutWrite;
 });
 
 const finished = () => spans.getFinishedSpans();
@@ -196,7 +181,7 @@ describe('one trace per order', () => {
     const placed = spanOf('orders.place', (bodies[0] as Order).orderId)!;
     const requestLine = apiLog.find((l) => l.msg === 'request' && l.orderId === (bodies[0] as Order).orderId);
     expect(requestLine?.traceId).toBe(placed.spanContext().traceId);
-    const aboutOrders = processorLog.filter((l) => typeof l.message === 'string' && /^order |stock |redriven/.test(l.message as string));
+    const aboutOrders = processorWrites.map((w) => w.line).filter((l) => typeof l.message === 'string' && /^order |stock |redriven/.test(l.message as string));
     expect(aboutOrders.length).toBeGreaterThan(3);
     for (const line of aboutOrders) {
       expect(line.orderId).toEqual(expect.any(String));

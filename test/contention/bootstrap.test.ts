@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { productKey } from '../../core/table';
 import { LOADTEST_PRODUCTS, LOADTEST_STOCK } from '../../loadtest/lib/catalog';
 import { ensureLoadTestCatalog } from '../../loadtest/setup/bootstrap';
@@ -14,18 +14,11 @@ const env = tableBehindLayer({ maxHoldMs: Infinity });
 
 it('refills a product a transaction holds once the transaction is over', async () => {
   const sku = LOADTEST_PRODUCTS[0]!.sku;
-  const hold = env.layer.holdNextTransaction();
-  const transaction = env.layer.db.send(
-    new TransactWriteCommand({
-      TransactItems: [{ Put: { TableName: env.table.tableName, Item: { ...productKey(sku), sku, stock: 1 } } }],
-    }),
-  );
-  await hold.entered;
+  const held = await env.layer.holdTransaction([{ Put: { TableName: env.table.tableName, Item: { ...productKey(sku), sku, stock: 1 } } }]);
 
   const bootstrap = ensureLoadTestCatalog(env.layer.once, env.table.tableName);
   await eventually(async () => env.layer.proxy.stats.writeConflicts > 0, 10_000, 'the bootstrap’s put refused');
-  hold.release();
-  await transaction;
+  await held.release();
 
   const changes = await bootstrap;
   expect(changes.find((c) => c.what === `product ${sku}`)).toEqual({

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../core/store/client';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { startContentionProxy, type ContentionProxy, type ContentionProxyOptions } from '../../local/contention/proxy';
@@ -18,8 +18,15 @@ export interface TestLayer {
   once: DynamoDBDocumentClient;
   /** Holds the next TransactWriteItems in flight (its items taken) until `release` is called. */
   holdNextTransaction(): { entered: Promise<void>; release(): void };
+  /**
+   * Writes `items` in one transaction and holds it in flight, its items taken, until `release`; resolves once it
+   * holds them. `release` lets it commit and waits for its answer.
+   */
+  holdTransaction(items: TransactItems): Promise<{ release(): Promise<void> }>;
   close(): Promise<void>;
 }
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 export type TestLayerOptions = Omit<ContentionProxyOptions, 'upstream' | 'beforeForward'>;
 
@@ -36,22 +43,34 @@ export async function startTestLayer(options: TestLayerOptions = {}): Promise<Te
       await held?.();
     },
   });
+  function holdNextTransaction() {
+    let entered!: () => void;
+    let release!: () => void;
+    const enteredP = new Promise<void>((resolve) => (entered = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    hold = async () => {
+      entered();
+      await released;
+    };
+    return { entered: enteredP, release };
+  }
   const db = documentClient({ ...LOCAL_AWS, endpoint: proxy.endpoint });
   const once = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 }));
   return {
     proxy,
     db,
     once,
-    holdNextTransaction() {
-      let entered!: () => void;
-      let release!: () => void;
-      const enteredP = new Promise<void>((resolve) => (entered = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      hold = async () => {
-        entered();
-        await released;
+    holdNextTransaction,
+    async holdTransaction(items) {
+      const held = holdNextTransaction();
+      const transaction = db.send(new TransactWriteCommand({ TransactItems: items }));
+      await held.entered;
+      return {
+        release: async () => {
+          held.release();
+          await transaction;
+        },
       };
-      return { entered: enteredP, release };
     },
     async close() {
       db.destroy();

@@ -17,9 +17,7 @@ const valueOf = async (name: string) =>
 
 it('cancels a transaction that overlaps one in flight, with one reason per item, and refuses single writes to its items', async () => {
   const { tableName } = env.table;
-  const hold = env.layer.holdNextTransaction();
-  const first = env.layer.db.send(new TransactWriteCommand({ TransactItems: [bump(tableName, 'a'), bump(tableName, 'b')] }));
-  await hold.entered;
+  const first = await env.layer.holdTransaction([bump(tableName, 'a'), bump(tableName, 'b')]);
 
   const cancelled = await failure(env.layer.db.send(new TransactWriteCommand({ TransactItems: [bump(tableName, 'c'), bump(tableName, 'b')] })));
   expect(cancelled).toBeInstanceOf(TransactionCanceledException);
@@ -48,8 +46,7 @@ it('cancels a transaction that overlaps one in flight, with one reason per item,
   // An item the transaction does not hold is free.
   await env.layer.db.send(new TransactWriteCommand({ TransactItems: [bump(tableName, 'c')] }));
 
-  hold.release();
-  await first;
+  await first.release();
   await env.layer.db.send(new TransactWriteCommand({ TransactItems: [bump(tableName, 'c'), bump(tableName, 'b')] }));
   expect([await valueOf('a'), await valueOf('b'), await valueOf('c')]).toEqual([1, 2, 2]);
   expect(env.layer.proxy.stats).toMatchObject({ transactionConflicts: 2, writeConflicts: 2 });

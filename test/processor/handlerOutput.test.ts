@@ -1,4 +1,4 @@
-import { TransactWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { cancel, newOrder, type Order } from '../../core/domain/order';
@@ -74,20 +74,10 @@ async function storedOrder(sku: string, quantity: number): Promise<Order> {
   return order;
 }
 /** Another writer's transaction on the product, held in flight until released: reservations of it conflict meanwhile. */
-async function holdingProduct(sku: string) {
-  const hold = env.layer.holdNextTransaction();
-  const bump = {
-    Update: { TableName: env.table.tableName, Key: productKey(sku), UpdateExpression: 'SET touched = :t', ExpressionAttributeValues: { ':t': 1 } },
-  };
-  const other = env.layer.db.send(new TransactWriteCommand({ TransactItems: [bump] }));
-  await hold.entered;
-  return {
-    release: async () => {
-      hold.release();
-      await other;
-    },
-  };
-}
+const holdingProduct = (sku: string) =>
+  env.layer.holdTransaction([
+    { Update: { TableName: env.table.tableName, Key: productKey(sku), UpdateExpression: 'SET touched = :t', ExpressionAttributeValues: { ':t': 1 } } },
+  ]);
 const decide = (records: DynamoDBRecord[], logLevel?: 'DEBUG' | 'INFO', extra: Partial<ProcessorEvent> = {}, concurrency?: number) =>
   processor(logLevel, concurrency)({ Records: records, ...extra }, context);
 /** The orders' outcomes in the order they were logged. */

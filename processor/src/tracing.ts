@@ -22,7 +22,8 @@ export function decideInSpan<T>(name: string, orderId: string, origin: ChangeOri
   const pickedUp = Date.now();
   const written = Date.parse(origin.writtenAt);
   const attributes = { 'order.id': orderId, 'orders.redrive': origin.redrive };
-  if (Number.isFinite(written) && written <= pickedUp) recordInterval(SCOPE.processor, 'stream wait', parent, written, pickedUp, attributes);
+  // An unreadable time (NaN) or a clock ahead of this one records no wait: both compare false.
+  if (written <= pickedUp) recordInterval(SCOPE.processor, 'stream wait', parent, written, pickedUp, attributes);
   return inSpan(SCOPE.processor, name, { kind: SpanKind.CONSUMER, parent, startTime: pickedUp, attributes }, work);
 }
 

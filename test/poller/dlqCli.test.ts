@@ -6,13 +6,11 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from 'aws-lambda';
-import { newOrder } from '../../core/domain/order';
-import { newOrderId } from '../../core/ids';
 import { orderToItem } from '../../core/tableItems';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { createTestTable, standIns, type TestTable } from '../support/env';
-import { storesOf } from '../support/pipeline';
+import { storedOrder, storesOf } from '../support/pipeline';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -39,14 +37,7 @@ describe('npm run dlq', () => {
   it('lists dead letters and redrives them through the real processor', async () => {
     expect((await dlq('list')).stdout).toContain('The dead-letter store is empty.');
 
-    const order = newOrder({
-      orderId: newOrderId(),
-      customerId: 'c1',
-      items: [{ sku: 'KB-001', quantity: 2, unitPrice: 8900 }],
-      currency: 'EUR',
-      now: new Date(),
-    });
-    await storesOf(table).orders.create(order);
+    const order = await storedOrder(table, { sku: 'KB-001', quantity: 2, unitPrice: 8900 });
     const record = {
       eventName: 'INSERT' as const,
       eventSourceARN: table.streamArn,

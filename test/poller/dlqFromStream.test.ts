@@ -2,8 +2,6 @@ import { TrimmedDataAccessException, DynamoDBStreamsClient } from '@aws-sdk/clie
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { orderProcessorMapping } from '../../core/eventSourceMapping';
 import { DEMO_CATALOG } from '../../core/domain/product';
-import { newOrder } from '../../core/domain/order';
-import { newOrderId } from '../../core/ids';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { invokedForRedrive } from '../../local/poller/redrive';
 import { localProcessor } from '../../local/processor';
@@ -11,7 +9,7 @@ import { listFromStream, redriveFromStream } from '../../scripts/dlq/fromStream'
 import { localFailedBatches } from '../../scripts/dlq/localQueue';
 import { createTestTable, standIns, type TestTable } from '../support/env';
 import { checkInvariants } from '../support/invariants';
-import { eventually, startTestPoller, storesOf, type TestPoller } from '../support/pipeline';
+import { eventually, startTestPoller, storedOrder, storesOf, type TestPoller } from '../support/pipeline';
 import { idOf, seqOf } from '../support/streamScript';
 
 /**
@@ -27,18 +25,7 @@ const failing = new Set<string>();
 
 beforeAll(async () => {
   table = await createTestTable();
-  const { orders } = storesOf(table);
-  for (let i = 0; i < 8; i++) {
-    const order = newOrder({
-      orderId: newOrderId(),
-      customerId: `c-${i}`,
-      items: [{ sku: 'KB-001', quantity: 1, unitPrice: 8900 }],
-      currency: 'EUR',
-      now: new Date(),
-    });
-    await orders.create(order);
-    orderIds.push(order.orderId);
-  }
+  for (let i = 0; i < 8; i++) orderIds.push((await storedOrder(table, { sku: 'KB-001', quantity: 1, unitPrice: 8900 }, `c-${i}`)).orderId);
   failing.add(orderIds[3]!);
   const real = localProcessor({ db: table.db, tableName: table.tableName, logLevel: 'SILENT' });
   const handler = async (event: DynamoDBStreamEvent, context: Parameters<typeof real>[1]) => {

@@ -2,8 +2,6 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Context } from 'aws-lambda';
-import { newOrder } from '../../core/domain/order';
-import { newOrderId } from '../../core/ids';
 import { SCOPE, inSpan } from '../../core/tracing/context';
 import { startTracing } from '../../core/tracing/provider';
 import type { ProcessorHandler } from '../../processor/src/handler';
@@ -11,7 +9,7 @@ import type { handler as entryHandler } from '../../processor/src/index';
 import { exportingSpans } from '../../processor/src/tracing';
 import { LOCAL_AWS } from '../../local/dynamodb';
 import { createTestTable, standIns, type TestTable } from '../support/env';
-import { eventually, startTestPoller, storesOf } from '../support/pipeline';
+import { eventually, startTestPoller, storedOrder, storesOf } from '../support/pipeline';
 
 /**
  * The Lambda entry point (processor/src/index.ts) as Lambda runs it: loaded once per container from the
@@ -105,14 +103,7 @@ describe('the exported handler', () => {
   it('decides an order from the stream event Lambda hands it', async () => {
     await withEnvironment(lambdaEnvironment(table.tableName), async () => {
       const { handler } = loadEntryPoint();
-      const order = newOrder({
-        orderId: newOrderId(),
-        customerId: 'c1',
-        items: [{ sku: 'E1', quantity: 2, unitPrice: 100 }],
-        currency: 'EUR',
-        now: new Date(),
-      });
-      await storesOf(table).orders.create(order);
+      const order = await storedOrder(table, { sku: 'E1', quantity: 2, unitPrice: 100 });
       // The local poller reads the table's real stream and invokes the handler with the event Lambda would build.
       const poller = await startTestPoller(table, handler);
       try {

@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EventSourceMappingSettings } from '../../core/eventSourceMapping';
 import { orderProcessorMapping } from '../../core/eventSourceMapping';
+import { newOrder, type Order } from '../../core/domain/order';
+import { newOrderId } from '../../core/ids';
 import { OrderStore } from '../../core/store/orders';
 import { ProductStore } from '../../core/store/products';
 import { LOCAL_AWS } from '../../local/dynamodb';
@@ -78,3 +80,10 @@ export const storesOf = (table: TestTable) => ({
   orders: new OrderStore(table.db, table.tableName),
   products: new ProductStore(table.db, table.tableName),
 });
+
+/** A new order of one line, written to the table as the API writes it (PENDING, its stream record on the way). */
+export async function storedOrder(table: TestTable, line: { sku: string; quantity: number; unitPrice: number }, customerId = 'c1'): Promise<Order> {
+  const order = newOrder({ orderId: newOrderId(), customerId, items: [line], currency: 'EUR', now: new Date() });
+  await storesOf(table).orders.create(order);
+  return order;
+}

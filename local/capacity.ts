@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -38,6 +38,7 @@ export function meterCapacity(db: DynamoDBDocumentClient): CapacityTally {
  */
 export const capacityFile = (apiPort: number) => path.join(os.tmpdir(), `orders-local-${apiPort}.capacity.json`);
 
+/** Writes the tally to `file` as it changes, until the returned function stops it and removes the file. */
 export function publishCapacity(tally: CapacityTally, file: string, everyMs = 500): () => void {
   let written = '';
   const write = () => {
@@ -51,9 +52,10 @@ export function publishCapacity(tally: CapacityTally, file: string, everyMs = 50
   write();
   const timer = setInterval(write, everyMs);
   timer.unref();
+  // A stopped stack has no running tally: its file goes with it (each stack's API port names one).
   return () => {
     clearInterval(timer);
-    write();
+    rmSync(file, { force: true });
   };
 }
 

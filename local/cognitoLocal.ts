@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CognitoIdentityProviderClient, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -15,7 +15,7 @@ export interface LocalCognito {
 
 const startScript = require.resolve('cognito-local/lib/bin/start.js');
 
-/** Starts cognito-local with its data in `dataDir` (a fresh temp dir by default). */
+/** Starts cognito-local with its data in `dataDir`, or in a fresh temp dir that `stop` removes. */
 export async function startCognitoLocal(options: { port?: number; dataDir?: string } = {}): Promise<LocalCognito> {
   const port = options.port ?? (await freePort());
   const dir = options.dataDir ? path.resolve(options.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'cognito-local-'));
@@ -35,5 +35,9 @@ export async function startCognitoLocal(options: { port?: number; dataDir?: stri
   } finally {
     probe.destroy();
   }
-  return { endpoint, port, client, stop: () => standIn.stop() };
+  const stop = async () => {
+    await standIn.stop();
+    if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+  };
+  return { endpoint, port, client, stop };
 }

@@ -1,12 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FLASH_SALE } from '../../loadtest/lib/catalog';
 import { freePort } from '../../local/process';
 import { npmRun } from '../support/processes';
 import { takeLoadTurn } from '../support/loadTurns';
+import { scratchDir } from '../support/scratch';
 
 takeLoadTurn();
+
+const out = scratchDir('flash');
 
 /**
  * The `flash-sale` scenario through `npm run loadtest`, as a user runs it with no stack up: the runner starts
@@ -15,7 +17,6 @@ takeLoadTurn();
  * however slowly this machine sends them.
  */
 it('sells out the flash-sale product exactly and decides every order', async () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'flash-'));
   const port = await freePort();
   const run = await npmRun(
     'loadtest',

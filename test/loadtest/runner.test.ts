@@ -1,11 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../local/process';
 import { takeLoadTurn } from '../support/loadTurns';
 import { npmRun } from '../support/processes';
+import { scratchDir } from '../support/scratch';
 
 takeLoadTurn();
+
+const out = scratchDir('loadtest');
 
 /**
  * `npm run loadtest -- --scenario smoke` on a stack it starts itself: the gate docs/pipeline.md promises. Judged by
@@ -13,7 +15,6 @@ takeLoadTurn();
  * running another suite once took 600 ms (local's p95 bound is 500 ms), which says nothing about the runner.
  */
 it('runs the smoke scenario end to end and passes its thresholds', async () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'loadtest-'));
   const run = await npmRun('loadtest', ['--scenario', 'smoke', '--thresholds', 'rehearsal', '--out', out], { PORT: String(await freePort()) });
   const files = readdirSync(out);
   const file = files.find((f) => f.startsWith('smoke-') && f.endsWith('.json'));

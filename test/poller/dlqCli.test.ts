@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,6 +10,7 @@ import { LOCAL_AWS } from '../../local/dynamodb';
 import { PollerState, pollerStateTableName } from '../../local/poller/state';
 import { createTestTable, standIns, type TestTable } from '../support/env';
 import { storedOrder, storesOf } from '../support/pipeline';
+import { scratchDir } from '../support/scratch';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -32,6 +32,8 @@ const dlq = (...args: string[]) =>
     cwd: ROOT,
     env: { ...process.env, DYNAMODB_PORT: new URL(standIns().dynamoEndpoint).port, TABLE_NAME: table.tableName },
   });
+
+const scratch = scratchDir('dlq');
 
 describe('npm run dlq', () => {
   it('lists dead letters and redrives them through the real processor', async () => {
@@ -83,7 +85,7 @@ describe('npm run dlq', () => {
     await expect(dlq('list', '--stack', 'prod')).rejects.toMatchObject({
       stderr: expect.stringContaining("--stack must be one of development, stage, main, got 'prod'"),
     });
-    const outputs = path.join(mkdtempSync(path.join(os.tmpdir(), 'dlq-')), 'outputs.json');
+    const outputs = path.join(scratch, 'outputs.json');
     writeFileSync(outputs, JSON.stringify({ apiUrl: 'https://orders-stage.example.com', region: 'eu-west-1' }));
     await expect(dlq('redrive', '--stack', 'stage', '--outputs', outputs)).rejects.toMatchObject({
       stderr: expect.stringMatching(/the outputs of stack stage lack what npm run dlq needs: dlqUrl .*; processorFunctionName /),

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DEMO_CATALOG } from '../../core/domain/product';
 import { DEMO_PASSWORD } from '../../core/userpool';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -12,6 +9,7 @@ import { freePort } from '../../local/process';
 import { documentClient } from '../../core/store/client';
 import { checkInvariants } from '../support/invariants';
 import { exited, request, spawnTs, waitFor } from '../support/processes';
+import { scratchDir } from '../support/scratch';
 
 /**
  * The whole local stack (`npm start` with a data dir: API, poller, processor, stand-ins) killed with SIGKILL
@@ -21,8 +19,9 @@ import { exited, request, spawnTs, waitFor } from '../support/processes';
  */
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 200);
 
+const dataDir = scratchDir('orders-restart');
+
 it(`survives a SIGKILL mid-processing of ${ORDERS} orders and resumes from its checkpoint`, async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'orders-restart-'));
   const [apiPort, dynamoPort, cognitoPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
     PORT: String(apiPort),

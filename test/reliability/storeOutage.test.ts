@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pino from 'pino';
 import { LOCAL_AWS, startDynamoDbLocal, type LocalDynamo } from '../../local/dynamodb';
@@ -20,6 +17,9 @@ import { checkInvariants } from '../support/invariants';
 import { eventually, startTestPoller } from '../support/pipeline';
 import { responseContract } from '../support/responseContract';
 import { request, type Outcome } from '../support/processes';
+import { scratchDir } from '../support/scratch';
+
+const dataDir = scratchDir('orders-outage');
 
 /**
  * DynamoDB Local stopped and restarted (same port, same data dir) under load: while it is down the API answers
@@ -27,7 +27,6 @@ import { request, type Outcome } from '../support/processes';
  * catches up with every invariant intact.
  */
 it('answers 503 while the store is down, recovers without a restart, and loses nothing', async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'orders-outage-'));
   const port = await freePort();
   let dynamo: LocalDynamo = await startDynamoDbLocal({ port, dataDir });
   const endpoint = dynamo.endpoint;

@@ -1,16 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { freePort } from '../../local/process';
 import { exited, spawnTs, waitFor } from '../support/processes';
+import { scratchDir } from '../support/scratch';
 
 /**
  * `npm start` without a data dir keeps its state in the temp dir: cognito-local's users and the running capacity
  * tally a load run reads. Stopped with Ctrl-C, it takes them with it and leaves only what it told the user it
  * keeps, the traces file (`npm run trace` reads it after the stack is gone). Run with a temp dir of its own.
  */
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'orders-tmp-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('orders-tmp');
 
 // tsx keeps its compile cache there too: not the stack's to remove.
 const ours = () => readdirSync(tmp).filter((name) => !name.startsWith('tsx-'));

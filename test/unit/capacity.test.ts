@@ -1,16 +1,17 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { publishCapacity, readCapacity } from '../../local/capacity';
 import { eventually } from '../support/pipeline';
+import { scratchDir } from '../support/scratch';
+
+const dir = scratchDir('capacity');
 
 /**
  * `npm run loadtest` reads the tally `npm start` publishes while it is being rewritten: from another thread,
  * reading as fast as it can, it must never see a torn file (a load run would then report no cost at all).
  */
 it('a reader in another thread never sees a half-written tally', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'capacity-'));
   const file = path.join(dir, 'tally.json');
   const tally = { write: 0, read: 0 };
   const unpublish = publishCapacity(tally, file, 1);

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTurn } from '../support/loadTurns';
+import { scratchDir } from '../support/scratch';
 
 /** The load files' turns (test/support/loadTurns.ts) and the order that spaces them out (test/support/sequencer.js). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,7 +15,7 @@ interface FakeTest {
   duration?: number;
 }
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'load-turns-'));
+const scratch = scratchDir('load-turns');
 const context = { config: { cache: false }, hasteFS: { getSize: () => 1 } };
 function testFile(name: string, load: boolean): FakeTest {
   const file = path.join(scratch, `${name}.test.ts`);

@@ -1,6 +1,5 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
@@ -12,6 +11,9 @@ import type { Context } from 'aws-lambda';
 import type { ProcessorHandler } from '../../processor/src/handler';
 import { exportingSpans } from '../../processor/src/tracing';
 import { XRayOtlpExporter } from '../../processor/src/xrayExporter';
+import { scratchDir } from '../support/scratch';
+
+const scratch = scratchDir('traces');
 
 describe('trace context carriers', () => {
   it('hold the active span in W3C and X-Ray forms, and give it back as a parent', async () => {
@@ -35,7 +37,7 @@ describe('trace context carriers', () => {
 
 describe('local trace file and waterfall', () => {
   it('reads back what the OTLP file exporter wrote and draws the order’s traces', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'traces-')), 'traces.jsonl');
+    const file = path.join(scratch, 'traces.jsonl');
     const tracing = startTracing('orders-local', new OtlpFileExporter(file, { fresh: true }), { immediate: true });
     try {
       await inSpan(SCOPE.api, 'orders.place', { attributes: { 'order.id': 'O1' } }, async () => {

@@ -3,7 +3,7 @@ import { fieldError, zodFieldErrors } from '../../service/src/http/problem';
 import { isStoreUnavailable } from '../../service/src/http/errors';
 import { decodeCursor, encodeCursor } from '../../service/src/routes/views';
 import { CreateOrderRequest } from '../../service/src/schemas';
-import { cancelledTransaction } from '../support/recordedDynamo';
+import { cancelledTransaction, recordedDynamoError, unreachableStoreError } from '../support/recordedDynamo';
 
 describe('field errors', () => {
   it('names body fields with dots and brackets, and JSON pointers with escaping', () => {
@@ -31,13 +31,31 @@ describe('cursors', () => {
 });
 
 describe('store availability', () => {
-  it('tells store outages from bugs', () => {
-    expect(isStoreUnavailable(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' }))).toBe(true);
-    expect(isStoreUnavailable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isStoreUnavailable(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'))).toBe(true);
-    expect(isStoreUnavailable(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
-    expect(isStoreUnavailable(Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+  it('tells store outages from bugs, on the errors the SDK client makes of DynamoDB’s answers', async () => {
+    const throttled = 'The level of configured provisioned throughput for the table was exceeded.';
+    expect(isStoreUnavailable(await recordedDynamoError('ProvisionedThroughputExceededException', { message: throttled }))).toBe(true);
+    expect(isStoreUnavailable(await recordedDynamoError('ThrottlingException', { message: 'Rate of requests exceeds the allowed throughput.' }))).toBe(true);
+    expect(isStoreUnavailable(await recordedDynamoError('RequestLimitExceeded', { message: 'Throughput exceeds the account limit.' }))).toBe(true);
+    expect(isStoreUnavailable(await recordedDynamoError('InternalServerError', { message: 'Internal server error' }, 500))).toBe(true);
+    // A 5xx whose body names no error the client knows is still the store failing.
+    expect(isStoreUnavailable(await recordedDynamoError('SomethingNew', {}, 503))).toBe(true);
+    // The SDK wraps the socket's error: only its message still names ECONNREFUSED.
+    expect(isStoreUnavailable(await unreachableStoreError())).toBe(true);
+    expect(isStoreUnavailable(await recordedDynamoError('ValidationException', { message: 'One or more parameter values were invalid' }))).toBe(false);
+    expect(isStoreUnavailable(await recordedDynamoError('ResourceNotFoundException', { message: 'Requested resource not found' }))).toBe(false);
     expect(isStoreUnavailable(new TypeError('undefined is not a function'))).toBe(false);
+    expect(isStoreUnavailable(undefined)).toBe(false);
+  });
+
+  it('reads a socket error the SDK wrapped by its message, and looks through a cause', () => {
+    expect(isStoreUnavailable(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'))).toBe(true);
+    expect(isStoreUnavailable(new Error('socket hang up'))).toBe(true);
+    expect(isStoreUnavailable(new Error('ECONNREFUSEDX is not a code'))).toBe(false);
+    expect(isStoreUnavailable(new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }))).toBe(true);
+    expect(isStoreUnavailable(new Error('wrapped', { cause: new TypeError('a bug') }))).toBe(false);
+    const loop: Error & { cause?: unknown } = new Error('its own cause');
+    loop.cause = loop;
+    expect(isStoreUnavailable(loop)).toBe(false);
   });
 
   it('retries a transaction that lost to another (503), not one whose condition failed', async () => {

@@ -2,10 +2,11 @@ const base = require('./jest.config');
 
 /**
  * The tests `npm run test:mutation` runs against each mutant (stryker.config.mjs): the pure ones, the guard rules',
- * and the processor's and the auth matrix's, which talk to DynamoDB Local and cognito-local over the network
- * (test/mutation/run.ts starts them once for all mutants, so there is no globalSetup here). Left out: the files that spawn processes (a child
- * process never runs the mutant); the entry point's test, which loads the whole processor inside its tests, so
- * Stryker would count every module-level value as covered by it alone; and, for time, the API suites (test/api).
+ * and those that talk to DynamoDB Local and cognito-local over the network (the processor's, the auth matrix, the
+ * API's quicker suites), which test/mutation/run.ts starts once for all mutants, so there is no globalSetup here.
+ * Left out: the files that spawn processes (a child process never runs the mutant); the entry point's test, which
+ * loads the whole processor inside its tests, so Stryker would count every module-level value as covered by it
+ * alone; and, for time, the API's slower suites (races, limits, traces, shutdown, the generated client).
  * docs/testing.md#mutation-testing says what that leaves unmeasured.
  */
 /** @type {import('jest').Config} */
@@ -20,6 +21,9 @@ module.exports = {
     '<rootDir>/test/loadtest/{lib,verdicts}.test.ts',
     '<rootDir>/test/security/auth.test.ts',
     '<rootDir>/test/processor/{handler,handlerOutput}.test.ts',
+    // The routes, through the whole app over HTTP: the endpoints', the platform's and the edge's suites (a few
+    // seconds each; the API's slower suites, races and traces, stay out for time).
+    '<rootDir>/test/api/{orders,products,platform,edge}.test.ts',
     // The guard rules, on the stack graph the program records under mocks (in process, a few seconds a run).
     '<rootDir>/test/infra/rules.test.ts',
   ],

@@ -18,7 +18,7 @@ module.exports = {
   testMatch: [
     '<rootDir>/test/unit/*.test.ts',
     '<rootDir>/test/conformance/*.test.ts',
-    '<rootDir>/test/loadtest/{lib,verdicts}.test.ts',
+    '<rootDir>/test/loadtest/{lib,verdicts,verdictEdges}.test.ts',
     '<rootDir>/test/security/auth.test.ts',
     '<rootDir>/test/processor/{handler,handlerOutput}.test.ts',
     // The routes, through the whole app over HTTP: the endpoints', the platform's and the edge's suites (a few

@@ -76,6 +76,12 @@ const badCredentials: Array<[string, () => Promise<string | undefined>]> = [
   ],
   ['a token for another app client', async () => `Bearer ${signToken({ ...valid, client_id: 'someone-elses-client', exp: now() + 600 })}`],
   ['an id token instead of an access token', async () => `Bearer ${await idTokenFor('alice')}`],
+  // Signed with the real key, for the right client: only the claim differs.
+  ['a token that says it is an id token', async () => `Bearer ${signToken({ ...valid, token_use: 'id', exp: now() + 600 })}`],
+  ['a token with an empty subject', async () => `Bearer ${signToken({ ...valid, sub: '', exp: now() + 600 })}`],
+  ['a token whose subject is not a string', async () => `Bearer ${signToken({ ...valid, sub: 42, exp: now() + 600 })}`],
+  ['a JWT with something before Bearer', async () => `xBearer ${await tokenFor('alice')}`],
+  ['a JWT with something after it', async () => `Bearer ${await tokenFor('alice')} extra`],
   ['a token signed by an unknown key', async () => `Bearer ${signToken({ ...valid, exp: now() + 600 }, { kid: 'not-in-jwks' })}`],
 ];
 
@@ -91,6 +97,40 @@ describe('auth matrix', () => {
       expect(Object.keys(res.body).sort()).toEqual(['detail', 'instance', 'requestId', 'status', 'title', 'type']);
       expect(JSON.stringify(res.body)).not.toContain(aliceOrder.customerId);
     }
+  });
+
+  it('says in its challenge why, as RFC 6750 has it: no token, a header that is no Bearer JWT, a token refused, one expired', async () => {
+    const refused = async (authorization: string | undefined) => {
+      const res = await call('GET', '/v1/orders', undefined, authorization);
+      return { status: res.status, title: res.body.title, detail: res.body.detail as string, challenge: res.headers['www-authenticate'] as string };
+    };
+    // No credential at all: the challenge names the realm only (RFC 6750, 3.1).
+    expect(await refused(undefined)).toEqual({
+      status: 401,
+      title: 'Authentication required',
+      detail: 'Send an access token: Authorization: Bearer <token>.',
+      challenge: 'Bearer realm="orders"',
+    });
+    const malformed = await refused('Bearer not.a.jwt!');
+    expect(malformed.challenge).toBe(`Bearer realm="orders", error="invalid_request", error_description="${malformed.detail}"`);
+    const expired = await refused(`Bearer ${signToken({ ...valid, iat: now() - 7200, exp: now() - 3600 })}`);
+    const tampered = await refused(`Bearer ${signToken({ ...valid, token_use: 'id', exp: now() + 600 })}`);
+    for (const answer of [expired, tampered])
+      expect(answer.challenge).toBe(`Bearer realm="orders", error="invalid_token", error_description="${answer.detail}"`);
+    // A client refreshes an expired token, and signs in again for one that will never be valid: it must tell them apart.
+    expect(expired.detail).toMatch(/expired/);
+    expect(tampered.detail).not.toMatch(/expired/);
+  });
+
+  it('tells a customer on an admin route that the token lacks the scope (insufficient_scope)', async () => {
+    const res = await api.http
+      .put('/v1/products/KB-001')
+      .set('Authorization', await api.auth('alice'))
+      .send({ name: 'x', price: 1, currency: 'EUR', stock: 1 });
+    expect(res.status).toBe(403);
+    expect(res.body.title).toBe('Forbidden');
+    expect(res.body.detail).toMatch(/admin/);
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="orders", error="insufficient_scope", error_description="${res.body.detail}"`);
   });
 
   it('shows another customer’s order to nobody but its owner and admins: get, list, cancel are 404 or empty', async () => {

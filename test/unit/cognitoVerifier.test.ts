@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { cognitoVerifier } from '../../service/src/auth/verifier';
+import { callerFromClaims, cognitoVerifier } from '../../service/src/auth/verifier';
 import { signToken } from '../support/jwt';
 
 /**
@@ -53,5 +53,21 @@ describe('the API’s verifier in AWS', () => {
     await expect(verifier.verify(token(CUSTOMERS, 'console', ['admins']))).rejects.toThrow(/client/i);
     await expect(verifier.verify(token(ADMINS, 'app', ['admins']))).rejects.toThrow(/client/i);
     await expect(verifier.verify(token('eu-west-1_Other', 'app', []))).rejects.toThrow(/issuer/i);
+  });
+});
+
+describe('the caller a token names', () => {
+  it('keeps only the groups that are names, none when the claim is missing or not a list', () => {
+    const issuer = `https://cognito-idp.eu-west-1.amazonaws.com/${ADMINS}`;
+    const claims = { iss: issuer, sub: 's1', username: 'ann' };
+    expect(callerFromClaims({ ...claims, 'cognito:groups': ['admins', 7, null, 'ops'] }, [issuer])).toEqual({
+      sub: 's1',
+      username: 'ann',
+      groups: ['admins', 'ops'],
+      isAdmin: true,
+    });
+    expect(callerFromClaims(claims, [issuer]).groups).toEqual([]);
+    expect(callerFromClaims({ ...claims, 'cognito:groups': 'admins' }, [issuer])).toMatchObject({ groups: [], isAdmin: false });
+    expect(callerFromClaims({ iss: issuer, sub: 's2' }, [issuer]).username).toBe('s2');
   });
 });

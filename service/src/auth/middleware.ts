@@ -1,3 +1,4 @@
+import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Middleware } from 'koa';
 import type { AppState } from '../http/context';
 import { ProblemError } from '../http/problem';
@@ -22,7 +23,8 @@ export function requireAuth(verifier: AccessTokenVerifier): Middleware<AppState>
     try {
       ctx.state.caller = await verifier.verify(token);
     } catch (err) {
-      const expired = (err as Error).name === 'JwtExpiredError';
+      // By class: aws-jwt-verify's errors keep Error's name, so a check by name never saw an expiry.
+      const expired = err instanceof JwtExpiredError;
       throw unauthorized(expired ? 'The access token has expired.' : 'The access token is not valid.', 'invalid_token');
     }
     return next();

@@ -6,7 +6,7 @@ const base = require('./jest.config');
  * API's quicker suites), which test/mutation/run.ts starts once for all mutants, so there is no globalSetup here.
  * Left out: the files that spawn processes (a child process never runs the mutant); the entry point's test, which
  * loads the whole processor inside its tests, so Stryker would count every module-level value as covered by it
- * alone; and, for time, the API's slower suites (races, limits, traces, shutdown, the generated client).
+ * alone; and, for time, the API's slower suites (traces, shutdown, the generated client).
  * docs/testing.md#mutation-testing says what that leaves unmeasured.
  */
 /** @type {import('jest').Config} */
@@ -21,9 +21,10 @@ module.exports = {
     '<rootDir>/test/loadtest/{lib,verdicts,verdictEdges}.test.ts',
     '<rootDir>/test/security/auth.test.ts',
     '<rootDir>/test/processor/{handler,handlerOutput}.test.ts',
-    // The routes, through the whole app over HTTP: the endpoints', the platform's and the edge's suites (a few
-    // seconds each; the API's slower suites, races and traces, stay out for time).
-    '<rootDir>/test/api/{orders,products,platform,edge}.test.ts',
+    // The routes, through the whole app over HTTP (test/support/api.ts builds it inside each test, where Stryker
+    // sees it): the endpoints', the limits', the races', the key expiry's, the platform's and the edge's suites, a
+    // few seconds each; the API's slower suites, traces and shutdown, stay out for time.
+    '<rootDir>/test/api/{orders,products,orderLimits,cancelRaces,idempotencyExpiry,platform,edge}.test.ts',
     // The guard rules, on the stack graph the program records under mocks (in process, a few seconds a run).
     '<rootDir>/test/infra/rules.test.ts',
   ],

@@ -1,3 +1,5 @@
+import { createServer, type RequestListener } from 'node:http';
+import type { Middleware } from 'koa';
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../service/src/app';
@@ -20,17 +22,17 @@ export interface TestApi {
 export async function createTestApi(overrides: Partial<AppDeps> = {}, options: { seed?: boolean } = {}): Promise<TestApi> {
   const table = await createTestTable(options);
   const { pool } = standIns();
-  const app = createApp({
+  const deps: AppDeps = {
     db: table.db,
     tableName: table.tableName,
     verifier: localCognitoVerifier(trustOf(pool)),
     logger: pino({ level: 'silent' }),
     ...overrides,
-  });
-  // Outermost: every response a test receives is held to the published document (closing reports what did not match).
+  };
+  // Every response a test receives is held to the published document (closing reports what did not match).
   const contract = responseContract();
-  app.middleware.unshift(contract.middleware);
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(appPerTest(deps, contract.middleware));
+  server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();
   return {
@@ -45,5 +47,24 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
         throw new Error(`responses that do not match the published OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`);
       }
     },
+  };
+}
+
+/**
+ * A fresh app for each test, on the file's table: no in-memory state (the catalog cache, a rate window) carries from
+ * one test into the next, and the app is built inside the test that calls it, where mutation testing sees it. (Stryker
+ * counts what a `beforeAll` runs as covered by no test, so it would try a mutant of the routes' wiring only against
+ * the tests that build their own app.) Built on a test's first request: 13 ms here.
+ */
+function appPerTest(deps: AppDeps, outermost: Middleware): RequestListener {
+  let built: { test: string | undefined; listener: RequestListener } | undefined;
+  return (req, res) => {
+    const test = expect.getState().currentTestName;
+    if (!built || built.test !== test) {
+      const app = createApp(deps);
+      app.middleware.unshift(outermost);
+      built = { test, listener: app.callback() };
+    }
+    return built.listener(req, res);
   };
 }

@@ -18,7 +18,7 @@ module.exports = {
   testMatch: [
     '<rootDir>/test/unit/*.test.ts',
     '<rootDir>/test/conformance/*.test.ts',
-    '<rootDir>/test/loadtest/{lib,verdicts,verdictEdges}.test.ts',
+    '<rootDir>/test/loadtest/{lib,verdicts,verdictEdges,k6Thresholds}.test.ts',
     '<rootDir>/test/security/auth.test.ts',
     '<rootDir>/test/processor/{handler,handlerOutput}.test.ts',
     // The routes, through the whole app over HTTP (test/support/api.ts builds it inside each test, where Stryker

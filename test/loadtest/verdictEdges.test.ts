@@ -1,28 +1,16 @@
 import { compareWithBaseline, type Baseline, type Tolerances } from '../../loadtest/lib/baseline';
-import { k6Thresholds } from '../../loadtest/lib/config';
 import { orderCost } from '../../loadtest/lib/cost';
 import { backlogSeries, decidedInTime, steadyWindow, throughput, type OrderOutcome } from '../../loadtest/lib/pipeline';
 import { accessTokenOf } from '../../loadtest/lib/signIn';
-import { readLoadConfig } from '../../loadtest/local/loadConfig';
+import { recordedBaseline } from '../support/baselines';
 
 /**
  * The gate's arithmetic at its edges, each expectation worked out by hand from the rule its doc comment states
  * (loadtest/lib): where a tolerance ends, which way a figure gets worse, which orders a window holds, how the
- * throughput ratio follows a growing lag, what a k6 threshold says. Found missing by mutation testing.
+ * throughput ratio follows a growing lag. Found missing by mutation testing.
  */
-const base: Baseline = {
-  scenario: 'gate',
-  stack: 'stage',
-  recordedAt: 'x',
-  httpP95Ms: 100,
-  httpP99Ms: 200,
-  e2eP95Ms: 1000,
-  e2eP99Ms: 2000,
-  decisionThroughput: 1,
-  errorRate: 0.001,
-  costPerMillionUsd: 5,
-  runnerLocation: 'here',
-};
+// An error rate above zero, so that which way it gets worse shows.
+const base: Baseline = { ...recordedBaseline, errorRate: 0.001 };
 const one = (current: Partial<Baseline>, tolerances: Tolerances, baseline: Partial<Baseline> = {}) =>
   compareWithBaseline({ ...base, ...current }, { ...base, ...baseline }, tolerances);
 
@@ -148,20 +136,6 @@ describe('the cost of a run', () => {
     expect(cost.parts).toEqual({ dynamodb: 4, lambda: 1.6, fargate: 7, alb: 0 });
     expect(cost.totalUsd).toBeCloseTo(12.6, 12);
     expect(cost.missing).toEqual(['ALB LCU-hours: no price']);
-  });
-});
-
-describe('the k6 thresholds', () => {
-  it('say for each metric what the stack’s numbers say', () => {
-    const stage = readLoadConfig().thresholds.stage!;
-    expect(k6Thresholds(stage)).toEqual({
-      http_req_failed: [`rate<${stage.httpReqFailedRate}`, { threshold: `rate<${stage.abortFailedRate}`, abortOnFail: true, delayAbortEval: '10s' }],
-      http_req_duration: [`p(95)<${stage.p95Ms}`, `p(99)<${stage.p99Ms}`],
-      order_e2e_latency: [`p(95)<${stage.e2eP95Ms}`, `p(99)<${stage.e2eP99Ms}`],
-      order_decided: [`rate>=${stage.decidedRate}`],
-      decision_throughput_ratio: [`value>=${stage.throughputRatio}`],
-      orders_undecided_after_drain: ['count<1'],
-    });
   });
 });
 

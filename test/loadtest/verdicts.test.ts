@@ -2,6 +2,7 @@ import { compareWithBaseline, type Baseline } from '../../loadtest/lib/baseline'
 import { orderCost } from '../../loadtest/lib/cost';
 import { backlogSeries, decidedInTime, pipelineVerdicts, steadyWindow, throughput, type OrderOutcome } from '../../loadtest/lib/pipeline';
 import { readLoadConfig } from '../../loadtest/local/loadConfig';
+import { recordedBaseline } from '../support/baselines';
 
 const config = readLoadConfig();
 const t = config.thresholds.local!;
@@ -65,19 +66,7 @@ describe('the pipeline verdicts', () => {
 });
 
 describe('the baseline comparison', () => {
-  const base: Baseline = {
-    scenario: 'gate',
-    stack: 'local',
-    recordedAt: 'x',
-    httpP95Ms: 100,
-    httpP99Ms: 200,
-    e2eP95Ms: 1000,
-    e2eP99Ms: 2000,
-    decisionThroughput: 1,
-    errorRate: 0,
-    costPerMillionUsd: 5,
-    runnerLocation: 'self-hosted eu-west-1',
-  };
+  const base: Baseline = { ...recordedBaseline, stack: 'local' };
 
   it('passes the same figures, and noise below the absolute floor', () => {
     expect(compareWithBaseline(base, base, config.regression).every((c) => c.ok)).toBe(true);

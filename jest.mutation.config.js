@@ -25,8 +25,9 @@ module.exports = {
     // sees it): the endpoints', the limits', the races', the key expiry's, the platform's and the edge's suites, a
     // few seconds each; the API's slower suites, traces and shutdown, stay out for time.
     '<rootDir>/test/api/{orders,products,orderLimits,cancelRaces,idempotencyExpiry,platform,edge}.test.ts',
-    // The guard rules, on the stack graph the program records under mocks (in process, a few seconds a run).
-    '<rootDir>/test/infra/rules.test.ts',
+    // The guard rules: on the stack graph the program records under mocks (in process, a few seconds a run), and on
+    // small graphs built by hand for the edges that graph does not have.
+    '<rootDir>/test/infra/{rules,networkRules,dataSafetyRules}.test.ts',
   ],
   testSequencer: '<rootDir>/test/mutation/sequencer.js',
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/ports.test.ts'],

@@ -27,7 +27,7 @@ module.exports = {
     '<rootDir>/test/api/{orders,products,orderLimits,cancelRaces,idempotencyExpiry,platform,edge}.test.ts',
     // The guard rules: on the stack graph the program records under mocks (in process, a few seconds a run), and on
     // small graphs built by hand for the edges that graph does not have.
-    '<rootDir>/test/infra/{rules,networkRules,dataSafetyRules}.test.ts',
+    '<rootDir>/test/infra/{rules,*Rules}.test.ts',
   ],
   testSequencer: '<rootDir>/test/mutation/sequencer.js',
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/ports.test.ts'],

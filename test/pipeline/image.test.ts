@@ -135,7 +135,9 @@ describe('the API image, staged and run under its task constraints', () => {
       expect(readFileSync(`/proc/${node}/uid_map`, 'utf8').trim().split(/\s+/)[0]).toBe(uid);
       expect(readFileSync(`/proc/${node}/status`, 'utf8')).toMatch(/^CapEff:\s+0+$/m);
       process.kill(node, 'SIGTERM');
-      const exit = await Promise.race([exited(sandbox), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([exited(sandbox), new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 15_000)))]);
+      clearTimeout(timer);
       expect({ exit, output: exit === 'timeout' || exit.code !== 0 ? output : '' }).toEqual({ exit: { code: 0, signal: null }, output: '' });
     } finally {
       if (sandbox.exitCode === null) sandbox.kill('SIGKILL');

@@ -51,10 +51,10 @@ export async function createTestApi(overrides: Partial<AppDeps> = {}, options: {
 }
 
 /**
- * A fresh app for each test, on the file's table: no in-memory state (the catalog cache, a rate window) carries from
- * one test into the next, and the app is built inside the test that calls it, where mutation testing sees it. (Stryker
- * counts what a `beforeAll` runs as covered by no test, so it would try a mutant of the routes' wiring only against
- * the tests that build their own app.) Built on a test's first request: 13 ms here.
+ * A fresh app for each test, on the file's table: no in-memory state (the catalog cache) carries from one test into
+ * the next, and the app is built inside the test that calls it, where mutation testing sees it. (Stryker counts what
+ * a `beforeAll` runs as covered by no test, so it would try a mutant of the routes' wiring only against the tests
+ * that build their own app.) Built on a test's first request.
  */
 function appPerTest(deps: AppDeps, outermost: Middleware): RequestListener {
   let built: { test: string | undefined; listener: RequestListener } | undefined;

@@ -1,6 +1,7 @@
 import { encryptedData, logBucketsVersioned, pitrOnProtectedStacks, tableBackup, tableCustomerManagedKey } from '../../infra/policy/dataSafety';
-import type { ResourceRecord, Rule } from '../../infra/policy/records';
+import type { ResourceRecord } from '../../infra/policy/records';
 import { UNKNOWN } from '../../infra/policy/unknowns';
+import { messages, record } from './handBuiltGraph';
 
 /**
  * The data-safety rules on small graphs built by hand, one fact changed per case, each expectation from the rule's
@@ -9,14 +10,6 @@ import { UNKNOWN } from '../../infra/policy/unknowns';
  * and a bucket's versioning and lifecycle are resources of their own. rules.test.ts shows each rule catching its
  * violation on the program's own graph; these hold the edges that graph does not have.
  */
-const record = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ResourceRecord> = {}): ResourceRecord => ({
-  type,
-  name,
-  urn: `urn:pulumi:test::orders::${type}::${name}`,
-  inputs,
-  ...extra,
-});
-const messages = (rule: Rule, resources: ResourceRecord[], stack = 'main') => rule.check(resources, { stack }).map((v) => v.message);
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1111';
 const keyPolicy = (statement: Record<string, unknown>) =>

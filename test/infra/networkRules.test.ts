@@ -1,6 +1,7 @@
 import { dynamoDbEndpointPolicy, httpsOnStageAndMain, noOpenIngress, noPublicTaskIps } from '../../infra/policy/network';
 import type { ResourceRecord, Rule } from '../../infra/policy/records';
 import { UNKNOWN } from '../../infra/policy/unknowns';
+import { messages as messagesOn, record } from './handBuiltGraph';
 
 /**
  * The network rules on small graphs built by hand, one fact changed per case, each expectation from the rule's own
@@ -13,14 +14,7 @@ const SG = 'aws:ec2/securityGroup:SecurityGroup';
 const INGRESS_RULE = 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule';
 const LEGACY_RULE = 'aws:ec2/securityGroupRule:SecurityGroupRule';
 
-const record = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ResourceRecord> = {}): ResourceRecord => ({
-  type,
-  name,
-  urn: `urn:pulumi:test::orders::${type}::${name}`,
-  inputs,
-  ...extra,
-});
-const messages = (rule: Rule, resources: ResourceRecord[], stack = 'development') => rule.check(resources, { stack }).map((v) => v.message);
+const messages = (rule: Rule, resources: ResourceRecord[], stack = 'development') => messagesOn(rule, resources, stack);
 
 describe('no-public-task-ip', () => {
   const albGroup = record(SG, 'alb-sg', { tags: { role: 'load-balancer' } }, { id: 'sg-alb' });

@@ -1,7 +1,8 @@
 import { leastPrivilegeIam, serviceRoleTrust, stackRolesBounded } from '../../infra/policy/access';
 import { alarmTopicDeliverable, logRetention, requiredAlarms } from '../../infra/policy/observability';
-import type { ResourceRecord, Rule } from '../../infra/policy/records';
+import type { ResourceRecord } from '../../infra/policy/records';
 import { UNKNOWN } from '../../infra/policy/unknowns';
+import { messages, record } from './handBuiltGraph';
 
 /**
  * The observability and access rules on small graphs built by hand, one fact changed per case, each expectation from
@@ -10,14 +11,6 @@ import { UNKNOWN } from '../../infra/policy/unknowns';
  * confused-deputy conditions, and an IAM document's `*` reaches everything. rules.test.ts shows each rule catching
  * its violation on the program's own graph; these hold the edges that graph does not have.
  */
-const record = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ResourceRecord> = {}): ResourceRecord => ({
-  type,
-  name,
-  urn: `urn:pulumi:test::orders::${type}::${name}`,
-  inputs,
-  ...extra,
-});
-const messages = (rule: Rule, resources: ResourceRecord[], stack = 'main') => rule.check(resources, { stack }).map((v) => v.message);
 
 describe('log-retention', () => {
   const LOG_GROUP = 'aws:cloudwatch/logGroup:LogGroup';

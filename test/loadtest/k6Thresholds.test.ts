@@ -68,15 +68,15 @@ type Entry = string | { threshold: string; abortOnFail?: boolean; delayAbortEval
 const expressionOf = (entry: Entry) => (typeof entry === 'string' ? entry : entry.threshold);
 
 const config = readLoadConfig();
+const metricTypes = { ...BUILT_IN, ...declaredMetrics() };
 
 describe('the k6 thresholds', () => {
   it('are all expressions k6 parses, on metrics the script declares or k6 builds in, for every stack and scenario', () => {
-    const types = { ...BUILT_IN, ...declaredMetrics() };
     for (const stack of Object.keys(config.thresholds)) {
       for (const scenario of Object.keys(config.scenarios)) {
         const thresholds = k6Options(config, scenario, stack).thresholds as Record<string, Entry[]>;
         for (const [metric, entries] of Object.entries(thresholds)) {
-          const type = types[metric];
+          const type = metricTypes[metric];
           expect([stack, scenario, metric, type]).toEqual([stack, scenario, metric, expect.any(String)]);
           expect(entries.length).toBeGreaterThan(0);
           for (const entry of entries) {
@@ -98,7 +98,7 @@ describe('the k6 thresholds', () => {
         const local = evaluateThresholds(stats, t);
         expect(local.length).toBeGreaterThan(0);
         for (const result of local) {
-          const type = BUILT_IN[result.metric] ?? declaredMetrics()[result.metric]!;
+          const type = metricTypes[result.metric]!;
           const same = (k6[result.metric] ?? []).map(expressionOf).filter((e) => e.replace(/\s/g, '') === result.threshold.replace(/\s/g, ''));
           expect([stack, result.metric, result.threshold, same.length]).toEqual([stack, result.metric, result.threshold, 1]);
           expect([stack, result.threshold, result.value, passes(parse(same[0]!, type), result.value)]).toEqual([
